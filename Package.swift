@@ -1,0 +1,98 @@
+// swift-tools-version: 6.1
+//
+// vertrouwd — aggregated, anonymous alerts about online sexual exploitation
+// for school networks. Layout: ../shared/DESIGN.md §10 (mirrored in README).
+import Foundation
+import PackageDescription
+
+// Fuzz targets have no `main` of their own: libFuzzer provides it. They are
+// declared only when the Makefile's `fuzz` target asks for them, so that a
+// plain `swift build` / `swift test` never tries to link them.
+let fuzzing = ProcessInfo.processInfo.environment["VERTROUWD_FUZZ"] == "1"
+
+let swift6: [SwiftSetting] = [.swiftLanguageMode(.v6)]
+
+var targets: [Target] = [
+    .systemLibrary(
+        name: "CSystemd",
+        pkgConfig: "libsystemd",
+        providers: [.apt(["libsystemd-dev"])]
+    ),
+    .target(
+        name: "VertrouwdCore",
+        swiftSettings: swift6
+    ),
+    .target(
+        name: "VertrouwdConfig",
+        dependencies: ["VertrouwdCore"],
+        swiftSettings: swift6
+    ),
+    .executableTarget(
+        name: "vertrouwd",
+        dependencies: [
+            "VertrouwdCore",
+            "VertrouwdConfig",
+            "CSystemd",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ],
+        swiftSettings: swift6
+    ),
+    .testTarget(
+        name: "VertrouwdCoreTests",
+        dependencies: [
+            "VertrouwdCore",
+            .product(name: "PropertyBased", package: "swift-property-based"),
+        ],
+        swiftSettings: swift6
+    ),
+    .testTarget(
+        name: "VertrouwdConfigTests",
+        dependencies: [
+            "VertrouwdConfig",
+            "VertrouwdCore",
+            .product(name: "PropertyBased", package: "swift-property-based"),
+        ],
+        resources: [.copy("Golden")],
+        swiftSettings: swift6
+    ),
+    .testTarget(
+        name: "CSystemdTests",
+        dependencies: ["CSystemd"],
+        swiftSettings: swift6
+    ),
+    .testTarget(
+        name: "IntegrationTests",
+        dependencies: [],
+        swiftSettings: swift6
+    ),
+]
+
+var products: [Product] = [
+    .executable(name: "vertrouwd", targets: ["vertrouwd"]),
+]
+
+if fuzzing {
+    targets.append(.executableTarget(
+        name: "ConfigFuzz",
+        dependencies: ["VertrouwdConfig"],
+        swiftSettings: swift6
+    ))
+    products.append(.executable(name: "ConfigFuzz", targets: ["ConfigFuzz"]))
+    targets.append(.executableTarget(
+        name: "SignalFuzz",
+        dependencies: ["VertrouwdCore"],
+        swiftSettings: swift6
+    ))
+    products.append(.executable(name: "SignalFuzz", targets: ["SignalFuzz"]))
+}
+
+let package = Package(
+    name: "vertrouwd",
+    platforms: [.macOS(.v15)],
+    products: products,
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+    ],
+    targets: targets
+)

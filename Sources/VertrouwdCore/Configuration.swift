@@ -1,0 +1,29 @@
+/// Everything vertrouwd.toml says, decoded and checked: the one value the
+/// daemon's services are built from. See CONFIG.md for each key.
+public struct Configuration: Hashable, Sendable {
+    public var school: SchoolSettings
+    public var spool = SpoolSettings()
+    public var ingest = IngestSettings()
+    public var state = StateSettings()
+    public var privacy = PrivacyPolicy()
+    public var alerts = AlertSettings()
+    public var summary = SummarySettings()
+    public var taxonomy: Taxonomy
+    /// The producers allowed to drop signals, by name.
+    public var sources: [String]
+    public var rules: [Rule]
+    public var recipients: [Recipient]
+    public var delivery = DeliverySettings()
+    public var submit = SubmitSettings()
+
+    public init(
+        school: SchoolSettings, taxonomy: Taxonomy, sources: [String],
+        rules: [Rule], recipients: [Recipient]
+    ) {
+        self.school = school
+        self.taxonomy = taxonomy
+        self.sources = sources
+        self.rules = rules
+        self.recipients = recipients
+    }
+}

@@ -1,0 +1,71 @@
+/// An admin's rule: which categories it watches, when it fires and how the
+/// alert is grouped. DESIGN §5.
+public struct Rule: Hashable, Sendable {
+    public enum Kind: Hashable, Sendable {
+        /// Alert once when a group's count in the current window reaches
+        /// `minCount`, and again at each band (2×, 4× …).
+        case threshold(window: WindowKind)
+        /// At week close: this week's count against the mean of the previous
+        /// `baselineWeeks`; fires at ≥ `factor` × baseline and ≥ `minCount`.
+        case rise(baselineWeeks: Int, factor: Double)
+    }
+
+    public var name: String
+    public var kind: Kind
+    public var match: [CategoryPattern]
+    public var minCount: Int
+    public var groupBy: [Dimension]
+    public var severity: Severity
+
+    public init(
+        name: String, kind: Kind, match: [CategoryPattern], minCount: Int,
+        groupBy: [Dimension], severity: Severity
+    ) {
+        self.name = name
+        self.kind = kind
+        self.match = match
+        self.minCount = minCount
+        self.groupBy = groupBy
+        self.severity = severity
+    }
+
+    /// The window the rule counts in: `rise` rules always compare weeks.
+    public var window: WindowKind {
+        switch kind {
+        case .threshold(let window): window
+        case .rise: .week
+        }
+    }
+
+    public func matches(category: String) -> Bool {
+        match.contains { $0.matches(category) }
+    }
+}
+
+/// The calendar-aligned windows rules count in. There are no rolling
+/// windows: two overlapping rolling counts can be subtracted to isolate one
+/// pupil.
+public enum WindowKind: String, CaseIterable, Hashable, Sendable {
+    case day, week
+}
+
+/// A category name in a rule's `match`, or a prefix ending in `*`
+/// (`"sextortion.*"` matches `sextortion.threat` and `sextortion.payment`).
+public struct CategoryPattern: Hashable, Sendable, CustomStringConvertible {
+    public let text: String
+
+    public init(_ text: String) { self.text = text }
+
+    public var isWildcard: Bool { text.hasSuffix("*") }
+
+    public func matches(_ category: String) -> Bool {
+        isWildcard ? category.hasPrefix(text.dropLast()) : category == text
+    }
+
+    public var description: String { text }
+}
+
+/// A dimension a rule may group its counts by.
+public enum Dimension: String, CaseIterable, Hashable, Sendable {
+    case site, cohort, cohortGroup = "cohort_group", channel, channelGroup = "channel_group", category
+}
