@@ -27,11 +27,17 @@ var targets: [Target] = [
         dependencies: ["VertrouwdCore"],
         swiftSettings: swift6
     ),
+    .target(
+        name: "VertrouwdDaemon",
+        dependencies: ["VertrouwdCore", "VertrouwdConfig"],
+        swiftSettings: swift6
+    ),
     .executableTarget(
         name: "vertrouwd",
         dependencies: [
             "VertrouwdCore",
             "VertrouwdConfig",
+            "VertrouwdDaemon",
             "CSystemd",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ],
@@ -52,7 +58,11 @@ var targets: [Target] = [
             "VertrouwdCore",
             .product(name: "PropertyBased", package: "swift-property-based"),
         ],
-        resources: [.copy("Golden")],
+        swiftSettings: swift6
+    ),
+    .testTarget(
+        name: "VertrouwdDaemonTests",
+        dependencies: ["VertrouwdDaemon", "VertrouwdConfig"],
         swiftSettings: swift6
     ),
     .testTarget(

@@ -1,2 +1,28 @@
+// vertrouwd — the command line. Each subcommand is a thin shell over the
+// library modules: checks in validate(), work in run().
 import ArgumentParser
-@main struct Vertrouwd: ParsableCommand {}
+
+@main
+struct Vertrouwd: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "vertrouwd",
+        abstract: "Aggregated, anonymous alerts about online sexual exploitation, for school networks.",
+        discussion: """
+            vertrouwd counts anonymised signals that programs on the school network drop into \
+            its spool and sends k-anonymous alerts and weekly summaries to the school's trust \
+            contact. It cannot single out a pupil: see README.md.
+            """,
+        version: VertrouwdVersion.current,
+        subcommands: [CheckConfig.self]
+    )
+}
+
+/// Options every command that reads the config shares.
+struct ConfigOption: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("The config file.", valueName: "path"))
+    var config: String = "/etc/vertrouwd/vertrouwd.toml"
+}
+
+enum VertrouwdVersion {
+    static let current = "0.1.0"
+}

@@ -1,0 +1,145 @@
+import VertrouwdCore
+
+// [delivery], [delivery.email], [delivery.socket] and [[recipient]]: where
+// alerts and summaries go, and that every recipient can be reached.
+extension Decoding {
+    mutating func decodeDelivery() {
+        guard let t = section("delivery") else { return }
+        delivery.maxAge = interval(t, "max_age", in: Interval.hours(1)...Interval.weeks(8)) ?? delivery.maxAge
+        if let email = t.table("email") { decodeEmail(email) }
+        if let socket = t.table("socket") {
+            delivery.socketPath = optionalPath(socket, "path")
+            socket.finish()
+        }
+        t.finish()
+    }
+
+    mutating func decodeEmail(_ t: TableReader) {
+        var email = EmailSettings()
+        email.mode = t.choice("mode", EmailSettings.Mode.self) ?? email.mode
+        if let text = t.string("relay") {
+            if let endpoint = Endpoint(parsing: text) {
+                email.relay = endpoint
+            } else {
+                context.error(at: t.value("relay")!, "\"relay\" must be host:port, not \"\(text)\"",
+                              hint: "for example \"127.0.0.1:25\", \"smtp.school.nl:587\" or \"[::1]:25\"")
+            }
+        }
+        email.startTLS = t.choice("starttls", EmailSettings.StartTLS.self) ?? email.startTLS
+        email.caFile = optionalPath(t, "ca_file")
+        if let user = t.string("username"), !user.isEmpty { email.username = user }
+        email.passwordFile = optionalPath(t, "password_file")
+        if let from = t.string("from") {
+            if Self.isAddress(from) {
+                email.from = from
+            } else {
+                context.error(at: t.value("from")!, "\"from\" is not an e-mail address: \"\(from)\"")
+            }
+        } else if email.mode != .off, !t.isPoisoned("from") {
+            missing("from", in: t, "the sender address of every message")
+        }
+        if let path = t.string("sendmail_path") {
+            if path.hasPrefix("/") {
+                email.sendmailPath = path
+            } else {
+                context.error(at: t.value("sendmail_path")!, "\"sendmail_path\" must be an absolute path, not \"\(path)\"")
+            }
+        }
+        if email.mode == .smtp {
+            // AUTH needs both halves.
+            if email.username != nil, email.passwordFile == nil, !t.isPoisoned("password_file") {
+                context.error(at: t.value("username")!, "\"username\" is set but \"password_file\" is not",
+                              hint: "put the password in a file of mode 0640 or stricter and name it in password_file")
+            }
+            if email.passwordFile != nil, email.username == nil, !t.isPoisoned("username") {
+                context.error(at: t.value("password_file")!, "\"password_file\" is set but \"username\" is not")
+            }
+            if email.username != nil, email.startTLS == .off, !Self.isLoopback(email.relay.host) {
+                context.warning(at: t.value("starttls")?.position ?? t.position,
+                                "the password would cross the network unencrypted (starttls = \"off\")",
+                                hint: "use starttls = \"required\" for a relay that is not on this machine")
+            }
+        }
+        delivery.email = email
+        t.finish()
+    }
+
+    mutating func decodeRecipients() {
+        guard let sections = root.tableArray("recipient") else {
+            if !context.quietAboutMissing, !root.has("recipient") {
+                context.error(at: nil, "no [[recipient]] defined: alerts and summaries would go nowhere",
+                              hint: "add the trust contact:\n        [[recipient]]\n        name = \"vertrouwenspersoon\"\n        email = \"…\"")
+            }
+            return
+        }
+        var seen: [String: SourcePosition] = [:]
+        for t in sections {
+            defer { t.finish() }
+            let errorsBefore = context.diagnostics.count
+            let name = t.string("name")
+            if name == nil, !t.isPoisoned("name") { missing("name", in: t) }
+            if let name, let v = t.value("name") {
+                if name.isEmpty || name.count > 64 || name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+                    context.error(at: v, "a recipient's name must be 1–64 characters without control characters")
+                } else if let first = seen[name] {
+                    context.error(at: v, "duplicate recipient \"\(name)\"", hint: "first defined at line \(first.line)")
+                } else {
+                    seen[name] = v.position
+                }
+            }
+            var address: String?
+            if let email = t.string("email"), !email.isEmpty {
+                if Self.isAddress(email) {
+                    address = email
+                } else {
+                    context.error(at: t.value("email")!, "\"email\" is not an e-mail address: \"\(email)\"")
+                }
+            }
+            let language = t.choice("language", Language.self) ?? school.language
+            var receives = Set(MessageKind.allCases)
+            if let items = t.strings("receives") {
+                receives = []
+                for (text, value) in items {
+                    if let kind = MessageKind(rawValue: text) {
+                        receives.insert(kind)
+                    } else {
+                        context.error(at: value, "\"receives\" takes \"alerts\" and \"summaries\", not \"\(text)\"",
+                                      hint: Suggestion.hint(for: text, in: MessageKind.allCases.map(\.rawValue)))
+                    }
+                }
+                if items.isEmpty {
+                    context.error(at: t.value("receives")!, "\"receives\" must list \"alerts\", \"summaries\" or both")
+                }
+            }
+            guard context.diagnostics.count == errorsBefore, let name else { continue }
+            let recipient = Recipient(name: name, email: address, language: language, receives: receives)
+            if !delivery.hasRoute(for: recipient), !t.isPoisoned("email"), !context.isPoisoned("delivery.socket.path") {
+                let why = address == nil
+                    ? "it has no e-mail address and [delivery.socket] has no path"
+                    : "[delivery.email] mode is \"off\" and [delivery.socket] has no path"
+                context.error(at: t.value("name")!, "recipient \"\(name)\" has no route: \(why)",
+                              hint: "give it an e-mail address with mode \"smtp\" or \"sendmail\", or set [delivery.socket] path")
+                continue
+            }
+            recipients.append(recipient)
+        }
+    }
+
+    /// A plausible mailbox: local@domain, no spaces or angle brackets, a
+    /// dot in the domain (or "localhost"), at most 254 characters.
+    static func isAddress(_ text: String) -> Bool {
+        guard text.utf8.count <= 254, text.unicodeScalars.allSatisfy({ $0.isASCII && $0.value > 0x20 && $0.value < 0x7F }),
+              !text.contains(where: { "<>()[],;\\\"".contains($0) })
+        else { return false }
+        let parts = text.split(separator: "@", omittingEmptySubsequences: false)
+        guard parts.count == 2, !parts[0].isEmpty, parts[0].count <= 64 else { return false }
+        let domain = parts[1]
+        let labels = domain.split(separator: ".", omittingEmptySubsequences: false)
+        guard domain == "localhost" || labels.count >= 2 else { return false }
+        return labels.allSatisfy { !$0.isEmpty && $0.count <= 63 && !$0.hasPrefix("-") && !$0.hasSuffix("-") }
+    }
+
+    static func isLoopback(_ host: String) -> Bool {
+        host == "localhost" || host == "::1" || host.hasPrefix("127.")
+    }
+}

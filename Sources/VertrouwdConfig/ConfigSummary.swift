@@ -1,0 +1,60 @@
+import VertrouwdCore
+
+/// What `check-config` prints about a loaded configuration: enough for an
+/// admin to see that the file says what they meant.
+public enum ConfigSummary {
+    public static func render(_ c: Configuration) -> String {
+        var lines: [String] = []
+        let t = c.taxonomy
+        lines.append("school: \(c.school.name) (\(c.school.timeZone.identifier), \(c.school.language.rawValue))")
+        lines.append("categories: \(t.categories.values.count) (\(t.categories.values.joined(separator: ", ")))")
+        lines.append("sites: \(t.sites.values.count); cohorts: \(counted(t.cohorts)); channels: \(counted(t.channels))")
+        lines.append("sources: \(c.sources.count) (\(c.sources.joined(separator: ", ")))")
+        lines.append("privacy: k = \(c.privacy.minGroupSize), counts rounded to \(c.privacy.roundTo)")
+        lines.append("rules: \(c.rules.count)")
+        for rule in c.rules {
+            lines.append("  \(rule.name): \(describe(rule))")
+        }
+        lines.append("recipients: \(c.recipients.count)")
+        for r in c.recipients {
+            let gets = MessageKind.allCases.filter(r.receives.contains).map(\.rawValue).joined(separator: " + ")
+            let via = [r.email.map { _ in "e-mail" }, c.delivery.socketPath.map { _ in "socket" }].compactMap { $0 }
+            lines.append("  \(r.name): \(gets) in \(r.language.rawValue) via \(via.joined(separator: " and "))")
+        }
+        lines.append("routes: \(routes(c.delivery))")
+        lines.append("spool: \(c.spool.path); state: \(c.state.path)")
+        lines.append("summary: \(c.summary.schedule) (\(c.school.timeZone.identifier)); rules evaluated \(c.alerts.evaluateEvery.seconds == 0 ? "after every batch" : "every \(c.alerts.evaluateEvery)")")
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    static func counted(_ v: Vocabulary) -> String {
+        v.isGrouped ? "\(v.values.count) in \(v.groupNames.count) groups" : "\(v.values.count)"
+    }
+
+    static func describe(_ rule: Rule) -> String {
+        let match = rule.match.map(\.text).joined(separator: ", ")
+        let groups = rule.groupBy.isEmpty ? "whole school" : "per " + rule.groupBy.map(\.rawValue).joined(separator: " + ")
+        switch rule.kind {
+        case .threshold(let window):
+            return "threshold \(match), at least \(rule.minCount) per \(window.rawValue), \(groups), \(rule.severity.rawValue)"
+        case .rise(let baseline, let factor):
+            let f = factor == factor.rounded() ? String(Int(factor)) : String(factor)
+            return "rise \(match), \(f)× the mean of \(baseline) weeks and at least \(rule.minCount), \(groups), \(rule.severity.rawValue)"
+        }
+    }
+
+    static func routes(_ d: DeliverySettings) -> String {
+        var routes: [String] = []
+        switch d.email.mode {
+        case .smtp:
+            let auth = d.email.username == nil ? "" : ", AUTH as \(d.email.username!)"
+            routes.append("e-mail via SMTP relay \(d.email.relay) (STARTTLS \(d.email.startTLS.rawValue)\(auth)) from \(d.email.from)")
+        case .sendmail:
+            routes.append("e-mail via \(d.email.sendmailPath) from \(d.email.from)")
+        case .off:
+            routes.append("e-mail off")
+        }
+        routes.append(d.socketPath.map { "socket \($0)" } ?? "socket off")
+        return routes.joined(separator: "; ")
+    }
+}

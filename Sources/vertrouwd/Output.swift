@@ -1,0 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Writes to standard error (diagnostics never go to standard output, so
+/// scripts can capture the summary alone).
+func printError(_ text: String, terminator: String = "\n") {
+    fputs(text + terminator, stderr)
+}
