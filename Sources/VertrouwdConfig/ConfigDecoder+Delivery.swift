@@ -4,13 +4,14 @@ import VertrouwdCore
 // alerts and summaries go, and that every recipient can be reached.
 extension Decoding {
     mutating func decodeDelivery() {
-        guard let t = section("delivery") else { return }
+        let t = section("delivery")
         delivery.maxAge = interval(t, "max_age", in: Interval.hours(1)...Interval.weeks(8)) ?? delivery.maxAge
-        if let email = t.table("email") { decodeEmail(email) }
-        if let socket = t.table("socket") {
-            delivery.socketPath = optionalPath(socket, "path")
-            socket.finish()
-        }
+        decodeEmail(t.table("email") ?? TableReader(ConfigTable(origin: .implicit, position: t.position),
+                                                    section: "delivery.email", context: context, isAbsent: true))
+        let socket = t.table("socket") ?? TableReader(ConfigTable(origin: .implicit, position: t.position),
+                                                      section: "delivery.socket", context: context, isAbsent: true)
+        delivery.socketPath = optionalPath(socket, "path")
+        socket.finish()
         t.finish()
     }
 

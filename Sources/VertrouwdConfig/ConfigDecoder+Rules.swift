@@ -109,7 +109,7 @@ extension Decoding {
                 let what = pattern.isWildcard ? "no category matches \"\(text)\"" : "unknown category \"\(text)\""
                 context.error(at: value, what,
                               hint: Suggestion.hint(for: text, in: taxonomy.categories.values)
-                                ?? "categories are listed in [taxonomy] categories")
+                                ?? "the categories are \(TableReader.list(taxonomy.categories.values, conjunction: "and"))")
                 continue
             }
             patterns.append(pattern)

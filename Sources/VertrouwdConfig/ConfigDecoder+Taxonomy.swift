@@ -4,9 +4,11 @@ import VertrouwdCore
 // against (privacy invariant P1), and the producers allowed to send them.
 extension Decoding {
     mutating func decodeTaxonomy() {
-        guard let t = section("taxonomy") else {
+        let t = section("taxonomy")
+        if t.isAbsent {
             missingSection("taxonomy", example: "categories = [\"grooming\", \"sextortion.threat\", \"sextortion.payment\"]")
             categoriesKnown = false
+            t.finish()
             return
         }
         if let categories = vocabularyList(t, "categories") {
@@ -58,10 +60,10 @@ extension Decoding {
         var pairs: [(value: String, group: String)] = []
         for entry in table.table.entries {
             // Every key of this table is a value the config defines.
-            context.noteKnown(entry.key, in: table.section)
+            let groupText = table.string(entry.key)
             let keyValue = ConfigValue(.string(entry.key), at: entry.keyPosition, length: entry.key.unicodeScalars.count)
             guard checkWellFormed(entry.key, at: keyValue, what: "\(key.dropLast()) name") else { continue }
-            guard let group = table.string(entry.key) else { continue }
+            guard let group = groupText else { continue }
             let groupValue = table.value(entry.key)!
             guard checkWellFormed(group, at: groupValue, what: "group name") else { continue }
             pairs.append((entry.key, group))

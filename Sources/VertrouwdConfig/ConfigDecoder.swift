@@ -79,15 +79,21 @@ struct Decoding {
         return configuration
     }
 
-    /// The reader for `[name]`, or nil when the section is absent (defaults apply).
-    func section(_ name: String) -> TableReader? {
-        root.table(name)
+    /// The reader for `[name]`; an absent section (or one that is not a
+    /// table, already reported) reads as empty, so defaults apply.
+    func section(_ name: String) -> TableReader {
+        if let reader = root.table(name) { return reader }
+        let empty = ConfigTable(origin: .implicit, position: root.position)
+        return TableReader(empty, section: name, context: context, isAbsent: true)
     }
 
     /// Reports a required key that is missing, unless a syntax error may
     /// have swallowed it.
     func missing(_ key: String, in reader: TableReader, _ why: String? = nil) {
-        guard !context.quietAboutMissing, !reader.has(key) else { return }
+        guard !context.quietAboutMissing, !reader.isAbsent, !reader.has(key) else { return }
+        // A misspelling of the key ("nmae") is reported as an unknown key
+        // with "did you mean"; a second error for the same typo is noise.
+        if reader.table.keys.contains(where: { Suggestion.closest(to: $0, in: [key]) == key }) { return }
         let message = "missing required key \"\(key)\" in \(reader.display)" + (why.map { ": \($0)" } ?? "")
         context.error(at: reader.position, message)
     }
@@ -101,10 +107,8 @@ struct Decoding {
     // MARK: - Plain sections
 
     mutating func decodeSchool() {
-        guard let t = section("school") else {
-            missingSection("school", example: "name = \"Voorbeeldcollege\"")
-            return
-        }
+        let t = section("school")
+        if t.isAbsent { missingSection("school", example: "name = \"Voorbeeldcollege\"") }
         if let name = t.string("name") {
             if name.trimmingCharacters(in: .whitespaces).isEmpty {
                 context.error(at: t.value("name")!, "\"name\" must not be empty")
@@ -130,7 +134,7 @@ struct Decoding {
     }
 
     mutating func decodeSpool() {
-        guard let t = section("spool") else { return }
+        let t = section("spool")
         spool.path = path(t, "path") ?? spool.path
         spool.maxFileBytes = t.integer("max_file_bytes", in: 1_024...67_108_864) ?? spool.maxFileBytes
         spool.rescan = interval(t, "rescan", in: Interval(seconds: 1)...Interval.days(1)) ?? spool.rescan
@@ -139,7 +143,7 @@ struct Decoding {
     }
 
     mutating func decodeIngest() {
-        guard let t = section("ingest") else { return }
+        let t = section("ingest")
         ingest.maxFuture = interval(t, "max_future", in: .zero...Interval.days(1)) ?? ingest.maxFuture
         ingest.maxAge = interval(t, "max_age", in: Interval.hours(1)...Interval.weeks(52)) ?? ingest.maxAge
         let horizon = interval(t, "dedup_horizon", in: Interval.hours(1)...Interval.weeks(53))
@@ -150,7 +154,7 @@ struct Decoding {
         if ingest.dedupHorizon < needed, !t.isPoisoned("max_age"), !t.isPoisoned("max_future") {
             let at = t.value("dedup_horizon") ?? t.value("max_age")
             context.error(at: at?.position ?? t.position, length: at?.length ?? 1,
-                          "\"dedup_horizon\" (\(ingest.dedupHorizon)) must be at least max_age + max_future (\(needed))",
+                          "\"dedup_horizon\" (\(ingest.dedupHorizon.spelledOut)) must be at least max_age + max_future (\(needed.spelledOut))",
                           hint: "otherwise a signal sent again late could be counted twice")
         }
         t.finish()
@@ -158,23 +162,23 @@ struct Decoding {
 
     mutating func decodeState() {
         let t = section("state")
-        state.path = t.flatMap { path($0, "path") } ?? state.path
-        state.retentionWeeks = t?.integer("retention_weeks", in: 1...1_040) ?? state.retentionWeeks
+        state.path = path(t, "path") ?? state.path
+        state.retentionWeeks = t.integer("retention_weeks", in: 1...1_040) ?? state.retentionWeeks
         // Trends and rise baselines read the stored history: keep enough of it.
         let riseWeeks = rules.compactMap { rule -> Int? in
             if case .rise(let baseline, _) = rule.kind { return baseline + 1 }
             return nil
         }
         let needed = max(summary.trendWeeks, riseWeeks.max() ?? 0)
-        if state.retentionWeeks < needed, let t, let v = t.value("retention_weeks") {
+        if state.retentionWeeks < needed, let v = t.value("retention_weeks") {
             context.error(at: v, "\"retention_weeks\" (\(state.retentionWeeks)) must be at least \(needed)",
                           hint: "the summary trend and the rise rules' baselines read that many weeks of history")
         }
-        t?.finish()
+        t.finish()
     }
 
     mutating func decodePrivacy() {
-        guard let t = section("privacy") else { return }
+        let t = section("privacy")
         if let k = t.integer("min_group_size") {
             if k < Int64(PrivacyPolicy.smallestGroupSize) {
                 context.error(at: t.value("min_group_size")!,
@@ -191,7 +195,7 @@ struct Decoding {
     }
 
     mutating func decodeAlerts() {
-        guard let t = section("alerts") else { return }
+        let t = section("alerts")
         if let every = interval(t, "evaluate_every", in: .zero...Interval.days(1)) {
             if every.seconds > 0, Interval.days(1).seconds % every.seconds != 0 {
                 context.error(at: t.value("evaluate_every")!, "\"evaluate_every\" (\(every)) must divide a day evenly",
@@ -204,7 +208,7 @@ struct Decoding {
     }
 
     mutating func decodeSummary() {
-        guard let t = section("summary") else { return }
+        let t = section("summary")
         if let text = t.string("schedule") {
             if let schedule = WeeklySchedule(parsing: text) {
                 summary.schedule = schedule
@@ -219,7 +223,7 @@ struct Decoding {
     }
 
     mutating func decodeSubmit() {
-        guard let t = section("submit") else { return }
+        let t = section("submit")
         submit.socketPath = optionalPath(t, "socket")
         if let groups = t.strings("allowed_groups") {
             var names: [String] = []

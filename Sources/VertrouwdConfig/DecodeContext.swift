@@ -54,7 +54,16 @@ final class DecodeContext {
                     hint = "\"\(entry.key)\" belongs in \(Self.display(section: home))"
                 }
             }
-            let what = display.isEmpty ? "unknown key \"\(entry.key)\"" : "unknown key \"\(entry.key)\" in \(display)"
+            var what = "unknown key \"\(entry.key)\" in \(display)"
+            switch entry.value.kind {
+            case .table(let t) where t.origin != .inline:
+                let name = section.isEmpty ? entry.key : "\(section).\(entry.key)"
+                what = "unknown section [\(name)]"
+            case .tableArray:
+                let name = section.isEmpty ? entry.key : "\(section).\(entry.key)"
+                what = "unknown section [[\(name)]]"
+            default: break
+            }
             error(at: entry.keyPosition, length: entry.key.unicodeScalars.count, what, hint: hint)
         }
         unknown.removeAll()

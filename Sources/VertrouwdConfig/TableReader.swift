@@ -15,8 +15,13 @@ final class TableReader {
     let context: DecodeContext
     private var used: Set<String> = []
 
-    init(_ table: ConfigTable, section: String, context: DecodeContext) {
+    /// True for a section the file does not have: it reads as empty, so
+    /// defaults apply and its keys are still known for "did you mean".
+    let isAbsent: Bool
+
+    init(_ table: ConfigTable, section: String, context: DecodeContext, isAbsent: Bool = false) {
         self.table = table
+        self.isAbsent = isAbsent
         self.section = section
         self.display = DecodeContext.display(section: section)
         self.context = context
@@ -187,10 +192,10 @@ final class TableReader {
         }
     }
 
-    /// "a, b or c", each quoted.
-    static func list(_ options: [String]) -> String {
+    /// "a, b or c" (or "a, b and c"), each quoted.
+    static func list(_ options: [String], conjunction: String = "or") -> String {
         let quoted = options.map { "\"\($0)\"" }
         guard quoted.count > 1 else { return quoted.first ?? "" }
-        return quoted.dropLast().joined(separator: ", ") + " or " + quoted.last!
+        return quoted.dropLast().joined(separator: ", ") + " \(conjunction) " + quoted.last!
     }
 }

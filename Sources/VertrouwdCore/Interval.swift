@@ -41,6 +41,17 @@ public struct Interval: Hashable, Comparable, Sendable, CustomStringConvertible 
         self.init(seconds: product)
     }
 
+    /// For messages: every unit that is present, largest first ("7d 5m").
+    public var spelledOut: String {
+        var rest = seconds
+        var parts: [String] = []
+        for unit in Interval.units where rest >= unit.seconds {
+            parts.append("\(rest / unit.seconds)\(unit.suffix)")
+            rest %= unit.seconds
+        }
+        return parts.isEmpty ? "0s" : parts.joined(separator: " ")
+    }
+
     /// The shortest exact form: 3600 seconds prints as "1h", 90 as "90s".
     public var description: String {
         for unit in Interval.units where seconds % unit.seconds == 0 && seconds > 0 {

@@ -169,7 +169,7 @@ let minimalConfig = """
             """
         let (c, diagnostics) = decode(text)
         #expect(c == nil)
-        #expect(diagnostics.compactMap(\.position?.line) == [21, 22, 25, 28])
+        #expect(diagnostics.compactMap(\.position?.line) == [18, 19, 22, 25])
     }
 
     @Test func retentionMustCoverTheTrendAndRiseBaselines() {

@@ -21,6 +21,13 @@ import VertrouwdCore
         #expect(Interval.zero.description == "0s")
     }
 
+    @Test func spellsOutEveryUnitForMessages() {
+        #expect(Interval(seconds: 605_100).spelledOut == "1w 5m")
+        #expect(Interval(seconds: 90).spelledOut == "1m 30s")
+        #expect(Interval.days(3).spelledOut == "3d")
+        #expect(Interval.zero.spelledOut == "0s")
+    }
+
     @Test func printedIntervalsParseBack() async {
         await propertyCheck(count: 500, input: Gen.int(in: 0...100_000_000)) { n in
             let interval = Interval(seconds: Int64(n))
