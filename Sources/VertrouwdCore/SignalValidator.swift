@@ -197,7 +197,7 @@ public struct SignalValidator: Sendable {
                 fields.note(SignalRejection(.wrongType, field: field.name))
             }
         case .integer(let number, let literal):
-            if let hit = PIIGate.scan(literal) { throw SignalRejection(hit.reason, field: field?.name) }
+            if let hit = PIIGate.scan(literal, digitsRule: field != .id && field != .ts) { throw SignalRejection(hit.reason, field: field?.name) }
             guard let field, fields.isFirst(field) else { return }
             switch field {
             case .v:
@@ -212,7 +212,7 @@ public struct SignalValidator: Sendable {
                 fields.note(SignalRejection(.wrongType, field: field.name))
             }
         case .number(let literal):
-            if let hit = PIIGate.scan(literal) { throw SignalRejection(hit.reason, field: field?.name) }
+            if let hit = PIIGate.scan(literal, digitsRule: field != .id && field != .ts) { throw SignalRejection(hit.reason, field: field?.name) }
             guard let field, fields.isFirst(field) else { return }
             fields.note(SignalRejection(.wrongType, field: field.name))
         case .bool, .null, .nested:
