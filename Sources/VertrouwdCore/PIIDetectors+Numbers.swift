@@ -29,7 +29,7 @@ extension PIIScan {
                 continue
             }
             if international {
-                p = skipSeparators(t, from: p)
+                while p < n, p - i < 6, t[p] == 0x20 || t[p] == UInt8(ascii: "-") { p += 1 }
                 if n - p >= 3, t[p] == UInt8(ascii: "("), t[p + 1] == UInt8(ascii: "0"), t[p + 2] == UInt8(ascii: ")") {
                     p = skipSeparators(t, from: p + 3)
                 }
