@@ -28,8 +28,33 @@ var targets: [Target] = [
         swiftSettings: swift6
     ),
     .target(
+        name: "VertrouwdStore",
+        dependencies: [
+            "VertrouwdCore",
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "Crypto", package: "swift-crypto"),
+        ],
+        swiftSettings: swift6
+    ),
+    .target(
+        name: "VertrouwdSpool",
+        dependencies: [
+            "VertrouwdCore",
+            .product(name: "Crypto", package: "swift-crypto"),
+        ],
+        swiftSettings: swift6
+    ),
+    .target(
         name: "VertrouwdDaemon",
-        dependencies: ["VertrouwdCore", "VertrouwdConfig"],
+        dependencies: [
+            "VertrouwdCore",
+            "VertrouwdConfig",
+            "VertrouwdStore",
+            "VertrouwdSpool",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+        ],
         swiftSettings: swift6
     ),
     .executableTarget(
@@ -40,6 +65,8 @@ var targets: [Target] = [
             "VertrouwdDaemon",
             "CSystemd",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ],
         swiftSettings: swift6
     ),
@@ -59,6 +86,16 @@ var targets: [Target] = [
             .product(name: "PropertyBased", package: "swift-property-based"),
         ],
         exclude: ["Golden"],
+        swiftSettings: swift6
+    ),
+    .testTarget(
+        name: "VertrouwdStoreTests",
+        dependencies: ["VertrouwdStore", "VertrouwdCore"],
+        swiftSettings: swift6
+    ),
+    .testTarget(
+        name: "VertrouwdSpoolTests",
+        dependencies: ["VertrouwdSpool", "VertrouwdCore"],
         swiftSettings: swift6
     ),
     .testTarget(
@@ -104,6 +141,10 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: targets
 )

@@ -1,0 +1,63 @@
+import Foundation
+import GRDB
+
+extension SignalStore {
+    /// What a purge removed.
+    public struct PurgeResult: Hashable, Sendable {
+        public var buckets = 0
+        public var seenSignals = 0
+        public var processedFiles = 0
+        public var healthDays = 0
+    }
+
+    /// Removes what the config says may no longer be kept: buckets and
+    /// health counters older than the retention, signal keys and file
+    /// digests older than the de-duplication horizon.
+    ///
+    /// - Parameters:
+    ///   - oldestDay: the first local day ("2025-11-29") whose health
+    ///     counters are kept.
+    public func purge(now: Int64, retentionSeconds: Int64, dedupHorizonSeconds: Int64, oldestDay: String) throws(StoreError) -> PurgeResult {
+        do {
+            return try queue.write { db in
+                var result = PurgeResult()
+                try db.execute(sql: "DELETE FROM buckets WHERE hour < ?", arguments: [Self.hour(of: now - retentionSeconds)])
+                result.buckets = db.changesCount
+                try db.execute(sql: "DELETE FROM seen_signals WHERE hour < ?", arguments: [Self.hour(of: now - dedupHorizonSeconds)])
+                result.seenSignals = db.changesCount
+                try db.execute(sql: "DELETE FROM processed_files WHERE processed_at < ?", arguments: [now - dedupHorizonSeconds])
+                result.processedFiles = db.changesCount
+                try db.execute(sql: "DELETE FROM health WHERE day < ?", arguments: [oldestDay])
+                result.healthDays = db.changesCount
+                return result
+            }
+        } catch {
+            throw StoreError(error)
+        }
+    }
+
+    /// The number of accepted signals stored (each with its count).
+    public func totalSignals() throws(StoreError) -> Int64 {
+        do {
+            return try queue.read { db in try Int64.fetchOne(db, sql: "SELECT coalesce(sum(count), 0) FROM buckets") ?? 0 }
+        } catch {
+            throw StoreError(error)
+        }
+    }
+
+    /// Health counters of one local day: (source, reason) → count.
+    public func health(day: String) throws(StoreError) -> [String: [String: Int]] {
+        do {
+            return try queue.read { db in
+                var result: [String: [String: Int]] = [:]
+                let rows = try Row.fetchAll(db, sql: "SELECT source, reason, count FROM health WHERE day = ?", arguments: [day])
+                for row in rows {
+                    result[row["source"] as String, default: [:]][row["reason"] as String] = row["count"] as Int
+                }
+                return result
+            }
+        } catch {
+            throw StoreError(error)
+        }
+    }
+}

@@ -1,0 +1,78 @@
+// SignalStore — the SQLite state of vertrouwd (DESIGN §4).
+//
+// Security stance: the database file and its WAL/SHM companions are mode
+// 0600 (SQLite gives the companions the database file's mode); it holds
+// hourly counts, keyed hashes of signal ids and file digests, never a
+// signal's id or any producer text. Durability: WAL with synchronous=FULL,
+// so a committed batch survives a power cut.
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+import GRDB
+
+/// The store. One writer (the ingest loop) at a time; other processes may
+/// read (WAL).
+public final class SignalStore: Sendable {
+    let queue: DatabaseQueue
+    let dedupKey: Data
+    public let path: String
+
+    /// Opens or creates the database at `path` (creating its folder, mode
+    /// 0700, when missing) and brings its schema up to date.
+    public init(path: String) throws(StoreError) {
+        self.path = path
+        do {
+            try Self.prepareFile(path)
+            var config = Configuration()
+            config.journalMode = .wal
+            // Another process (a `vertrouwd summary` run, say) may hold the
+            // write lock for a moment; wait rather than fail.
+            config.busyMode = .timeout(5)
+            config.prepareDatabase { db in
+                try db.execute(sql: "PRAGMA synchronous = FULL")
+                try db.execute(sql: "PRAGMA foreign_keys = ON")
+                // Keeps the de-duplication index's working set in memory.
+                try db.execute(sql: "PRAGMA cache_size = -32768")
+            }
+            queue = try DatabaseQueue(path: path, configuration: config)
+            let migrator = StoreSchema.migrator
+            try queue.write { db in
+                if try migrator.hasBeenSuperseded(db) {
+                    throw StoreError(.newerSchema, "\(path) was written by a newer version of vertrouwd")
+                }
+            }
+            try migrator.migrate(queue)
+            dedupKey = try queue.read { db in
+                try Data.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'dedup_key'")
+            } ?? Data()
+            guard dedupKey.count == 32 else { throw StoreError(.corrupt, "\(path) has no de-duplication key") }
+            for suffix in ["", "-wal", "-shm"] { chmod(path + suffix, 0o600) }
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw StoreError(error)
+        }
+    }
+
+    /// Creates the folder (0700) and an empty file (0600) before SQLite
+    /// does, so that no moment exists where the database is world-readable.
+    static func prepareFile(_ path: String) throws(StoreError) {
+        let folder = (path as NSString).deletingLastPathComponent
+        if !folder.isEmpty, access(folder, F_OK) != 0 {
+            do {
+                try FileManager.default.createDirectory(
+                    atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            } catch {
+                throw StoreError(.cannotOpen, "cannot create \(folder): \(error.localizedDescription)")
+            }
+        }
+        let fd = open(path, O_CREAT | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, 0o600)
+        guard fd >= 0 else {
+            let reason = String(cString: strerror(errno))
+            throw StoreError(errno == EROFS ? .readOnly : errno == ENOSPC ? .full : .cannotOpen, "cannot open \(path): \(reason)")
+        }
+        fchmod(fd, 0o600)
+        close(fd)
+    }
+}
