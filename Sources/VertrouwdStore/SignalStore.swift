@@ -25,11 +25,16 @@ public final class SignalStore: Sendable {
         do {
             try Self.prepareFile(path)
             var config = Configuration()
-            config.journalMode = .wal
+            // WAL is set here rather than with `config.journalMode = .wal`,
+            // which also sets synchronous=NORMAL: a power cut could then
+            // lose the last committed batch after its files were unlinked.
             // Another process (a `vertrouwd summary` run, say) may hold the
             // write lock for a moment; wait rather than fail.
             config.busyMode = .timeout(5)
             config.prepareDatabase { db in
+                if try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL") != "wal" {
+                    throw StoreError(.io, "cannot switch \(path) to WAL mode")
+                }
                 try db.execute(sql: "PRAGMA synchronous = FULL")
                 try db.execute(sql: "PRAGMA foreign_keys = ON")
                 // Keeps the de-duplication index's working set in memory.
