@@ -27,7 +27,7 @@ enum Message {
 
     static func found(_ scalar: Unicode.Scalar?) -> String {
         guard let scalar else { return "the end of the file" }
-        if scalar == "\n" || scalar == "\r" { return "the end of the line" }
+        if scalar == "\n" { return "the end of the line" }
         return scalar.quotedForMessage
     }
 

@@ -66,6 +66,8 @@ struct Parser {
             scanner.consumeNewline()
         } else if c == "#" {
             try endOfLine(Message.expectedNewlineAfterValue)
+        } else if c == "\r" {
+            throw ParseFailure(at: scanner.position, Message.loneCarriageReturn, hint: "end lines with \\n or \\r\\n")
         } else if c == "[" {
             try header()
         } else if let table {
@@ -136,7 +138,8 @@ struct Parser {
             scanner.advance()
             scanner.skipBlanks()
             valueStart = scanner.position
-            let value = try value(depth: 0)
+            // Dotted parts nest tables too; they count toward the depth cap.
+            let value = try value(depth: path.count - 1)
             inserted = true
             if let d = builder.insert(path, value: value, into: table) { diagnostics.append(d) }
             try endOfLine(Message.expectedNewlineAfterValue)

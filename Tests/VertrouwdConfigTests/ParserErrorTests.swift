@@ -145,9 +145,18 @@ private func only(_ text: String) -> Diagnostic? {
         #expect(errors(longKey) == ["1:129: key has too many parts (more than 64)"])
     }
 
+    @Test func veryLongLinesStayLinear() {
+        let wide = "a = [" + String(repeating: "[], ", count: 50_000) + "]\nb = \"" + String(repeating: "x", count: 200_000) + "\""
+        let (doc, diags) = ConfigParser.parse(wide)
+        #expect(diags.isEmpty)
+        #expect(doc.root["b"] != nil)
+    }
+
     @Test func nulAndLoneCarriageReturn() {
         #expect(errors("\u{00}") == ["1:1: expected a key, found U+0000"])
         #expect(errors("a = 1\r") == ["1:6: carriage return without a newline"])
+        #expect(errors("\rb = 1\nc = 2") == ["1:1: carriage return without a newline"])
+        #expect(errors("a = \"x\u{0}\"") == ["1:7: control character U+0000 is not allowed in a string"])
     }
 
     @Test func severalErrorsAreAllReported() {
