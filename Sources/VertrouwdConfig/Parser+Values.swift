@@ -53,7 +53,9 @@ extension Parser {
                 case nil:
                     throw ParseFailure(unclosed)
                 default:
-                    if crossedLine { throw ParseFailure(unclosed, resumeAt: scanner.mark) }
+                    // A statement on a new line means the `]` was forgotten;
+                    // anything else is more likely a forgotten comma.
+                    if crossedLine && looksLikeStatement() { throw ParseFailure(unclosed, resumeAt: scanner.mark) }
                     throw ParseFailure(at: scanner.position, Message.expectedArraySeparator)
                 }
             }

@@ -123,6 +123,16 @@ private func only(_ text: String) -> Diagnostic? {
         #expect(doc.root["b"]?.value.kind == .integer(1))
     }
 
+    @Test func missingCommaInMultiLineArrayGivesOneError() {
+        let text = "x = [\n  1,\n  2\n  3\n]\ny = 2"
+        #expect(errors(text) == ["4:3: expected \",\" or \"]\" in array"])
+        #expect(ConfigParser.parse(text).document.root["y"]?.value.kind == .integer(2))
+    }
+
+    @Test func unterminatedStringEndingInBackslashPointsAtTheQuote() {
+        #expect(errors("k = \"a\\") == ["1:5: unterminated string"])
+    }
+
     @Test func brokenHeaderSkipsItsSection() {
         let text = """
             [school
