@@ -35,8 +35,10 @@ struct Parser {
     var scanner: Scanner
     var diagnostics: [Diagnostic] = []
     let builder = TableBuilder()
-    /// Where key/values go; nil after a broken header, until the next good one.
-    var table: TableNode?
+    /// Where key/values go. After a broken header, a detached table: its
+    /// statements are still checked for syntax (and multi-line arrays read
+    /// whole), but they land in no table of the document.
+    var table: TableNode
     var hasUnattributedStatements = false
 
     init(_ text: String) {
@@ -70,12 +72,8 @@ struct Parser {
             throw ParseFailure(at: scanner.position, Message.loneCarriageReturn, hint: "end lines with \\n or \\r\\n")
         } else if c == "[" {
             try header()
-        } else if let table {
-            try keyValue(into: table)
         } else {
-            // Inside a section whose header was broken: these keys belong to
-            // no known table, and were accounted for by the header's error.
-            scanner.skipRestOfLine()
+            try keyValue(into: table)
         }
     }
 
@@ -108,14 +106,19 @@ struct Parser {
                 table = t
             case .failure(let e):
                 if let d = e.diagnostic { diagnostics.append(d) }
-                table = nil
-                hasUnattributedStatements = true
+                detach(at: start)
             }
         } catch {
-            table = nil
-            hasUnattributedStatements = true
+            detach(at: start)
             throw error
         }
+    }
+
+    /// Sends the statements after a broken header to a table outside the
+    /// document, so they cause no further errors about the tree.
+    private mutating func detach(at position: SourcePosition) {
+        table = TableNode(origin: .header, position: position)
+        hasUnattributedStatements = true
     }
 
     /// `key = value`; once the key is read, a failure still records the key

@@ -227,6 +227,17 @@ private func only(_ text: String) -> Diagnostic? {
         #expect(errors("[a]\nx = 1\n[a]\nx = 2\n") == ["3:2: table \"a\" is defined twice"])
     }
 
+    @Test func multiLineArraysAfterARejectedHeaderAreReadWhole() {
+        let text = "[a]\nx = 1\n[a]\ny = [\n  [1],\n]\nz = bad\n[b]\nw = 1\n"
+        let (doc, diags) = ConfigParser.parse(text)
+        #expect(diags.map { "\($0.position!): \($0.message)" } == [
+            "3:2: table \"a\" is defined twice",
+            "7:5: expected a value, found bare word \"bad\"",
+        ])
+        #expect(doc.hasUnattributedStatements)
+        #expect(doc.root["b"] != nil)
+    }
+
     @Test func anInvalidValueCausesNoSecondError() {
         #expect(errors("a = bad\na = 1\n[a.b]\n") == ["1:5: expected a value, found bare word \"bad\""])
     }
