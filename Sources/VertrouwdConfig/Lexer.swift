@@ -31,7 +31,7 @@ extension Scanner {
                 advance()
                 return String(out)
             case "\\":
-                out.append(try lexEscape())
+                out.append(try lexEscape(stringStart: start))
             default:
                 if c.isForbiddenControl {
                     throw ParseFailure(at: position, Message.controlInString(c),
@@ -44,7 +44,7 @@ extension Scanner {
     }
 
     /// Reads one escape sequence, the scanner standing on its backslash.
-    private mutating func lexEscape() throws(ParseFailure) -> Unicode.Scalar {
+    private mutating func lexEscape(stringStart: SourcePosition) throws(ParseFailure) -> Unicode.Scalar {
         let start = position
         advance()
         let simple: Unicode.Scalar?
@@ -59,7 +59,7 @@ extension Scanner {
         case "u", "U": simple = nil
         default:
             guard let c = current, !isAtNewline else {
-                throw ParseFailure(at: start, Message.unterminatedString)
+                throw ParseFailure(at: stringStart, length: column - stringStart.column, Message.unterminatedString)
             }
             throw ParseFailure(at: start, length: 2, Message.invalidEscape(c),
                                hint: "to write a backslash, use \"\\\\\"")

@@ -27,7 +27,7 @@ extension Parser {
 
     private mutating func array(depth: Int) throws(ParseFailure) -> ConfigValue {
         let open = scanner.position
-        let firstLineLength = scanner.restOfLineLength
+        let openMark = scanner.mark
         let unclosed = Diagnostic.error(at: open, Message.unclosedArray)
         scanner.advance()
         var items: [ConfigValue] = []
@@ -53,7 +53,9 @@ extension Parser {
                 case nil:
                     throw ParseFailure(unclosed)
                 default:
-                    if crossedLine { throw ParseFailure(unclosed, resumeAt: scanner.mark) }
+                    // A statement on a new line means the `]` was forgotten;
+                    // anything else is more likely a forgotten comma.
+                    if crossedLine && looksLikeStatement() { throw ParseFailure(unclosed, resumeAt: scanner.mark) }
                     throw ParseFailure(at: scanner.position, Message.expectedArraySeparator)
                 }
             }
@@ -62,7 +64,7 @@ extension Parser {
             if failure.resumeAt == nil { failure.openBrackets += 1 }
             throw failure
         }
-        let length = scanner.line == open.line ? scanner.column - open.column : firstLineLength
+        let length = scanner.line == open.line ? scanner.column - open.column : scanner.lineLength(from: openMark)
         return ConfigValue(.array(items), at: open, length: length)
     }
 
@@ -105,7 +107,7 @@ extension Parser {
                 }
                 scanner.advance()
                 scanner.skipBlanks()
-                let v = try value(depth: depth + 1)
+                let v = try value(depth: depth + path.count)
                 if let d = builder.insert(path, value: v, into: node) { diagnostics.append(d) }
                 scanner.skipBlanks()
                 switch scanner.current {

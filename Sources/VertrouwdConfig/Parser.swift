@@ -35,8 +35,10 @@ struct Parser {
     var scanner: Scanner
     var diagnostics: [Diagnostic] = []
     let builder = TableBuilder()
-    /// Where key/values go; nil after a broken header, until the next good one.
-    var table: TableNode?
+    /// Where key/values go. After a broken header, a detached table: its
+    /// statements are still checked for syntax (and multi-line arrays read
+    /// whole), but they land in no table of the document.
+    var table: TableNode
     var hasUnattributedStatements = false
 
     init(_ text: String) {
@@ -66,14 +68,12 @@ struct Parser {
             scanner.consumeNewline()
         } else if c == "#" {
             try endOfLine(Message.expectedNewlineAfterValue)
+        } else if c == "\r" {
+            throw ParseFailure(at: scanner.position, Message.loneCarriageReturn, hint: "end lines with \\n or \\r\\n")
         } else if c == "[" {
             try header()
-        } else if let table {
-            try keyValue(into: table)
         } else {
-            // Inside a section whose header was broken: these keys belong to
-            // no known table, and were accounted for by the header's error.
-            scanner.skipRestOfLine()
+            try keyValue(into: table)
         }
     }
 
@@ -106,14 +106,19 @@ struct Parser {
                 table = t
             case .failure(let e):
                 if let d = e.diagnostic { diagnostics.append(d) }
-                table = nil
-                hasUnattributedStatements = true
+                detach(at: start)
             }
         } catch {
-            table = nil
-            hasUnattributedStatements = true
+            detach(at: start)
             throw error
         }
+    }
+
+    /// Sends the statements after a broken header to a table outside the
+    /// document, so they cause no further errors about the tree.
+    private mutating func detach(at position: SourcePosition) {
+        table = TableNode(origin: .header, position: position)
+        hasUnattributedStatements = true
     }
 
     /// `key = value`; once the key is read, a failure still records the key
@@ -136,7 +141,8 @@ struct Parser {
             scanner.advance()
             scanner.skipBlanks()
             valueStart = scanner.position
-            let value = try value(depth: 0)
+            // Dotted parts nest tables too; they count toward the depth cap.
+            let value = try value(depth: path.count - 1)
             inserted = true
             if let d = builder.insert(path, value: value, into: table) { diagnostics.append(d) }
             try endOfLine(Message.expectedNewlineAfterValue)

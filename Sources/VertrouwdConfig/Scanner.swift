@@ -82,6 +82,14 @@ struct Scanner {
         return n
     }
 
+    /// How many scalars lie between `mark` and the end of its line. Computed
+    /// only when needed: doing it for every `[` would make long lines quadratic.
+    func lineLength(from mark: Mark) -> Int {
+        var i = mark.index
+        while i < scalars.count, scalars[i] != "\n", scalars[i] != "\r" { i += 1 }
+        return i - mark.index
+    }
+
     /// The text from `mark` up to the current index.
     func text(from mark: Mark) -> String {
         var s = String.UnicodeScalarView()

@@ -80,7 +80,7 @@ struct TableBuilder {
     /// `[path]`: opens the table the following key/values go into.
     func openTable(_ path: [KeyPart], header: SourcePosition, length: Int) -> Result<TableNode, BuildError> {
         let parent: TableNode
-        switch descendForHeader(path.dropLast(), from: root) {
+        switch descendForHeader(path, from: root) {
         case .success(let t): parent = t
         case .failure(let e): return .failure(e)
         }
@@ -114,7 +114,7 @@ struct TableBuilder {
     /// `[[path]]`: appends a table to the array and opens it.
     func openTableArrayElement(_ path: [KeyPart], header: SourcePosition, length: Int) -> Result<TableNode, BuildError> {
         let parent: TableNode
-        switch descendForHeader(path.dropLast(), from: root) {
+        switch descendForHeader(path, from: root) {
         case .success(let t): parent = t
         case .failure(let e): return .failure(e)
         }
@@ -146,10 +146,10 @@ struct TableBuilder {
 
     /// Walks the parents named in a header, creating implicit tables and
     /// entering the last element of arrays of tables.
-    private func descendForHeader(_ parents: ArraySlice<KeyPart>, from start: TableNode) -> Result<TableNode, BuildError> {
+    private func descendForHeader(_ path: [KeyPart], from start: TableNode) -> Result<TableNode, BuildError> {
         var table = start
         var walked: [KeyPart] = []
-        for part in parents {
+        for part in path.dropLast() {
             walked.append(part)
             guard let existing = table[part.name] else {
                 let child = TableNode(origin: .implicit, position: part.position, length: part.length)
@@ -164,7 +164,7 @@ struct TableBuilder {
                 table = a.tables[a.tables.count - 1]
             case .value(let v):
                 let firstLine = Message.firstDefined(line: existing.keyPosition.line)
-                return .failure(BuildError(valueConflict(v, path: Array(parents).displayName, prefix: walked.displayName, at: part, firstLine: firstLine)))
+                return .failure(BuildError(valueConflict(v, path: path.displayName, prefix: walked.displayName, at: part, firstLine: firstLine)))
             }
         }
         return .success(table)
