@@ -1,0 +1,48 @@
+/// A spool file's content, line by line: the signals that passed and the
+/// lines that did not (DESIGN §3: valid lines of a partly bad file count,
+/// bad lines go to quarantine).
+///
+/// Pure: the spool layer reads the bytes, this decides.
+public struct SignalFile: Sendable {
+    /// A line that was rejected, with its 1-based number.
+    public struct RejectedLine: Hashable, Sendable {
+        public var number: Int
+        public var rejection: SignalRejection
+        /// The line as written (without its line ending), or nil when the
+        /// PII gate fired: such content is never kept.
+        public var content: [UInt8]?
+    }
+
+    public var signals: [Signal] = []
+    public var rejected: [RejectedLine] = []
+
+    /// Splits `bytes` at `\n` (a `\r` before it is allowed), skips blank
+    /// lines, and validates every other line at `now` (UTC epoch seconds).
+    public init(bytes: [UInt8], validator: SignalValidator, now: Int64) {
+        bytes.withUnsafeBytes { all in
+            var start = 0
+            var number = 0
+            while start < all.count {
+                number += 1
+                var end = start
+                while end < all.count, all[end] != 0x0A { end += 1 }
+                let line = UnsafeRawBufferPointer(rebasing: all[start..<end])
+                if !SignalValidator.isBlank(line) {
+                    switch validator.validate(line: line, now: now) {
+                    case .success(let signal):
+                        signals.append(signal)
+                    case .failure(let rejection):
+                        var body = line
+                        if body.last == 0x0D { body = UnsafeRawBufferPointer(rebasing: body.dropLast()) }
+                        rejected.append(RejectedLine(
+                            number: number, rejection: rejection, content: rejection.isPII ? nil : Array(body)))
+                    }
+                }
+                start = end + 1
+            }
+        }
+    }
+
+    /// How many signals the accepted lines stand for (each with its count).
+    public var signalCount: Int { signals.reduce(0) { $0 + $1.count } }
+}
