@@ -52,12 +52,18 @@ extension SpoolDirectory {
     /// claim never replaces a claimed file).
     public func claim(_ name: String) throws(SpoolError) -> Bool {
         try checkName(name, in: newPath, "claim")
+        let source = newPath + "/" + name
         let target = curPath + "/" + name
         var st = stat()
+        guard lstat(source, &st) == 0 else {
+            if errno == ENOENT { return false }
+            throw .last("lstat", designation(newPath, name))
+        }
+        // cur/ belongs to the daemon alone, so this check cannot race.
         if lstat(target, &st) == 0 {
             throw SpoolError(operation: "claim", path: designation(curPath, name), errno: EEXIST)
         }
-        guard rename(newPath + "/" + name, target) == 0 else {
+        guard rename(source, target) == 0 else {
             if errno == ENOENT { return false }
             throw .last("rename", designation(newPath, name))
         }
