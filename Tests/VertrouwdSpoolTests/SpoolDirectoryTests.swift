@@ -56,6 +56,15 @@ struct SpoolDirectoryTests {
         }
     }
 
+    @Test("pending refuses a symlink in place of new/")
+    func pendingSymlinkedFolder() throws {
+        try withSpool { spool in
+            rmdir(spool.newPath)
+            symlink(spool.curPath, spool.newPath)
+            #expect(throws: SpoolError.self) { try spool.pending(.new) }
+        }
+    }
+
     @Test("pending renames a name that is not UTF-8 to a safe one")
     func pendingInvalidName() throws {
         try withSpool { spool in

@@ -79,4 +79,26 @@ struct SpoolWatcherTests {
             #expect(throws: SpoolError.self) { try SpoolWatcher(directory: spool.newPath) }
         }
     }
+
+    @Test("several queued events: the most important one is returned")
+    func priority() throws {
+        try withSpool { spool in
+            let watcher = try SpoolWatcher(directory: spool.newPath)
+            writeFile(spool.newPath + "/f", "x")
+            unlink(spool.newPath + "/f")
+            rmdir(spool.newPath)
+            #expect(watcher.wait(timeoutMilliseconds: 5000) == .lost)
+        }
+    }
+
+    @Test("a wake is returned before pending changes, which stay for the next wait")
+    func wakeFirst() throws {
+        try withSpool { spool in
+            let watcher = try SpoolWatcher(directory: spool.newPath)
+            writeFile(spool.newPath + "/f", "x")
+            watcher.wake()
+            #expect(watcher.wait(timeoutMilliseconds: 5000) == .woken)
+            #expect(watcher.wait(timeoutMilliseconds: 5000) == .changed)
+        }
+    }
 }
