@@ -52,6 +52,30 @@ extension PIIScan {
         return false
     }
 
+    /// Any international number: `+`, a first digit 1–9, then 8–15 digits in
+    /// all (E.164 allows 15), up to two separators between two digits; not
+    /// glued to a letter or digit.
+    static func hasInternationalPhone(_ t: UnsafeRawBufferPointer) -> Bool {
+        let n = t.count
+        for i in 0..<n where t[i] == UInt8(ascii: "+") && (i == 0 || !isAlnum(t[i - 1])) {
+            var p = i + 1
+            guard p < n, t[p] &- 0x31 < 9 else { continue }
+            var count = 0
+            while p < n, count <= 15 {
+                if isDigit(t[p]) {
+                    count += 1
+                    p += 1
+                    continue
+                }
+                let q = skipSeparators(t, from: p)
+                guard q > p, q < n, isDigit(t[q]) else { break }
+                p = q
+            }
+            if (8...15).contains(count), !(p < n && isAlnum(t[p])) { return true }
+        }
+        return false
+    }
+
     /// Skips at most two separator characters.
     @inline(__always) static func skipSeparators(_ t: UnsafeRawBufferPointer, from p: Int) -> Int {
         var q = p

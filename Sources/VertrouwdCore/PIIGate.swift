@@ -49,7 +49,9 @@ public enum PIIDetector: String, CaseIterable, Hashable, Sendable {
     /// A Dutch phone number: `0` + nine digits whose first is 1–9 (mobile
     /// `06…` and landlines `010…`, `020…`), or `+31` / `0031` + nine digits,
     /// optionally with `(0)` after the country code; digits may be separated
-    /// by up to two of ` -./()`. Not glued to a letter or digit on either
+    /// by up to two of ` -./()`. Also any international number written with
+    /// `+`: a first digit 1–9 and 8–15 digits in all (`+32 470 12 34 56`).
+    /// Not glued to a letter or digit on either
     /// side, so that hex ids (`…-0656-4904-55a7-…` in a UUID) do not match;
     /// `tel0612345678` is left to the digits rule.
     case phone
@@ -159,6 +161,7 @@ public enum PIIGate {
         if colons >= 2, PIIScan.hasIPv6(t) { return .ip }
         if dots >= 3, digitCount >= 4, PIIScan.hasIPv4(t) { return .ip }
         if digitCount >= 10, PIIScan.hasDutchPhone(t) { return .phone }
+        if digitCount >= 8, PIIScan.hasInternationalPhone(t) { return .phone }
         if digitCount >= 8, PIIScan.hasBSN(t, eightDigitForm: digitsRule) { return .bsn }
         if ats > 0, PIIScan.hasHandle(t) { return .handle }
         if digitsRule, maxRun >= 8 { return .digits }
