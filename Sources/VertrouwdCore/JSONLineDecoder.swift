@@ -1,9 +1,10 @@
 /// A strict, allocation-free pull decoder for one JSON object on one line.
 ///
 /// It reads the top-level object member by member: `nextKey()` then
-/// `value(onNestedText:)`. Strings (keys and values) are unescaped into a
-/// caller-provided scratch buffer and handed out as views into it that stay
-/// valid only until the next call. Nested arrays and objects are never a
+/// `value(onNestedText:)`. Strings (keys and values) are handed out as views
+/// into the input or, when they hold escapes, into a caller-provided scratch
+/// buffer they are unescaped into; a view stays valid only until the next
+/// call. Nested arrays and objects are never a
 /// valid signal value, but they are walked (to a depth of `maxNesting`) so
 /// that every string and number inside them reaches the PII gate.
 ///
@@ -192,9 +193,38 @@ struct JSONLineDecoder {
         return .integer(result, literal: literal)
     }
 
-    /// Reads a string after its opening quote, unescaped into scratch[0...].
+    /// Reads a string after its opening quote. Without escapes (the usual
+    /// case) the result is a view into the input; otherwise the string is
+    /// unescaped into scratch[0...].
     private mutating func string() throws(SignalRejection) -> UnsafeRawBufferPointer {
-        var out = 0
+        let start = pos
+        // Fast path on locals: find the closing quote, or the first escape
+        // or control character, eight bytes at a time where possible.
+        let n = input.count
+        var p = start
+        if let base = input.baseAddress {
+            while n - p >= 8 {
+                let w = base.loadUnaligned(fromByteOffset: p, as: UInt64.self)
+                if Self.hasSpecialByte(w) { break }
+                p += 8
+            }
+            while p < n {
+                let b = base.load(fromByteOffset: p, as: UInt8.self)
+                if b == UInt8(ascii: "\"") {
+                    pos = p + 1
+                    return UnsafeRawBufferPointer(rebasing: input[start..<p])
+                }
+                if b == UInt8(ascii: "\\") || b < 0x20 { break }
+                p += 1
+            }
+        }
+        pos = p
+        let plain = pos - start
+        if plain > 0 {
+            UnsafeMutableRawBufferPointer(rebasing: scratch[0..<plain]).copyMemory(
+                from: UnsafeRawBufferPointer(rebasing: input[start..<pos]))
+        }
+        var out = plain
         while true {
             guard pos < input.count else { throw fail(.malformedJSON) }
             let b = input[pos]
@@ -237,6 +267,18 @@ struct JSONLineDecoder {
             out += 1
             pos += 1
         }
+    }
+
+    /// Whether any byte of `w` is `"`, `\\` or below 0x20 (SWAR: a byte
+    /// equal to zero after XOR, or below 0x20 before it).
+    @inline(__always) static func hasSpecialByte(_ w: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        func zeroByte(_ x: UInt64) -> UInt64 { (x &- ones) & ~x & highs }
+        let quote = zeroByte(w ^ (ones &* 0x22))
+        let backslash = zeroByte(w ^ (ones &* 0x5C))
+        let control = (w &- ones &* 0x20) & ~w & highs
+        return quote | backslash | control != 0
     }
 
     private mutating func hex4() throws(SignalRejection) -> UInt32 {

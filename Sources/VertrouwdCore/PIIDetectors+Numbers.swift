@@ -17,7 +17,7 @@ extension PIIScan {
                 guard n - i >= 3, t[i + 1] == UInt8(ascii: "3"), t[i + 2] == UInt8(ascii: "1") else { continue }
                 p = i + 3
                 international = true
-            } else if b == UInt8(ascii: "0"), i == 0 || !isDigit(t[i - 1]) {
+            } else if b == UInt8(ascii: "0"), i == 0 || !isAlnum(t[i - 1]) {
                 if n - i >= 4, t[i + 1] == UInt8(ascii: "0"), t[i + 2] == UInt8(ascii: "3"), t[i + 3] == UInt8(ascii: "1") {
                     p = i + 4
                     international = true
@@ -47,7 +47,31 @@ extension PIIScan {
                 guard q > p, q < n, isDigit(t[q]) else { break }
                 p = q
             }
-            if count == 9, !(p < n && isDigit(t[p])) { return true }
+            if count == 9, !(p < n && isAlnum(t[p])) { return true }
+        }
+        return false
+    }
+
+    /// Any international number: `+`, a first digit 1–9, then 8–15 digits in
+    /// all (E.164 allows 15), up to two separators between two digits; not
+    /// glued to a letter or digit.
+    static func hasInternationalPhone(_ t: UnsafeRawBufferPointer) -> Bool {
+        let n = t.count
+        for i in 0..<n where t[i] == UInt8(ascii: "+") && (i == 0 || !isAlnum(t[i - 1])) {
+            var p = i + 1
+            guard p < n, t[p] &- 0x31 < 9 else { continue }
+            var count = 0
+            while p < n, count <= 15 {
+                if isDigit(t[p]) {
+                    count += 1
+                    p += 1
+                    continue
+                }
+                let q = skipSeparators(t, from: p)
+                guard q > p, q < n, isDigit(t[q]) else { break }
+                p = q
+            }
+            if (8...15).contains(count), !(p < n && isAlnum(t[p])) { return true }
         }
         return false
     }
@@ -151,7 +175,7 @@ extension PIIScan {
         return !zero && sum % 11 == 0
     }
 
-    static func hasBSN(_ t: UnsafeRawBufferPointer) -> Bool {
+    static func hasBSN(_ t: UnsafeRawBufferPointer, eightDigitForm: Bool) -> Bool {
         let n = t.count
         @inline(__always) func d(_ k: Int) -> Int { Int(t[k] - 0x30) }
         var i = 0
@@ -162,12 +186,15 @@ extension PIIScan {
             }
             let s = i
             while i < n, isDigit(t[i]) { i += 1 }
+            // Not glued to letters: hex ids hold decimal runs by chance.
+            guard s == 0 || !isAlpha(t[s - 1]) else { continue }
+            let freeAfter = i == n || !isAlpha(t[i])
             switch i - s {
-            case 9:
+            case 9 where freeAfter:
                 if passesElevenProof((d(s), d(s + 1), d(s + 2), d(s + 3), d(s + 4), d(s + 5), d(s + 6), d(s + 7), d(s + 8))) {
                     return true
                 }
-            case 8:
+            case 8 where eightDigitForm && freeAfter:
                 if passesElevenProof((0, d(s), d(s + 1), d(s + 2), d(s + 3), d(s + 4), d(s + 5), d(s + 6), d(s + 7))) {
                     return true
                 }
@@ -183,7 +210,7 @@ extension PIIScan {
                 let b = a + second + 1
                 guard t[b - 1] == sep, (a..<(b - 1)).allSatisfy({ isDigit(t[$0]) }),
                       (b..<(b + 3)).allSatisfy({ isDigit(t[$0]) }),
-                      !(b + 3 < n && isDigit(t[b + 3]))
+                      !(b + 3 < n && isAlnum(t[b + 3]))
                 else { continue }
                 let ds: (Int, Int, Int, Int, Int, Int, Int, Int, Int) = first == 3
                     ? (d(s), d(s + 1), d(s + 2), d(a), d(a + 1), d(a + 2), d(b), d(b + 1), d(b + 2))

@@ -49,12 +49,20 @@ public enum PIIDetector: String, CaseIterable, Hashable, Sendable {
     /// A Dutch phone number: `0` + nine digits whose first is 1–9 (mobile
     /// `06…` and landlines `010…`, `020…`), or `+31` / `0031` + nine digits,
     /// optionally with `(0)` after the country code; digits may be separated
-    /// by up to two of ` -./()`. Not preceded by a digit, not followed by one.
+    /// by up to two of ` -./()`. Also any international number written with
+    /// `+`: a first digit 1–9 and 8–15 digits in all (`+32 470 12 34 56`).
+    /// Not glued to a letter or digit on either
+    /// side, so that hex ids (`…-0656-4904-55a7-…` in a UUID) do not match;
+    /// `tel0612345678` is left to the digits rule.
     case phone
     /// A burgerservicenummer: a run of exactly nine digits, or eight (read
     /// with a leading zero), or nine written `123.456.789` / `1234.56.789`
     /// (separator `.`, `-` or space), that passes the 11-proof and is not all
-    /// zeros.
+    /// zeros, and not glued to a letter (`…de112752986f` in a UUID is not
+    /// one; `bsn111222333` is left to the digits rule). Where the digits rule is off (`id`, `ts`) the eight-digit form
+    /// is not checked: an all-decimal 8-character group (a UUID's first
+    /// group, a hex counter) would pass the 11-proof one time in eleven and
+    /// reject about one UUID-keyed signal in 500.
     case bsn
     /// `@` followed by two or more of `[A-Za-z0-9_.]` (not starting with
     /// `.`), when it is not an e-mail address.
@@ -153,7 +161,8 @@ public enum PIIGate {
         if colons >= 2, PIIScan.hasIPv6(t) { return .ip }
         if dots >= 3, digitCount >= 4, PIIScan.hasIPv4(t) { return .ip }
         if digitCount >= 10, PIIScan.hasDutchPhone(t) { return .phone }
-        if digitCount >= 8, PIIScan.hasBSN(t) { return .bsn }
+        if digitCount >= 8, PIIScan.hasInternationalPhone(t) { return .phone }
+        if digitCount >= 8, PIIScan.hasBSN(t, eightDigitForm: digitsRule) { return .bsn }
         if ats > 0, PIIScan.hasHandle(t) { return .handle }
         if digitsRule, maxRun >= 8 { return .digits }
         return nil

@@ -10,6 +10,9 @@ public struct SignalRejection: Error, Hashable, Sendable, CustomStringConvertibl
     /// is never reported: it could itself be personal data.
     public var field: String?
 
+    /// A rejection for `reason`, naming `field` when it is a schema field.
+    /// Passing any other text as `field` is a programming error (it could be
+    /// input) and stops the process.
     public init(_ reason: RejectReason, field: String? = nil) {
         precondition(field.map(SignalField.isSchemaName) ?? true, "a rejection names only schema fields")
         self.reason = reason

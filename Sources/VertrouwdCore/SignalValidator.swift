@@ -70,7 +70,8 @@ public struct SignalValidator: Sendable {
         return withUnsafeTemporaryAllocation(byteCount: max(body.count, 1), alignment: 1) { scratch in
             var fields = FieldAccumulator(now: now)
             do throws(SignalRejection) {
-                try decode(body, scratch: scratch, into: &fields)
+                // A PII hit comes back as a value: no throw on the hot path.
+                if let hit = try decode(body, scratch: scratch, into: &fields) { return .failure(hit) }
             } catch {
                 if error.isPII { return .failure(error) }
                 return .failure(rawRejection(body, otherwise: error))
@@ -102,14 +103,14 @@ public struct SignalValidator: Sendable {
         rawRejection(body, otherwise: SignalRejection(reason))
     }
 
-    /// Decodes the object member by member; throws a PII rejection at the
-    /// first hit and a line-level rejection when the JSON is broken. Field
-    /// errors are recorded in `fields`, not thrown: a later member may still
-    /// trip the PII gate.
+    /// Decodes the object member by member; returns a PII rejection at the
+    /// first hit (thrown instead when it sits inside a nested value) and
+    /// throws a line-level rejection when the JSON is broken. Field errors
+    /// are recorded in `fields`: a later member may still trip the PII gate.
     private func decode(
         _ body: UnsafeRawBufferPointer, scratch: UnsafeMutableRawBufferPointer,
         into fields: inout FieldAccumulator
-    ) throws(SignalRejection) {
+    ) throws(SignalRejection) -> SignalRejection? {
         var decoder = JSONLineDecoder(input: body, scratch: scratch)
         try decoder.beginObject()
         while let key = try decoder.nextKey() {
@@ -117,7 +118,7 @@ public struct SignalValidator: Sendable {
             if let field {
                 fields.noteKey(field)
             } else {
-                if let hit = PIIGate.scan(key) { throw SignalRejection(hit.reason) }
+                if let hit = PIIGate.scan(key) { return SignalRejection(hit.reason) }
                 fields.note(SignalRejection(.unknownField))
             }
             decoder.currentField = field
@@ -125,15 +126,17 @@ public struct SignalValidator: Sendable {
             let value = try decoder.value { (text: UnsafeRawBufferPointer) throws(SignalRejection) in
                 if let hit = PIIGate.scan(text) { throw SignalRejection(hit.reason, field: fieldName) }
             }
-            try check(value, of: field, into: &fields)
+            if let hit = check(value, of: field, into: &fields) { return hit }
         }
         try decoder.finish()
+        return nil
     }
 
-    /// The PII gate for one top-level value, then its schema check.
+    /// The PII gate for one top-level value (a hit is returned), then its
+    /// schema check (an error is recorded in `fields`).
     private func check(
         _ value: JSONLineDecoder.Value, of field: SignalField?, into fields: inout FieldAccumulator
-    ) throws(SignalRejection) {
+    ) -> SignalRejection? {
         switch value {
         case .string(let text):
             var vocabularyValue: String?
@@ -153,9 +156,9 @@ public struct SignalValidator: Sendable {
             }
             if timestamp == nil,
                let hit = PIIGate.scan(text, digitsRule: field != .id && field != .ts, isVocabularyValue: vocabularyValue != nil) {
-                throw SignalRejection(hit.reason, field: field?.name)
+                return SignalRejection(hit.reason, field: field?.name)
             }
-            guard let field, fields.isFirst(field) else { return }
+            guard let field, fields.isFirst(field) else { return nil }
             switch field {
             case .id:
                 if Self.isWellFormedID(text) {
@@ -164,7 +167,10 @@ public struct SignalValidator: Sendable {
                     fields.note(SignalRejection(.badID, field: field.name))
                 }
             case .ts:
-                guard let timestamp else { return fields.note(SignalRejection(.badTimestamp, field: field.name)) }
+                guard let timestamp else {
+                    fields.note(SignalRejection(.badTimestamp, field: field.name))
+                    return nil
+                }
                 if timestamp > fields.now + ingest.maxFuture.seconds {
                     fields.note(SignalRejection(.fromFuture, field: field.name))
                 } else if timestamp < fields.now - ingest.maxAge.seconds {
@@ -197,8 +203,8 @@ public struct SignalValidator: Sendable {
                 fields.note(SignalRejection(.wrongType, field: field.name))
             }
         case .integer(let number, let literal):
-            if let hit = PIIGate.scan(literal, digitsRule: field != .id && field != .ts) { throw SignalRejection(hit.reason, field: field?.name) }
-            guard let field, fields.isFirst(field) else { return }
+            if let hit = PIIGate.scan(literal, digitsRule: field != .id && field != .ts) { return SignalRejection(hit.reason, field: field?.name) }
+            guard let field, fields.isFirst(field) else { return nil }
             switch field {
             case .v:
                 if number == 1 { fields.version = 1 } else { fields.note(SignalRejection(.badVersion, field: field.name)) }
@@ -212,13 +218,14 @@ public struct SignalValidator: Sendable {
                 fields.note(SignalRejection(.wrongType, field: field.name))
             }
         case .number(let literal):
-            if let hit = PIIGate.scan(literal, digitsRule: field != .id && field != .ts) { throw SignalRejection(hit.reason, field: field?.name) }
-            guard let field, fields.isFirst(field) else { return }
+            if let hit = PIIGate.scan(literal, digitsRule: field != .id && field != .ts) { return SignalRejection(hit.reason, field: field?.name) }
+            guard let field, fields.isFirst(field) else { return nil }
             fields.note(SignalRejection(.wrongType, field: field.name))
         case .bool, .null, .nested:
-            guard let field, fields.isFirst(field) else { return }
+            guard let field, fields.isFirst(field) else { return nil }
             fields.note(SignalRejection(.wrongType, field: field.name))
         }
+        return nil
     }
 
     /// 8–64 characters of `[A-Za-z0-9._:-]`.

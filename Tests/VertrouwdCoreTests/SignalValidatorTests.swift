@@ -190,6 +190,18 @@ struct SignalValidatorTests {
         #expect(Fixture.rejection(Fixture.line(ts: #""2026-11-29T10:25:01+01:00""#))?.reason == .fromFuture)
     }
 
+    @Test func vocabularyValuesAreExemptFromTheBareDomainRule() {
+        let taxonomy = Taxonomy(
+            categories: Vocabulary(["grooming"]), sites: Vocabulary(["lyceum.nl"]),
+            cohorts: Vocabulary([]), channels: Vocabulary([]))
+        let validator = SignalValidator(taxonomy: taxonomy, sources: ["chatguard"], ingest: IngestSettings())
+        let accepted = validator.validate(line: Fixture.line(extra: [#""site":"lyceum.nl""#]), now: Fixture.now)
+        #expect((try? accepted.get())?.site == "lyceum.nl")
+        // Only for the exact value; and only that rule.
+        let other = validator.validate(line: Fixture.line(extra: [#""site":"college.nl""#]), now: Fixture.now)
+        #expect(other == .failure(SignalRejection(.piiURL, field: "site")))
+    }
+
     @Test func descriptionIsReasonAndField() {
         #expect(SignalRejection(.badCount, field: "count").description == "bad_count (field count)")
         #expect(SignalRejection(.unknownField).description == "unknown_field")
