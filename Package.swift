@@ -63,6 +63,7 @@ var targets: [Target] = [
             "VertrouwdCore",
             "VertrouwdConfig",
             "VertrouwdDaemon",
+            "VertrouwdSpool",
             "CSystemd",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
@@ -110,7 +111,7 @@ var targets: [Target] = [
     ),
     .testTarget(
         name: "IntegrationTests",
-        dependencies: [],
+        dependencies: [.product(name: "GRDB", package: "GRDB.swift")],
         swiftSettings: swift6
     ),
 ]

@@ -14,13 +14,24 @@ extension SignalStore {
     /// - Parameters:
     ///   - now: UTC epoch seconds, recorded with the file digests.
     ///   - day: the local day ("2026-11-29") the health counters go to.
-    public func commit(_ files: [IngestFile], now: Int64, day: String) throws(StoreError) -> [IngestOutcome] {
+    ///   - rejectedFiles: reason codes of files quarantined whole
+    ///     (symlink, oversize …), counted as "file_<reason>".
+    public func commit(_ files: [IngestFile], rejectedFiles: [String] = [], now: Int64, day: String) throws(StoreError) -> [IngestOutcome] {
         do {
             return try queue.write { db in
                 var outcomes: [IngestOutcome] = []
                 outcomes.reserveCapacity(files.count)
                 for file in files {
                     outcomes.append(try count(file, in: db, now: now, day: day))
+                }
+                if !rejectedFiles.isEmpty {
+                    let health = try db.cachedStatement(sql: """
+                        INSERT INTO health(day, source, reason, count) VALUES (?, '', ?, 1)
+                        ON CONFLICT(day, source, reason) DO UPDATE SET count = count + 1
+                        """)
+                    for reason in rejectedFiles {
+                        try health.execute(arguments: [day, "file_" + reason])
+                    }
                 }
                 return outcomes
             }

@@ -3,7 +3,6 @@
 // Exit status: 0 OK, 1 errors in the file, 2 the file cannot be read.
 import ArgumentParser
 import VertrouwdConfig
-import VertrouwdDaemon
 
 struct CheckConfig: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -19,21 +18,8 @@ struct CheckConfig: ParsableCommand {
     @OptionGroup var options: ConfigOption
 
     func run() throws {
-        let loader = ConfigLoader(fileSystem: LocalConfigFileSystem())
-        switch loader.load(path: options.config) {
-        case .unreadable(let error):
-            printError("vertrouwd: \(error)")
-            throw ExitCode(2)
-        case .checked(let checked):
-            if !checked.diagnostics.isEmpty {
-                printError(checked.report, terminator: "")
-            }
-            guard let configuration = checked.configuration else {
-                printError(checked.failureLine)
-                throw ExitCode(1)
-            }
-            print(ConfigSummary.render(configuration), terminator: "")
-            print("configuration OK")
-        }
+        let (configuration, _) = try loadConfiguration(options.config)
+        print(ConfigSummary.render(configuration), terminator: "")
+        print("configuration OK")
     }
 }

@@ -3,7 +3,7 @@
 import ArgumentParser
 
 @main
-struct Vertrouwd: ParsableCommand {
+struct Vertrouwd: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "vertrouwd",
         abstract: "Aggregated, anonymous alerts about online sexual exploitation, for school networks.",
@@ -13,7 +13,7 @@ struct Vertrouwd: ParsableCommand {
             contact. It cannot single out a pupil: see README.md.
             """,
         version: VertrouwdVersion.current,
-        subcommands: [CheckConfig.self]
+        subcommands: [Run.self, CheckConfig.self, Submit.self]
     )
 }
 

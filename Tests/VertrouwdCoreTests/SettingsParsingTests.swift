@@ -1,3 +1,4 @@
+import Foundation
 import PropertyBased
 import Testing
 import VertrouwdCore
@@ -96,5 +97,23 @@ import VertrouwdCore
 
     @Test func severitiesAreOrdered() {
         #expect(Severity.low < .medium && Severity.medium < .high)
+    }
+}
+
+@Suite struct LocalDayTests {
+    @Test func daysFollowTheSchoolsZone() throws {
+        let amsterdam = try #require(TimeZone(identifier: "Europe/Amsterdam"))
+        // 2026-11-29T23:30:00Z is already the 30th in Amsterdam (UTC+1).
+        #expect(LocalDay.string(for: 1_795_995_000, in: amsterdam) == "2026-11-30")
+        #expect(LocalDay.string(for: 1_795_995_000, in: .gmt) == "2026-11-29")
+    }
+
+    @Test func countsBelowKAreNeverShown() async {
+        await propertyCheck(count: 300, input: Gen.int(in: 3...20), Gen.int(in: 0...100)) { k, n in
+            var policy = PrivacyPolicy()
+            policy.minGroupSize = k
+            let shown = policy.shown(n)
+            if n < k { #expect(shown == "<\(k)") } else { #expect(Int(shown) == n && n >= k) }
+        }
     }
 }

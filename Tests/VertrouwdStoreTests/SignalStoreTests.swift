@@ -163,3 +163,13 @@ func mode(_ path: String) -> mode_t {
         }
     }
 }
+
+@Suite struct StoreHealthTests {
+    @Test func filesRejectedWholeAreCountedPerReason() throws {
+        let scratch = Scratch()
+        let store = try SignalStore(path: scratch.db)
+        _ = try store.commit([], rejectedFiles: ["symlink", "oversize", "symlink"], now: 0, day: "d")
+        #expect(try store.health(day: "d")[""] == ["file_symlink": 2, "file_oversize": 1])
+        #expect(try store.totalSignals() == 0)
+    }
+}

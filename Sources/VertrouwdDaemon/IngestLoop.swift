@@ -1,0 +1,203 @@
+// IngestLoop — claims spool files, counts their signals, removes them.
+//
+// Exactly once: a file is claimed by renaming it into cur/, its signals and
+// its digest are committed in one transaction with the rest of its batch,
+// and only then is it unlinked. A crash at any point leaves the file in
+// new/ or cur/, where the next start finds it; the digest and the signal
+// keys make counting it again add nothing.
+//
+// Security stance: spool files are hostile. The spool layer never follows
+// links or opens anything but a regular file; file names are never logged
+// (a name is chosen by the producer) — files are named by spoolFileID.
+// Logs give counts as "<k" or ≥ k (P4) and reason codes, never a value.
+import Foundation
+import Logging
+import Synchronization
+import VertrouwdCore
+import VertrouwdSpool
+import VertrouwdStore
+
+/// The ingest work of the daemon, run on a thread of its own: everything
+/// it does (rename, read, SQLite) blocks, and when idle it sleeps in poll()
+/// on inotify, costing nothing.
+public final class IngestLoop: Sendable {
+    public struct Limits: Sendable {
+        /// At most this many files in one transaction.
+        public var batchFiles = 512
+        /// At most about this many bytes of spool files in one transaction.
+        public var batchBytes = 16 << 20
+        /// Retry delays while degraded: doubling from the first to the last.
+        public var retryFirst: Double = 1
+        public var retryLast: Double = 60
+        /// How often purge and clean-up run.
+        public var maintenanceEvery: Int64 = 3_600
+        public init() {}
+    }
+
+    let configuration: Configuration
+    let spool: SpoolDirectory
+    let validator: SignalValidator
+    // Untyped throws: a typed-throws closure here crashes the Swift 6.3.1
+    // compiler (IRGen); errors are StoreErrors all the same.
+    let openStore: @Sendable () throws -> SignalStore
+    let logger: Logger
+    let clock: @Sendable () -> Int64
+    let limits: Limits
+    let onEvent: @Sendable (IngestEvent) -> Void
+
+    private let stopRequested = Atomic<Bool>(false)
+    private let watcher = Mutex<SpoolWatcher?>(nil)
+
+    public init(
+        configuration: Configuration,
+        limits: Limits = Limits(),
+        logger: Logger,
+        clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) },
+        openStore: (@Sendable () throws -> SignalStore)? = nil,
+        onEvent: @escaping @Sendable (IngestEvent) -> Void = { _ in }
+    ) {
+        self.configuration = configuration
+        self.spool = SpoolDirectory(root: configuration.spool.path)
+        self.validator = SignalValidator(taxonomy: configuration.taxonomy, sources: configuration.sources, ingest: configuration.ingest)
+        let path = configuration.state.path
+        self.openStore = openStore ?? { try SignalStore(path: path) }
+        self.logger = logger
+        self.clock = clock
+        self.limits = limits
+        self.onEvent = onEvent
+    }
+
+    /// Asks the loop to stop after the batch in hand. Thread-safe.
+    public func stop() {
+        stopRequested.store(true, ordering: .sequentiallyConsistent)
+        watcher.withLock { $0?.wake() }
+    }
+
+    var stopping: Bool { stopRequested.load(ordering: .sequentiallyConsistent) }
+
+    /// Runs until `stop()`. Never throws: every failure is logged, reported
+    /// as degraded where it stops progress, and retried.
+    public func run() {
+        var store: SignalStore?
+        var degraded: String?
+        var retryDelay = limits.retryFirst
+        var lastMaintenance: Int64 = 0
+        var announcedReady = false
+        let rescanMilliseconds = Int32(clamping: configuration.spool.rescan.seconds * 1_000)
+
+        while !stopping {
+            var problem: String?
+            if store == nil {
+                do {
+                    store = try openStore()
+                } catch {
+                    problem = "cannot open the state database: \(error)"
+                }
+            }
+            if problem == nil, watcher.withLock({ $0 == nil }) {
+                do {
+                    try spool.prepare()
+                    let w = try SpoolWatcher(directory: spool.newPath)
+                    watcher.withLock { $0 = w }
+                    if stopping { break }
+                } catch {
+                    problem = "cannot watch the spool: \(error)"
+                }
+            }
+            if problem == nil, let store {
+                problem = drain(store)
+            }
+            if !announcedReady {
+                announcedReady = true
+                onEvent(.ready)
+            }
+            if let problem {
+                if degraded == nil {
+                    logger.error("degraded: \(problem); files stay in the spool until this is fixed",
+                                 metadata: ["event": "degraded"])
+                    onEvent(.degraded(reason: problem))
+                }
+                degraded = problem
+                pause(seconds: retryDelay)
+                retryDelay = min(retryDelay * 2, limits.retryLast)
+                continue
+            }
+            if degraded != nil {
+                logger.notice("resumed: the state database can be written again", metadata: ["event": "resumed"])
+                onEvent(.resumed)
+                degraded = nil
+            }
+            retryDelay = limits.retryFirst
+            let now = clock()
+            if let store, now - lastMaintenance >= limits.maintenanceEvery {
+                maintain(store, now: now)
+                lastMaintenance = now
+            }
+            onEvent(.idle)
+            if stopping { break }
+            let event = watcher.withLock { $0 }?.wait(timeoutMilliseconds: rescanMilliseconds)
+            if event == .lost {
+                logger.warning("the spool's new/ folder was moved or removed; preparing it again", metadata: ["event": "spool_lost"])
+                watcher.withLock { $0 = nil }
+            }
+        }
+        logger.info("ingest stopped", metadata: ["event": "stopped"])
+    }
+
+    /// Sleeps up to `seconds`, returning early when stopped.
+    private func pause(seconds: Double) {
+        if let w = watcher.withLock({ $0 }) {
+            _ = w.wait(timeoutMilliseconds: Int32(seconds * 1_000))
+            return
+        }
+        var left = seconds
+        while left > 0, !stopping {
+            Thread.sleep(forTimeInterval: min(left, 0.1))
+            left -= 0.1
+        }
+    }
+
+    /// Counts everything waiting: first what an earlier run claimed (cur/),
+    /// then new/, again until new/ is empty. Returns a problem that stops
+    /// progress, or nil.
+    func drain(_ store: SignalStore) -> String? {
+        var folders: [SpoolDirectory.Folder] = [.cur, .new]
+        while let folder = folders.first, !stopping {
+            let names: [String]
+            do {
+                names = try spool.pending(folder)
+            } catch {
+                return "cannot list the spool: \(error)"
+            }
+            if names.isEmpty {
+                folders.removeFirst()
+                continue
+            }
+            var index = 0
+            while index < names.count {
+                if stopping { return nil }
+                let (batch, next) = takeBatch(names, from: index, folder: folder)
+                index = next
+                if let problem = ingest(batch, from: folder, store: store) { return problem }
+            }
+            // new/ may have filled while we worked: list it again.
+            if folder == .cur { folders.removeFirst() }
+        }
+        return nil
+    }
+
+    /// The next batch: up to `batchFiles` names, or fewer when their sizes
+    /// add up to `batchBytes`.
+    private func takeBatch(_ names: [String], from start: Int, folder: SpoolDirectory.Folder) -> ([String], Int) {
+        var end = start
+        var bytes = 0
+        let dir = folder == .cur ? spool.curPath : spool.newPath
+        while end < names.count, end - start < limits.batchFiles {
+            var st = stat()
+            if lstat(dir + "/" + names[end], &st) == 0 { bytes += Int(st.st_size) }
+            end += 1
+            if bytes >= limits.batchBytes { break }
+        }
+        return (Array(names[start..<end]), end)
+    }
+}

@@ -1,0 +1,32 @@
+// IngestService — the ingest loop as a swift-service-lifecycle Service.
+//
+// The loop blocks (rename, read, SQLite, poll), so it runs on a thread of
+// its own; graceful shutdown (SIGTERM/SIGINT) asks it to stop after the
+// batch in hand, and run() returns once it has.
+import Logging
+import ServiceLifecycle
+import Foundation
+
+public struct IngestService: Service {
+    let loop: IngestLoop
+
+    public init(loop: IngestLoop) {
+        self.loop = loop
+    }
+
+    public func run() async throws {
+        await withGracefulShutdownHandler {
+            await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+                let loop = self.loop
+                let thread = Thread {
+                    loop.run()
+                    done.resume()
+                }
+                thread.name = "vertrouwd-ingest"
+                thread.start()
+            }
+        } onGracefulShutdown: {
+            loop.stop()
+        }
+    }
+}

@@ -1,0 +1,53 @@
+// StderrLogHandler — log lines on standard error with the "<N>" priority
+// prefixes that journald and syslog understand (sd-daemon(3)), so that a
+// daemon started under systemd without the journal API still logs with
+// the right levels.
+import Logging
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+public struct StderrLogHandler: LogHandler {
+    public var logLevel: Logger.Level = .info
+    public var metadata: Logger.Metadata = [:]
+    let label: String
+    /// With "<N>" prefixes (for journald/syslog) or plain (for a terminal).
+    let prefixed: Bool
+
+    public init(label: String, prefixed: Bool) {
+        self.label = label
+        self.prefixed = prefixed
+    }
+
+    public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    /// syslog(3) priorities.
+    static func priority(_ level: Logger.Level) -> Int {
+        switch level {
+        case .trace, .debug: 7
+        case .info: 6
+        case .notice: 5
+        case .warning: 4
+        case .error: 3
+        case .critical: 2
+        }
+    }
+
+    public func log(event: LogEvent) {
+        // Messages are single lines; a newline inside one would forge a
+        // second log record.
+        let text = "\(event.message)".replacingOccurrences(of: "\n", with: " ")
+        let line = prefixed ? "<\(Self.priority(event.level))>\(text)\n" : "vertrouwd: \(event.level): \(text)\n"
+        var bytes = Array(line.utf8)[...]
+        while !bytes.isEmpty {
+            let n = bytes.withUnsafeBytes { write(STDERR_FILENO, $0.baseAddress, $0.count) }
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else { return }
+            bytes = bytes.dropFirst(n)
+        }
+    }
+}
