@@ -104,12 +104,15 @@ public final class IngestLoop: Sendable {
                     problem = "cannot watch the spool: \(error)"
                 }
             }
-            if problem == nil, let store {
-                problem = drain(store)
-            }
+            // Ready once the store is open and the spool is watched, before a
+            // backlog is worked off: a large one must not hold up start-up.
+            // Ready also when degraded: the daemon is up and will recover.
             if !announcedReady {
                 announcedReady = true
                 onEvent(.ready)
+            }
+            if problem == nil, let store {
+                problem = drain(store)
             }
             if let problem {
                 if degraded == nil {

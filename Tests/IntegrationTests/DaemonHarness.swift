@@ -17,13 +17,14 @@ final class DaemonHarness: @unchecked Sendable {
 
     var root: String { dir.url.path }
     var spool: String { root + "/spool" }
-    var statePath: String { root + "/state/state.db" }
+    let statePath: String
 
     /// - Parameter overrides: lines appended to [spool] and [ingest], e.g.
     ///   `spool: "max_file_bytes = 4096"`.
     init(spool spoolExtra: String = "", stateDirectory: String? = nil) throws {
         dir = try TemporaryDirectory()
         let stateDir = stateDirectory ?? dir.url.path + "/state"
+        statePath = stateDir + "/state.db"
         let text = """
             [school]
             name = "Testschool"
