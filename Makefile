@@ -10,7 +10,7 @@ BIN           = .build/debug/vertrouwd
 .PHONY: help deps test-deps build release test unit-tests fuzz run check-config clean
 
 help:
-	@echo "make run      build and run vertrouwd on $(DEV_CONFIG)"
+	@echo "make run      build, check $(DEV_CONFIG) and run the daemon on it in the foreground"
 	@echo "make test     install test dependencies, build, run every test and $(FUZZ_SECONDS)s of fuzzing per target"
 	@echo "make build    debug build          make release   release build"
 	@echo "make fuzz     fuzz each target for FUZZ_SECONDS (default $(FUZZ_SECONDS))"
@@ -51,7 +51,13 @@ check-config: build
 	@chmod go-w $(DEV_CONFIG)
 	$(BIN) check-config --config $(DEV_CONFIG)
 
+# The daemon in the foreground on the dev config (state and spool under
+# .run/). Ctrl-C stops it after the batch in hand.
 run: check-config
+	@echo "vertrouwd is running; drop signals with:"
+	@echo "  $(BIN) submit --config $(DEV_CONFIG) FILE"
+	@echo "Ctrl-C stops it."
+	$(BIN) run --config $(DEV_CONFIG)
 
 clean:
 	rm -rf .build $(FUZZ_SCRATCH) .run fuzz-artifacts

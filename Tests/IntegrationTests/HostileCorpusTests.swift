@@ -142,43 +142,45 @@ let hostileCases: [HostileCase] = [
     },
 ]
 
-@Suite(.serialized) struct HostileCorpusTests {
-    @Test func corpusHasAtLeastFortyCases() {
-        #expect(hostileCases.count >= 40)
-    }
+extension Integration {
+    @Suite(.serialized) struct HostileCorpusTests {
+        @Test func corpusHasAtLeastFortyCases() {
+            #expect(hostileCases.count >= 40)
+        }
 
-    @Test(arguments: hostileCases)
-    func hostileInputIsCountedExactlyAndLeaksNothing(_ c: HostileCase) throws {
-        let h = try DaemonHarness(spool: "max_file_bytes = 3145728")
-        try h.prepareSpool()
-        try h.start()
-        try c.place(h)
-        try h.waitUntilDrained()
-        try waitUntil("the count settles", timeout: 10) { try h.total() == c.expected }
-        #expect(h.stop() == 0, "SIGTERM ends the daemon with status 0")
-        #expect(try h.total() == c.expected)
-        if let reason = c.reason {
-            let health = try h.health()
-            #expect(health[reason] != nil, "health records \(reason): \(health)")
-        }
-        #expect(h.entries("new").isEmpty && h.entries("cur").isEmpty)
-        let log = h.log
-        #expect(!log.contains("SECRET-NAME"), "file names are never logged:\n\(log)")
-        var quarantineReasons = ""
-        for entry in h.entries("quarantine") where entry.hasSuffix(".reason") {
-            quarantineReasons += (try? String(contentsOfFile: h.spool + "/quarantine/" + entry, encoding: .utf8)) ?? ""
-        }
-        #expect(!quarantineReasons.contains("SECRET-NAME"))
-        for value in c.forbidden {
-            #expect(!log.contains(value), "\(value) reached the log:\n\(log)")
-            #expect(!quarantineReasons.contains(value), "\(value) reached a quarantine reason")
-        }
-        if c.reason?.hasPrefix("pii_") == true {
-            // A PII line's content is not kept anywhere.
-            for entry in h.entries("quarantine") {
-                let data = (try? Data(contentsOf: URL(fileURLWithPath: h.spool + "/quarantine/" + entry))) ?? Data()
-                for value in c.forbidden {
-                    #expect(data.range(of: Data(value.utf8)) == nil, "\(value) kept in quarantine/\(entry)")
+        @Test(arguments: hostileCases)
+        func hostileInputIsCountedExactlyAndLeaksNothing(_ c: HostileCase) throws {
+            let h = try DaemonHarness(spool: "max_file_bytes = 3145728")
+            try h.prepareSpool()
+            try h.start()
+            try c.place(h)
+            try h.waitUntilDrained()
+            try waitUntil("the count settles", timeout: 10) { try h.total() == c.expected }
+            #expect(h.stop() == 0, "SIGTERM ends the daemon with status 0")
+            #expect(try h.total() == c.expected)
+            if let reason = c.reason {
+                let health = try h.health()
+                #expect(health[reason] != nil, "health records \(reason): \(health)")
+            }
+            #expect(h.entries("new").isEmpty && h.entries("cur").isEmpty)
+            let log = h.log
+            #expect(!log.contains("SECRET-NAME"), "file names are never logged:\n\(log)")
+            var quarantineReasons = ""
+            for entry in h.entries("quarantine") where entry.hasSuffix(".reason") {
+                quarantineReasons += (try? String(contentsOfFile: h.spool + "/quarantine/" + entry, encoding: .utf8)) ?? ""
+            }
+            #expect(!quarantineReasons.contains("SECRET-NAME"))
+            for value in c.forbidden {
+                #expect(!log.contains(value), "\(value) reached the log:\n\(log)")
+                #expect(!quarantineReasons.contains(value), "\(value) reached a quarantine reason")
+            }
+            if c.reason?.hasPrefix("pii_") == true {
+                // A PII line's content is not kept anywhere.
+                for entry in h.entries("quarantine") {
+                    let data = (try? Data(contentsOf: URL(fileURLWithPath: h.spool + "/quarantine/" + entry))) ?? Data()
+                    for value in c.forbidden {
+                        #expect(data.range(of: Data(value.utf8)) == nil, "\(value) kept in quarantine/\(entry)")
+                    }
                 }
             }
         }
