@@ -101,7 +101,10 @@ var targets: [Target] = [
     ),
     .testTarget(
         name: "VertrouwdDaemonTests",
-        dependencies: ["VertrouwdDaemon", "VertrouwdConfig"],
+        dependencies: [
+            "VertrouwdDaemon", "VertrouwdConfig", "VertrouwdCore", "VertrouwdSpool", "VertrouwdStore",
+            .product(name: "Logging", package: "swift-log"),
+        ],
         swiftSettings: swift6
     ),
     .testTarget(

@@ -16,9 +16,16 @@ extension IngestLoop {
         var fate: Fate
     }
 
+    enum BatchResult {
+        /// This many files were claimed and dealt with.
+        case done(Int)
+        /// Progress stopped (the store or the quarantine cannot be written).
+        case failed(String)
+    }
+
     /// Claims, reads and counts one batch in one transaction, then removes
-    /// or quarantines its files. Returns a problem that stops progress.
-    func ingest(_ names: [String], from folder: SpoolDirectory.Folder, store: SignalStore) -> String? {
+    /// or quarantines its files.
+    func ingest(_ names: [String], from folder: SpoolDirectory.Folder, store: SignalStore) -> BatchResult {
         let now = clock()
         var claimed: [Claimed] = []
         var files: [IngestFile] = []
@@ -28,6 +35,7 @@ extension IngestLoop {
                 do {
                     guard try spool.claim(name) else { continue } // another process took it
                 } catch {
+                    stuck.withLock { _ = $0.insert(name) }
                     logger.warning("cannot claim a spool file: \(error.message)",
                                    metadata: ["event": "claim_failed"])
                     continue
@@ -55,14 +63,14 @@ extension IngestLoop {
                     do {
                         try spool.quarantineLines(id: id, lines: lines)
                     } catch {
-                        return "cannot write to the quarantine: \(error)"
+                        return .failed("cannot write to the quarantine: \(error)")
                     }
                 }
                 files.append(IngestFile(digest: digest, signals: parsed.signals, rejections: parsed.rejected.map(\.rejection.reason)))
                 claimed.append(Claimed(name: name, id: id, fate: .count(parsed, digestIndex: files.count - 1)))
             }
         }
-        guard !claimed.isEmpty else { return nil }
+        guard !claimed.isEmpty else { return .done(0) }
 
         let outcomes: [IngestOutcome]
         do {
@@ -70,7 +78,7 @@ extension IngestLoop {
                                         day: LocalDay.string(for: now, in: configuration.school.timeZone))
         } catch {
             // Nothing was counted; the claimed files wait in cur/.
-            return "cannot write the state database (\(error))"
+            return .failed("cannot write the state database (\(error))")
         }
 
         for file in claimed {
@@ -79,7 +87,15 @@ extension IngestLoop {
                 do {
                     try spool.quarantineWhole(claimed: file.name, id: file.id, reason: reason)
                 } catch {
-                    logger.error("cannot quarantine a spool file: \(error.message)", metadata: ["event": "quarantine_failed", "file": "\(file.id)"])
+                    // Its rejection is counted; keeping it in cur/ would
+                    // count it again on every pass. Delete it instead.
+                    logger.error("cannot quarantine a spool file (\(error.message)); deleting it",
+                                 metadata: ["event": "quarantine_failed", "file": "\(file.id)"])
+                    do {
+                        try spool.remove(claimed: file.name)
+                    } catch {
+                        stuck.withLock { _ = $0.insert(file.name) }
+                    }
                 }
                 logger.warning("file \(file.id) quarantined: \(reason.rawValue)",
                                metadata: ["event": "file_quarantined", "file": "\(file.id)", "reason": "\(reason.rawValue)"])
@@ -92,7 +108,7 @@ extension IngestLoop {
                 log(file.id, parsed, outcomes[index])
             }
         }
-        return nil
+        return .done(claimed.count)
     }
 
     /// One line per file: what was accepted and why lines were rejected,

@@ -47,6 +47,9 @@ public final class IngestLoop: Sendable {
 
     private let stopRequested = Atomic<Bool>(false)
     private let watcher = Mutex<SpoolWatcher?>(nil)
+    /// Names that could not be claimed or set aside: skipped until the
+    /// next wake-up, so that one bad entry cannot make the loop spin.
+    let stuck = Mutex<Set<String>>([])
 
     public init(
         configuration: Configuration,
@@ -139,6 +142,7 @@ public final class IngestLoop: Sendable {
             onEvent(.idle)
             if stopping { break }
             let event = watcher.withLock { $0 }?.wait(timeoutMilliseconds: rescanMilliseconds)
+            stuck.withLock { $0.removeAll() }
             if event == .lost {
                 logger.warning("the spool's new/ folder was moved or removed; preparing it again", metadata: ["event": "spool_lost"])
                 watcher.withLock { $0 = nil }
@@ -168,7 +172,8 @@ public final class IngestLoop: Sendable {
         while let folder = folders.first, !stopping {
             let names: [String]
             do {
-                names = try spool.pending(folder)
+                let skip = stuck.withLock { $0 }
+                names = try spool.pending(folder).filter { !skip.contains($0) }
             } catch {
                 return "cannot list the spool: \(error)"
             }
@@ -177,14 +182,19 @@ public final class IngestLoop: Sendable {
                 continue
             }
             var index = 0
+            var handled = 0
             while index < names.count {
                 if stopping { return nil }
                 let (batch, next) = takeBatch(names, from: index, folder: folder)
                 index = next
-                if let problem = ingest(batch, from: folder, store: store) { return problem }
+                switch ingest(batch, from: folder, store: store) {
+                case .failed(let problem): return problem
+                case .done(let count): handled += count
+                }
             }
-            // new/ may have filled while we worked: list it again.
-            if folder == .cur { folders.removeFirst() }
+            // cur/ is worked through once; new/ again while it keeps
+            // filling, but not when a pass could take nothing from it.
+            if folder == .cur || handled == 0 { folders.removeFirst() }
         }
         return nil
     }

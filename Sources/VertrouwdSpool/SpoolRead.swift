@@ -9,6 +9,7 @@
 // as the returned bytes.
 
 import Crypto
+import VertrouwdCore
 import Glibc
 
 /// Why a whole spool file was refused. The raw value is the reason code
@@ -82,7 +83,7 @@ extension SpoolDirectory {
 
         guard let bytes = readAtMost(fd: fd, limit: maxBytes + 1) else { return .rejected(.unreadable) }
         guard bytes.count <= maxBytes else { return .rejected(.oversize) }
-        guard isValidUTF8(bytes) else { return .rejected(.notUTF8) }
+        guard UTF8Validation.isValid(bytes) else { return .rejected(.notUTF8) }
         return .content(bytes, digest: Array(SHA256.hash(data: bytes)))
     }
 }
@@ -119,33 +120,3 @@ func readAtMost(fd: Int32, limit: Int) -> [UInt8]? {
     return out
 }
 
-/// Strict UTF-8 (RFC 3629): no overlong forms, no surrogates, nothing above
-/// U+10FFFF, no truncated sequences.
-func isValidUTF8(_ bytes: [UInt8]) -> Bool {
-    var i = 0
-    let n = bytes.count
-    while i < n {
-        let b = bytes[i]
-        if b < 0x80 { i += 1; continue }
-        let need: Int
-        var low: UInt8 = 0x80, high: UInt8 = 0xBF
-        switch b {
-        case 0xC2...0xDF: need = 1
-        case 0xE0: need = 2; low = 0xA0
-        case 0xE1...0xEC, 0xEE...0xEF: need = 2
-        case 0xED: need = 2; high = 0x9F
-        case 0xF0: need = 3; low = 0x90
-        case 0xF1...0xF3: need = 3
-        case 0xF4: need = 3; high = 0x8F
-        default: return false
-        }
-        guard n - i > need else { return false }
-        let second = bytes[i + 1]
-        guard second >= low, second <= high else { return false }
-        for k in 2..<(need + 1) where k <= need {
-            guard bytes[i + k] & 0xC0 == 0x80 else { return false }
-        }
-        i += need + 1
-    }
-    return true
-}

@@ -125,13 +125,6 @@ struct SpoolReadTests {
         }
     }
 
-    @Test("valid UTF-8 at the edges is accepted")
-    func validUTF8() {
-        #expect(isValidUTF8(Array("é€𝄞\u{10FFFF}\u{D7FF}\u{E000}".utf8)))
-        #expect(isValidUTF8([0xF4, 0x8F, 0xBF, 0xBF]))
-        #expect(isValidUTF8([0xEF, 0xBF, 0xBF]))
-    }
-
     @Test("a file swapped for a symlink between lstat and open is refused")
     func swapped() throws {
         try withSpool { spool in

@@ -1,0 +1,149 @@
+import Foundation
+import Logging
+import Synchronization
+import Testing
+import VertrouwdConfig
+import VertrouwdCore
+import VertrouwdDaemon
+import VertrouwdSpool
+import VertrouwdStore
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A LogHandler that keeps every message, for tests.
+final class RecordingLog: Sendable {
+    let messages = Mutex<[String]>([])
+
+    var logger: Logger {
+        Logger(label: "test") { _ in Handler(log: self) }
+    }
+
+    func count(containing text: String) -> Int {
+        messages.withLock { $0.filter { $0.contains(text) }.count }
+    }
+
+    struct Handler: LogHandler {
+        let log: RecordingLog
+        var logLevel: Logger.Level = .debug
+        var metadata: Logger.Metadata = [:]
+        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+            get { metadata[key] }
+            set { metadata[key] = newValue }
+        }
+        func log(event: LogEvent) {
+            log.messages.withLock { $0.append("\(event.message)") }
+        }
+    }
+}
+
+/// The ingest loop in-process, on a real spool and store.
+@Suite struct IngestLoopTests {
+    let root = NSTemporaryDirectory() + "vertrouwd-loop-\(UUID().uuidString)"
+
+    func configuration() throws -> Configuration {
+        // The spool's parent must exist: prepare() creates only the spool.
+        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        let text = """
+            [school]
+            name = "T"
+            [spool]
+            path = "\(root)/spool"
+            rescan = "1d"
+            [state]
+            path = "\(root)/state.db"
+            [taxonomy]
+            categories = ["grooming"]
+            [[source]]
+            name = "webfilter"
+            [[recipient]]
+            name = "vp"
+            [delivery.email]
+            mode = "off"
+            [delivery.socket]
+            path = "/run/x.sock"
+            """
+        let checked = ConfigLoader(fileSystem: InMemoryConfigFileSystem()).check(bytes: Array(text.utf8), file: "t")
+        return try #require(checked.configuration, "\(checked.report)")
+    }
+
+    /// Starts the loop on a thread; returns it and a way to wait for its end.
+    func start(_ loop: IngestLoop) -> Thread {
+        let thread = Thread { loop.run() }
+        thread.start()
+        return thread
+    }
+
+    @Test func aBrokenQuarantineNeitherSpinsNorRecountsAndStopIsPrompt() throws {
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let config = try configuration()
+        let spool = SpoolDirectory(root: config.spool.path)
+        let log = RecordingLog()
+        let ready = Mutex(false)
+        let loop = IngestLoop(configuration: config, logger: log.logger, onEvent: { if $0 == .ready { ready.withLock { $0 = true } } })
+        let thread = start(loop)
+        try waitFor { ready.withLock { $0 } }
+
+        // Now the quarantine becomes a file, so nothing can be set aside.
+        rmdir(spool.quarantinePath)
+        FileManager.default.createFile(atPath: spool.quarantinePath, contents: Data())
+        // A directory in cur/ (it can be neither quarantined nor unlinked),
+        // an entry of the same name in new/ (it cannot be claimed), and a
+        // symlink (it cannot be quarantined but can be deleted).
+        try FileManager.default.createDirectory(atPath: spool.curPath + "/same", withIntermediateDirectories: true)
+        FileManager.default.createFile(atPath: spool.curPath + "/same/inner", contents: Data("x".utf8))
+        FileManager.default.createFile(atPath: spool.newPath + "/same", contents: Data())
+        #expect(symlink("/etc/passwd", spool.newPath + "/link") == 0)
+        try waitFor { log.count(containing: "cannot quarantine") >= 2 }
+        Thread.sleep(forTimeInterval: 0.5)
+
+        let store = try SignalStore(path: config.state.path)
+        let day = LocalDay.string(for: Int64(Date().timeIntervalSince1970), in: config.school.timeZone)
+        let health = try store.health(day: day)[""] ?? [:]
+        #expect(health["file_directory"] == 1, "the stuck directory is counted once, not once per pass: \(health)")
+        #expect(health["file_symlink"] == 1)
+        #expect(access(spool.newPath + "/link", F_OK) != 0 && access(spool.curPath + "/link", F_OK) != 0, "the symlink was deleted")
+        // No busy loop: one attempt per entry, and the name stuck in cur/
+        // also keeps its twin in new/ waiting, untouched.
+        #expect(log.count(containing: "cannot quarantine") == 2, "\(log.messages.withLock { $0 })")
+        #expect(log.count(containing: "cannot claim a spool file") == 0)
+        #expect(FileManager.default.fileExists(atPath: spool.newPath + "/same"))
+        #expect(FileManager.default.fileExists(atPath: "/etc/passwd"), "the symlink's target is untouched")
+
+        let asked = Date()
+        loop.stop()
+        try waitFor { thread.isFinished }
+        #expect(Date().timeIntervalSince(asked) < 2, "an idle loop stops at once")
+    }
+
+    @Test func signalsAreCountedAndTheLoopStopsAfterTheBatchInHand() throws {
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let config = try configuration()
+        let spool = SpoolDirectory(root: config.spool.path)
+        try spool.prepare()
+        let now = Int64(Date().timeIntervalSince1970)
+        let ts = ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: TimeInterval(now - 60)))
+        for i in 0..<20 {
+            let line = #"{"v":1,"id":"loop-\#(i)-abcdef","ts":"\#(ts)","source":"webfilter","category":"grooming","count":3}"#
+            _ = try spool.drop(Array((line + "\n").utf8))
+        }
+        let log = RecordingLog()
+        let loop = IngestLoop(configuration: config, logger: log.logger)
+        let thread = start(loop)
+        try waitFor { (try? spool.pending(.new).isEmpty) == true && (try? spool.pending(.cur).isEmpty) == true }
+        loop.stop()
+        try waitFor { thread.isFinished }
+        #expect(try SignalStore(path: config.state.path).totalSignals() == 60)
+        #expect(log.count(containing: "accepted <5") == 20, "each file is logged, its count shown as <k")
+        #expect(log.count(containing: "ingest stopped") == 1)
+    }
+
+    func waitFor(timeout: TimeInterval = 10, _ condition: () -> Bool) throws {
+        let deadline = Date().addingTimeInterval(timeout)
+        while !condition() {
+            guard Date() < deadline else { throw CancellationError() }
+            Thread.sleep(forTimeInterval: 0.02)
+        }
+    }
+}
