@@ -45,6 +45,25 @@ var targets: [Target] = [
         swiftSettings: swift6
     ),
     .target(
+        name: "VertrouwdSystemd",
+        dependencies: [
+            "CSystemd",
+            .product(name: "Logging", package: "swift-log"),
+        ],
+        swiftSettings: swift6
+    ),
+    .target(
+        name: "VertrouwdDelivery",
+        dependencies: [
+            "VertrouwdCore",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+        ],
+        swiftSettings: swift6
+    ),
+    .target(
         name: "VertrouwdDaemon",
         dependencies: [
             "VertrouwdCore",
@@ -100,6 +119,22 @@ var targets: [Target] = [
         swiftSettings: swift6
     ),
     .testTarget(
+        name: "VertrouwdSystemdTests",
+        dependencies: ["VertrouwdSystemd", "CSystemd", .product(name: "Logging", package: "swift-log")],
+        swiftSettings: swift6
+    ),
+    .testTarget(
+        name: "VertrouwdDeliveryTests",
+        dependencies: [
+            "VertrouwdDelivery", "VertrouwdCore",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOEmbedded", package: "swift-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+        ],
+        swiftSettings: swift6
+    ),
+    .testTarget(
         name: "VertrouwdDaemonTests",
         dependencies: [
             "VertrouwdDaemon", "VertrouwdConfig", "VertrouwdCore", "VertrouwdSpool", "VertrouwdStore",
@@ -149,6 +184,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: targets
 )

@@ -1,0 +1,2 @@
+// Replaced by the systemd work (issue 6).
+enum SystemdPlaceholder {}
