@@ -70,6 +70,8 @@ var targets: [Target] = [
             "VertrouwdConfig",
             "VertrouwdStore",
             "VertrouwdSpool",
+            "VertrouwdSystemd",
+            "VertrouwdDelivery",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "UnixSignals", package: "swift-service-lifecycle"),
