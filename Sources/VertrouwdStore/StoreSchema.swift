@@ -62,6 +62,52 @@ enum StoreSchema {
             let key = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
             try db.execute(sql: "INSERT INTO meta(key, value) VALUES ('dedup_key', ?)", arguments: [Data(key)])
         }
+        // v2: what was decided and what must be delivered (DESIGN §5, §7).
+        // - alert_log: every (rule, window, group, band) alerted, so that no
+        //   alert is decided twice across restarts and reloads.
+        // - outbox: one row per message × recipient × route, written in the
+        //   transaction that decided the message; the id stays the same on
+        //   every retry so receivers can de-duplicate.
+        // - summaries: published weekly summaries, frozen (P7): inserted
+        //   once, never updated.
+        migrator.registerMigration("v2") { db in
+            try db.execute(sql: """
+                CREATE TABLE alert_log (
+                    rule TEXT NOT NULL,
+                    window_start INTEGER NOT NULL,
+                    group_key TEXT NOT NULL,
+                    band INTEGER NOT NULL,
+                    decided_at INTEGER NOT NULL,
+                    PRIMARY KEY (rule, window_start, group_key, band)
+                ) WITHOUT ROWID;
+
+                CREATE TABLE outbox (
+                    id TEXT NOT NULL,
+                    recipient TEXT NOT NULL,
+                    route TEXT NOT NULL CHECK (route IN ('email', 'socket')),
+                    kind TEXT NOT NULL,
+                    created_at INTEGER NOT NULL,
+                    subject TEXT NOT NULL,
+                    text TEXT NOT NULL,
+                    html TEXT NOT NULL,
+                    json TEXT NOT NULL,
+                    state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'delivered', 'failed')),
+                    attempts INTEGER NOT NULL DEFAULT 0,
+                    next_attempt_at INTEGER NOT NULL,
+                    last_error TEXT,
+                    finished_at INTEGER,
+                    PRIMARY KEY (id, recipient, route)
+                ) WITHOUT ROWID;
+                CREATE INDEX outbox_due ON outbox(state, next_attempt_at);
+
+                CREATE TABLE summaries (
+                    week TEXT PRIMARY KEY NOT NULL,
+                    window_start INTEGER NOT NULL,
+                    published_at INTEGER NOT NULL,
+                    json TEXT NOT NULL
+                ) WITHOUT ROWID;
+                """)
+        }
         return migrator
     }
 }

@@ -1,0 +1,193 @@
+import Foundation
+import GRDB
+
+/// A message waiting in (or done with) the outbox, for one recipient and
+/// one route.
+public struct OutboxEntry: Hashable, Sendable {
+    public enum Route: String, Hashable, Sendable { case email, socket }
+    public enum State: String, Hashable, Sendable { case pending, delivered, failed }
+
+    public var id: String
+    public var recipient: String
+    public var route: Route
+    public var kind: String
+    public var createdAt: Int64
+    public var subject: String
+    public var text: String
+    public var html: String
+    public var json: String
+    public var state: State = .pending
+    public var attempts = 0
+    public var nextAttemptAt: Int64
+    public var lastError: String?
+
+    public init(id: String, recipient: String, route: Route, kind: String, createdAt: Int64,
+                subject: String, text: String, html: String, json: String) {
+        self.id = id
+        self.recipient = recipient
+        self.route = route
+        self.kind = kind
+        self.createdAt = createdAt
+        self.subject = subject
+        self.text = text
+        self.html = html
+        self.json = json
+        self.nextAttemptAt = createdAt
+    }
+
+    init(row: Row) {
+        id = row["id"]
+        recipient = row["recipient"]
+        route = Route(rawValue: row["route"]) ?? .email
+        kind = row["kind"]
+        createdAt = row["created_at"]
+        subject = row["subject"]
+        text = row["text"]
+        html = row["html"]
+        json = row["json"]
+        state = State(rawValue: row["state"]) ?? .pending
+        attempts = row["attempts"]
+        nextAttemptAt = row["next_attempt_at"]
+        lastError = row["last_error"]
+    }
+}
+
+/// An alert that was decided: its identity in the alert log.
+public struct AlertLogKey: Hashable, Sendable {
+    public var rule: String
+    public var windowStart: Int64
+    /// The group, canonical: "channel=instagram;site=hoofdgebouw" (sorted).
+    public var group: String
+    public var band: Int
+
+    public init(rule: String, windowStart: Int64, group: [String: String], band: Int) {
+        self.rule = rule
+        self.windowStart = windowStart
+        self.group = group.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ";")
+        self.band = band
+    }
+
+    init(rule: String, windowStart: Int64, groupKey: String, band: Int) {
+        self.rule = rule
+        self.windowStart = windowStart
+        self.group = groupKey
+        self.band = band
+    }
+}
+
+extension SignalStore {
+    /// Records decided alerts and the messages they cause in ONE transaction
+    /// (DESIGN §7): after a crash either both are there or neither.
+    /// A key already in the log is skipped together with its messages, so
+    /// deciding the same alert twice sends it once.
+    ///
+    /// - Returns: the keys that were new.
+    public func record(_ decisions: [(key: AlertLogKey, messages: [OutboxEntry])], now: Int64) throws(StoreError) -> [AlertLogKey] {
+        do {
+            return try queue.write { db in
+                var added: [AlertLogKey] = []
+                let log = try db.cachedStatement(sql: """
+                    INSERT OR IGNORE INTO alert_log(rule, window_start, group_key, band, decided_at) VALUES (?, ?, ?, ?, ?)
+                    """)
+                for (key, messages) in decisions {
+                    try log.execute(arguments: [key.rule, key.windowStart, key.group, key.band, now])
+                    guard db.changesCount == 1 else { continue }
+                    added.append(key)
+                    for message in messages { try insert(message, in: db) }
+                }
+                return added
+            }
+        } catch {
+            throw StoreError(error)
+        }
+    }
+
+    /// Adds messages that no alert decided (a test message, a summary).
+    public func enqueue(_ messages: [OutboxEntry]) throws(StoreError) {
+        do {
+            try queue.write { db in for m in messages { try insert(m, in: db) } }
+        } catch {
+            throw StoreError(error)
+        }
+    }
+
+    func insert(_ m: OutboxEntry, in db: Database) throws {
+        try db.execute(sql: """
+            INSERT OR IGNORE INTO outbox(id, recipient, route, kind, created_at, subject, text, html, json, next_attempt_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [m.id, m.recipient, m.route.rawValue, m.kind, m.createdAt, m.subject, m.text, m.html, m.json, m.nextAttemptAt])
+    }
+
+    /// The alert log of windows starting at or after `since`.
+    public func alertLog(since: Int64) throws(StoreError) -> Set<AlertLogKey> {
+        do {
+            return try queue.read { db in
+                let rows = try Row.fetchAll(db, sql: "SELECT rule, window_start, group_key, band FROM alert_log WHERE window_start >= ?", arguments: [since])
+                return Set(rows.map { AlertLogKey(rule: $0["rule"], windowStart: $0["window_start"], groupKey: $0["group_key"], band: $0["band"]) })
+            }
+        } catch {
+            throw StoreError(error)
+        }
+    }
+
+    /// Pending entries whose next attempt is due, oldest first.
+    public func dueMessages(now: Int64, limit: Int = 100) throws(StoreError) -> [OutboxEntry] {
+        do {
+            return try queue.read { db in
+                try Row.fetchAll(db, sql: """
+                    SELECT * FROM outbox WHERE state = 'pending' AND next_attempt_at <= ?
+                    ORDER BY next_attempt_at, created_at LIMIT ?
+                    """, arguments: [now, limit]).map(OutboxEntry.init(row:))
+            }
+        } catch {
+            throw StoreError(error)
+        }
+    }
+
+    /// The earliest next attempt of a pending entry, if any.
+    public func nextDueTime() throws(StoreError) -> Int64? {
+        do {
+            return try queue.read { try Int64.fetchOne($0, sql: "SELECT min(next_attempt_at) FROM outbox WHERE state = 'pending'") }
+        } catch {
+            throw StoreError(error)
+        }
+    }
+
+    /// Records the outcome of one attempt.
+    public func settle(id: String, recipient: String, route: OutboxEntry.Route, outcome: DeliveryOutcome, now: Int64) throws(StoreError) {
+        let (state, next, error): (OutboxEntry.State, Int64?, String?) = switch outcome {
+        case .delivered: (.delivered, nil, nil)
+        case .retry(let at, let reason): (.pending, at, reason)
+        case .failed(let reason): (.failed, nil, reason)
+        }
+        do {
+            try queue.write { db in
+                try db.execute(sql: """
+                    UPDATE outbox SET state = ?, attempts = attempts + 1, next_attempt_at = coalesce(?, next_attempt_at),
+                        last_error = ?, finished_at = CASE WHEN ? = 'pending' THEN NULL ELSE ? END
+                    WHERE id = ? AND recipient = ? AND route = ?
+                    """, arguments: [state.rawValue, next, error, state.rawValue, now, id, recipient, route.rawValue])
+            }
+        } catch {
+            throw StoreError(error)
+        }
+    }
+
+    /// Every outbox entry (for tests and `status`).
+    public func outbox() throws(StoreError) -> [OutboxEntry] {
+        do {
+            return try queue.read { try Row.fetchAll($0, sql: "SELECT * FROM outbox ORDER BY created_at, id, recipient, route").map(OutboxEntry.init(row:)) }
+        } catch {
+            throw StoreError(error)
+        }
+    }
+}
+
+/// What one delivery attempt came to.
+public enum DeliveryOutcome: Hashable, Sendable {
+    case delivered
+    /// Try again at `at` (epoch seconds).
+    case retry(at: Int64, reason: String)
+    /// Given up: a permanent refusal, or older than delivery.max_age.
+    case failed(reason: String)
+}

@@ -1,0 +1,38 @@
+import GRDB
+
+extension SignalStore {
+    /// Publishes a week's summary, frozen (P7). Returns false when that week
+    /// was published before: the stored one stands and is never revised.
+    /// The messages that send it are enqueued in the same transaction.
+    public func publish(week: String, windowStart: Int64, json: String, messages: [OutboxEntry], now: Int64) throws(StoreError) -> Bool {
+        do {
+            return try queue.write { db in
+                try db.execute(sql: "INSERT OR IGNORE INTO summaries(week, window_start, published_at, json) VALUES (?, ?, ?, ?)",
+                               arguments: [week, windowStart, now, json])
+                guard db.changesCount == 1 else { return false }
+                for m in messages { try insert(m, in: db) }
+                return true
+            }
+        } catch {
+            throw StoreError(error)
+        }
+    }
+
+    /// The frozen JSON of a published week, or nil.
+    public func publishedSummary(week: String) throws(StoreError) -> String? {
+        do {
+            return try queue.read { try String.fetchOne($0, sql: "SELECT json FROM summaries WHERE week = ?", arguments: [week]) }
+        } catch {
+            throw StoreError(error)
+        }
+    }
+
+    /// The most recently published week's window start, if any.
+    public func lastPublishedWeekStart() throws(StoreError) -> Int64? {
+        do {
+            return try queue.read { try Int64.fetchOne($0, sql: "SELECT max(window_start) FROM summaries") }
+        } catch {
+            throw StoreError(error)
+        }
+    }
+}
