@@ -98,6 +98,7 @@ var targets: [Target] = [
             "VertrouwdCore",
             .product(name: "PropertyBased", package: "swift-property-based"),
         ],
+        exclude: ["Golden"],
         swiftSettings: swift6
     ),
     .testTarget(

@@ -1,0 +1,209 @@
+/// What an alert says, independent of how it is rendered: the rule, the
+/// window (a day or an ISO week, never a finer time: P3), the group, and a
+/// band ("at least N", never the count: P9). No ids, sources or times.
+public struct AlertContent: Hashable, Sendable {
+    public struct Period: Hashable, Sendable {
+        public var kind: WindowKind
+        /// First and last local day of the window (the same for a day).
+        public var first: DateText.Day
+        public var last: DateText.Day
+        /// ISO week and its year, for a week window.
+        public var isoWeek: (year: Int, week: Int)?
+
+        public init(kind: WindowKind, first: DateText.Day, last: DateText.Day, isoWeek: (year: Int, week: Int)? = nil) {
+            self.kind = kind
+            self.first = first
+            self.last = last
+            self.isoWeek = isoWeek
+        }
+
+        public static func == (a: Period, b: Period) -> Bool {
+            a.kind == b.kind && a.first == b.first && a.last == b.last && a.isoWeek?.year == b.isoWeek?.year && a.isoWeek?.week == b.isoWeek?.week
+        }
+
+        public func hash(into h: inout Hasher) {
+            h.combine(kind); h.combine(first); h.combine(last); h.combine(isoWeek?.year); h.combine(isoWeek?.week)
+        }
+    }
+
+    public var id: String
+    public var rule: Rule
+    public var period: Period
+    /// The group, in the rule's group_by order; "" is an unknown value.
+    public var group: [(dimension: Dimension, value: String)]
+    public var atLeast: Int
+    public var escalation: Bool
+
+    public init(id: String, rule: Rule, period: Period, group: [(dimension: Dimension, value: String)], atLeast: Int, escalation: Bool) {
+        precondition(atLeast >= rule.minCount, "an alert reports a band, at least min_count")
+        self.id = id
+        self.rule = rule
+        self.period = period
+        self.group = group
+        self.atLeast = atLeast
+        self.escalation = escalation
+    }
+
+    public static func == (a: AlertContent, b: AlertContent) -> Bool {
+        a.id == b.id && a.rule == b.rule && a.period == b.period && a.atLeast == b.atLeast && a.escalation == b.escalation
+            && a.group.map(\.dimension) == b.group.map(\.dimension) && a.group.map(\.value) == b.group.map(\.value)
+    }
+
+    public func hash(into h: inout Hasher) {
+        h.combine(id); h.combine(rule); h.combine(period); h.combine(atLeast); h.combine(escalation)
+        for g in group { h.combine(g.dimension); h.combine(g.value) }
+    }
+}
+
+/// Renders an alert as the trust contact reads it: plain text, HTML (inline
+/// CSS only) and the socket JSON of DESIGN §7. Pure and deterministic.
+public struct AlertMessage: Sendable {
+    public let content: AlertContent
+    public let taxonomy: Taxonomy
+    public let schoolName: String
+    public let language: Language
+    public let k: Int
+
+    public init(_ content: AlertContent, taxonomy: Taxonomy, schoolName: String, language: Language, k: Int) {
+        self.content = content
+        self.taxonomy = taxonomy
+        self.schoolName = schoolName
+        self.language = language
+        self.k = k
+    }
+
+    var words: MessageCatalog.Words { MessageCatalog.words(language) }
+
+    /// Generic on purpose: mail logs see subjects.
+    public var subject: String { words.alertSubject }
+
+    /// The categories the alert is about: the group's category, or every
+    /// category the rule matches.
+    var categories: [String] {
+        if let c = content.group.first(where: { $0.dimension == .category })?.value, !c.isEmpty { return [c] }
+        return taxonomy.categories.values.filter(content.rule.matches)
+    }
+
+    public var title: String {
+        let what = categories.map { taxonomy.label($0, in: language) }.joined(separator: ", ")
+        return "\(what) — \(whereText)"
+    }
+
+    var whereText: String {
+        let parts = content.group.filter { $0.dimension != .category }.map { label(of: $0.value, $0.dimension) }
+        return parts.isEmpty ? words.wholeSchool : parts.joined(separator: ", ")
+    }
+
+    /// A group value's label; an unknown value says which dimension is unknown.
+    func label(of value: String, _ dimension: Dimension) -> String {
+        value.isEmpty ? "\(words.dimensions[dimension]!) \(words.unknown)" : taxonomy.label(value, in: language)
+    }
+
+    var howManyText: String {
+        guard case .rise(let weeks, let factor) = content.rule.kind else { return words.atLeast(content.atLeast) }
+        return words.atLeast(content.atLeast) + ", " + words.riseNote(factor, weeks)
+    }
+
+    var whenText: String {
+        let p = content.period
+        switch p.kind {
+        case .day: return DateText.long(p.first, language)
+        case .week:
+            let range = DateText.range(p.first, p.last, language)
+            guard let iso = p.isoWeek else { return range }
+            return words.weekOf(iso.week, iso.year, range)
+        }
+    }
+
+    var advice: [String] {
+        MessageCatalog.advice(for: categories.map(MessageCatalog.topic(of:)), language)
+    }
+
+    /// The facts, label and value, in reading order.
+    var facts: [(String, String)] {
+        [
+            (words.what, categories.map { taxonomy.label($0, in: language) }.joined(separator: ", ")),
+            (words.whereLabel, whereText),
+            (words.when, whenText),
+            (words.howMany, howManyText),
+            (words.severityLabel, words.severities[content.rule.severity]!),
+            (words.ruleLabel, content.rule.name),
+        ]
+    }
+
+    public var text: String {
+        var lines = [title, ""]
+        if content.escalation { lines += [words.escalationNote, ""] }
+        let width = facts.map(\.0.count).max()! + 1
+        for (label, value) in facts {
+            lines.append((label + ":").padding(toLength: width + 1, withPad: " ", startingAt: 0) + value)
+        }
+        lines += ["", words.adviceHeading]
+        lines += advice.map { "- " + $0 }
+        lines += ["", words.helpHeading]
+        lines += MessageCatalog.help(language).map { "- " + $0 }
+        lines += ["", "\(schoolName) · vertrouwd", words.footer(k)]
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    public var html: String {
+        let e = HTMLEscape.text
+        let color = content.rule.severity == .high ? "#b00020" : content.rule.severity == .medium ? "#b26a00" : "#2e6b30"
+        var h = "<!DOCTYPE html>\n<html lang=\"\(language.rawValue)\"><head><meta charset=\"utf-8\"><title>\(e(subject))</title></head>\n"
+        h += "<body style=\"margin:0;padding:16px;background:#f5f5f5;font-family:Arial,Helvetica,sans-serif;color:#1a1a1a;\">\n"
+        h += "<div style=\"max-width:640px;margin:0 auto;background:#ffffff;border-top:6px solid \(color);padding:20px;\">\n"
+        h += "<h1 style=\"font-size:20px;margin:0 0 12px 0;\">\(e(title))</h1>\n"
+        if content.escalation {
+            h += "<p style=\"margin:0 0 12px 0;font-weight:bold;\">\(e(words.escalationNote))</p>\n"
+        }
+        h += "<table style=\"border-collapse:collapse;margin:0 0 16px 0;\">\n"
+        for (label, value) in facts {
+            h += "<tr><th style=\"text-align:left;padding:4px 12px 4px 0;vertical-align:top;\">\(e(label))</th>"
+            h += "<td style=\"padding:4px 0;\">\(e(value))</td></tr>\n"
+        }
+        h += "</table>\n"
+        h += "<h2 style=\"font-size:16px;margin:16px 0 8px 0;\">\(e(words.adviceHeading))</h2>\n<ul style=\"margin:0;padding-left:20px;\">\n"
+        h += advice.map { "<li style=\"margin:0 0 6px 0;\">\(e($0))</li>\n" }.joined()
+        h += "</ul>\n<h2 style=\"font-size:16px;margin:16px 0 8px 0;\">\(e(words.helpHeading))</h2>\n<ul style=\"margin:0;padding-left:20px;\">\n"
+        h += MessageCatalog.help(language).map { "<li style=\"margin:0 0 6px 0;\">\(e($0))</li>\n" }.joined()
+        h += "</ul>\n<p style=\"margin:20px 0 0 0;font-size:12px;color:#555555;\">\(e(schoolName)) · vertrouwd<br>\(e(words.footer(k)))</p>\n"
+        h += "</div>\n</body></html>\n"
+        return h
+    }
+
+    /// The socket message (DESIGN §7), one line.
+    public var json: String {
+        let p = content.period
+        var group: [(String, JSONWriter.Value)] = []
+        for g in content.group {
+            group.append((g.dimension.rawValue, g.value.isEmpty ? .null : .string(g.value)))
+        }
+        return JSONWriter.render(.object([
+            ("type", .string("alert")), ("version", .int(1)), ("id", .string(content.id)),
+            ("rule", .string(content.rule.name)), ("severity", .string(content.rule.severity.rawValue)),
+            ("match", .array(content.rule.match.map { .string($0.text) })),
+            ("window", .object([("kind", .string(p.kind.rawValue)), ("start", .string(p.first.iso)), ("end", .string(p.last.iso))])),
+            ("group", .object(group)), ("at_least", .int(content.atLeast)), ("escalation", .bool(content.escalation)),
+            ("language", .string(language.rawValue)), ("title", .string(title)), ("text", .string(text)),
+        ]))
+    }
+}
+
+/// HTML escaping for text and attribute values.
+public enum HTMLEscape {
+    public static func text(_ s: String) -> String {
+        var out = ""
+        out.reserveCapacity(s.utf8.count)
+        for c in s {
+            switch c {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&#39;"
+            default: out.append(c)
+            }
+        }
+        return out
+    }
+}
