@@ -1,0 +1,71 @@
+import Foundation
+import Testing
+import VertrouwdCore
+
+enum SummarySamples {
+    static let week48 = SummaryContent(
+        id: "9a1d2b3c4d5e6f708192a3b4c5d6e7f8", week: "2026-W48",
+        first: AlertSamples.monday, last: AlertSamples.sunday,
+        tables: [
+            .init(name: "category", rows: [.init(key: "sextortion.payment", value: "10"), .init(key: "sextortion.threat", value: "<5"),
+                                           .init(key: "grooming", value: "<5"), .init(key: "help_seeking", value: "5")], total: "20"),
+            .init(name: "channel_group", rows: [.init(key: "social", value: "15"), .init(key: "gaming", value: "<5"), .init(key: "", value: "<5")], total: "20"),
+            .init(name: "site", rows: [.init(key: "hoofdgebouw", value: "15"), .init(key: "dependance", value: "5")], total: "20"),
+            .init(name: "cohort_group", rows: [.init(key: "onderbouw", value: "<5"), .init(key: "bovenbouw", value: "15"), .init(key: "", value: "<5")], total: "20"),
+        ],
+        trend: ["2026-W41": "<5", "2026-W42": "5", "2026-W43": "<5", "2026-W44": "10", "2026-W45": "5", "2026-W46": "10", "2026-W47": "15", "2026-W48": "20"]
+            .sorted { $0.key < $1.key }.map { SummaryContent.TrendPoint(week: $0.key, total: $0.value) },
+        alerts: [.init(rule: "sextortion-acuut", window: "2026-11-27", atLeast: 5), .init(rule: "sextortion-week", window: "2026-W48", atLeast: 10)],
+        health: .init(accepted: "25", rejected: [.init(key: "pii_email", value: "<5"), .init(key: "unknown_source", value: "<5")],
+                      deliveryFailures: "<5", spoolBacklog: "<5"))
+
+    static let quiet = SummaryContent(
+        id: "00000000000000000000000000000048", week: "2026-W48", first: AlertSamples.monday, last: AlertSamples.sunday,
+        tables: [.init(name: "category", rows: [.init(key: "grooming", value: "<5")], total: "<5")],
+        trend: [], alerts: [],
+        health: .init(accepted: "<5", rejected: [], deliveryFailures: "<5", spoolBacklog: "<5"))
+
+    static let cases = [("week48", week48), ("quiet", quiet)]
+}
+
+@Suite struct SummaryMessageTests {
+    static let golden = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden/summaries")
+
+    static var renderings: [String] {
+        SummarySamples.cases.flatMap { c in Language.allCases.flatMap { l in ["txt", "html", "json"].map { "\(c.0).\(l.rawValue).\($0)" } } }
+    }
+
+    @Test(arguments: renderings)
+    func renderingMatchesItsGoldenFile(file: String) throws {
+        let parts = file.split(separator: ".")
+        let content = SummarySamples.cases.first { $0.0 == parts[0] }!.1
+        let message = SummaryMessage(content, taxonomy: messageTaxonomy, schoolName: "Voorbeeldcollege",
+                                     language: Language(rawValue: String(parts[1]))!, k: 5)
+        let actual = parts[2] == "txt" ? message.text : parts[2] == "html" ? message.html : message.json + "\n"
+        let url = Self.golden.appendingPathComponent(file)
+        if ProcessInfo.processInfo.environment["VERTROUWD_UPDATE_GOLDEN"] == "1" { try actual.write(to: url, atomically: true, encoding: .utf8) }
+        #expect(actual == (try String(contentsOf: url, encoding: .utf8)), "\(file) differs")
+    }
+
+    @Test func jsonFollowsTheSocketSchema() throws {
+        let json = SummaryMessage(SummarySamples.week48, taxonomy: messageTaxonomy, schoolName: "X", language: .nl, k: 5).json
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+        #expect(object["type"] as? String == "summary")
+        #expect(object["week"] as? String == "2026-W48")
+        let tables = try #require(object["tables"] as? [[String: Any]])
+        #expect(tables.map { $0["name"] as? String } == ["category", "channel_group", "site", "cohort_group"])
+        for table in tables {
+            for row in try #require(table["rows"] as? [[String: String]]) {
+                let value = try #require(row["value"])
+                #expect(value == "<5" || (Int(value).map { $0 >= 5 } ?? false), "every value is <k or a count ≥ k: \(value)")
+            }
+        }
+        let alerts = try #require(object["alerts"] as? [[String: Any]])
+        #expect(alerts.allSatisfy { ($0["at_least"] as? Int ?? 0) >= 5 })
+    }
+
+    @Test func sparklineScalesToTheLargestWeek() {
+        let m = SummaryMessage(SummarySamples.week48, taxonomy: messageTaxonomy, schoolName: "X", language: .en, k: 5)
+        #expect(m.sparkline == "▁▂▁▄▂▄▆█")
+    }
+}
