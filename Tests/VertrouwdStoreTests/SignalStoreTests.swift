@@ -173,3 +173,21 @@ func mode(_ path: String) -> mode_t {
         #expect(try store.totalSignals() == 0)
     }
 }
+
+@Suite struct BucketQueryTests {
+    @Test func bucketsOfAnHourRangeComeBackWithUnknownsAsEmpty() throws {
+        let scratch = Scratch()
+        let store = try SignalStore(path: scratch.db)
+        _ = try store.commit([IngestFile(digest: digest(1), signals: [
+            signal("a-00000001", at: 3_600 * 10 + 5),
+            signal("a-00000002", at: 3_600 * 11, count: 4, site: nil),
+            signal("a-00000003", at: 3_600 * 12),
+        ], rejections: [.badID])], now: 0, day: "2026-11-29")
+        let rows = try store.buckets(hours: 10..<12)
+        #expect(rows.map(\.hour) == [10, 11])
+        #expect(rows.map(\.count) == [1, 4])
+        #expect(rows[1].site == "" && rows[1].cohort == "")
+        #expect(try store.health(days: "2026-11-23"..."2026-11-29") == ["accepted": 6, "bad_id": 1])
+        #expect(try store.health(days: "2026-11-30"..."2026-12-06").isEmpty)
+    }
+}

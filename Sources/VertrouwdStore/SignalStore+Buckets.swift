@@ -1,0 +1,58 @@
+import GRDB
+
+/// One stored bucket: a UTC hour and a group, with its count.
+public struct StoredBucket: Hashable, Sendable {
+    /// UTC hours since the epoch.
+    public var hour: Int64
+    public var category: String
+    /// "" when the signals did not say.
+    public var site: String
+    public var cohort: String
+    public var channel: String
+    public var severity: String
+    public var count: Int
+}
+
+extension SignalStore {
+    /// The buckets whose hour lies in `hours` (UTC hours since the epoch).
+    public func buckets(hours: Range<Int64>) throws(StoreError) -> [StoredBucket] {
+        do {
+            return try queue.read { db in
+                try Row.fetchAll(db, sql: """
+                    SELECT hour, category, site, cohort, channel, severity, count FROM buckets
+                    WHERE hour >= ? AND hour < ? ORDER BY hour, category, site, cohort, channel, severity
+                    """, arguments: [hours.lowerBound, hours.upperBound]).map {
+                    StoredBucket(hour: $0["hour"], category: $0["category"], site: $0["site"], cohort: $0["cohort"],
+                                 channel: $0["channel"], severity: $0["severity"], count: $0["count"])
+                }
+            }
+        } catch {
+            throw StoreError(error)
+        }
+    }
+
+    /// Health counters of the local days in `days` (inclusive ISO dates):
+    /// reason → count, summed over sources and days.
+    public func health(days: ClosedRange<String>) throws(StoreError) -> [String: Int] {
+        do {
+            return try queue.read { db in
+                var result: [String: Int] = [:]
+                let rows = try Row.fetchAll(db, sql: "SELECT reason, sum(count) AS n FROM health WHERE day >= ? AND day <= ? GROUP BY reason",
+                                            arguments: [days.lowerBound, days.upperBound])
+                for row in rows { result[row["reason"]] = row["n"] }
+                return result
+            }
+        } catch {
+            throw StoreError(error)
+        }
+    }
+
+    /// Outbox entries given up (failed) whose last attempt falls in [from, to).
+    public func failedDeliveries(from: Int64, to: Int64) throws(StoreError) -> Int {
+        do {
+            return try queue.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM outbox WHERE state = 'failed' AND finished_at >= ? AND finished_at < ?", arguments: [from, to]) ?? 0 }
+        } catch {
+            throw StoreError(error)
+        }
+    }
+}
