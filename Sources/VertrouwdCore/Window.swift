@@ -70,6 +70,14 @@ public struct Window: Hashable, Sendable, CustomStringConvertible {
         WindowCalendar.ceilDiv(start, 3_600) ..< WindowCalendar.ceilDiv(end, 3_600)
     }
 
+    /// The first and last local day of the window, "YYYY-MM-DD", as the
+    /// alert JSON's `window.start` and `window.end` show them (DESIGN §7):
+    /// both the same day for a day window, Monday and Sunday for a week.
+    public func days(in zone: TimeZone) -> (first: String, last: String) {
+        (Window.containing(start, kind: .day, in: zone).label,
+         Window.containing(end - 1, kind: .day, in: zone).label)
+    }
+
     /// The window of `kind` that contains the bucket hour `hour` (per `hours`).
     public static func containing(hour: Int64, kind: WindowKind, in zone: TimeZone) -> Window {
         containing(hour * 3_600, kind: kind, in: zone)

@@ -202,3 +202,33 @@ struct RuleEngineTests {
         }
     }
 }
+
+@Suite("Alert groups")
+struct AlertGroupTests {
+    @Test func groupValues() {
+        let taxonomy = Taxonomy(
+            categories: Vocabulary(["grooming"]), sites: Vocabulary(["a"]),
+            cohorts: Vocabulary(grouped: [("klas-1", "onderbouw")]), channels: Vocabulary(["instagram"]))
+        let b = BucketCount(hour: 0, category: "grooming", site: "", cohort: "klas-1", channel: "instagram", count: 1)
+        #expect(AlertGroup.key(of: b, by: [.site, .cohortGroup, .channelGroup, .category], taxonomy: taxonomy)
+            == ["site": AlertGroup.unknown, "cohort_group": "onderbouw", "channel_group": "instagram", "category": "grooming"])
+        #expect(AlertGroup.key(of: b, by: [], taxonomy: taxonomy) == [:])
+        #expect(!Vocabulary.isWellFormed(AlertGroup.unknown))
+        var unknownCohort = b
+        unknownCohort.cohort = ""
+        #expect(AlertGroup.value(of: unknownCohort, .cohortGroup, taxonomy: taxonomy) == AlertGroup.unknown)
+    }
+
+    @Test func riseJudgesTheLastClosedWeekAfterDowntime() {
+        let rule = Rule(name: "stijging", kind: .rise(baselineWeeks: 4, factor: 2), match: [CategoryPattern("grooming")],
+                        minCount: 5, groupBy: [], severity: .medium)
+        let engine = RuleFixture.engine([rule], maxAge: .hours(1))
+        let w48 = Window.week(label: "2026-W48", in: Clock.amsterdam)!
+        var store = BucketStore()
+        store.add(w48.start + 3_600, "grooming", count: 6)
+        // Back up on Wednesday of the next week, long after max_age: W48 is still judged.
+        let decisions = engine.evaluate(now: w48.end + 2 * 86_400, log: [], buckets: store.source)
+        #expect(decisions.map(\.window.label) == ["2026-W48"])
+        #expect(engine.windows(for: rule, now: w48.end + 2 * 86_400).map(\.label) == ["2026-W48"])
+    }
+}

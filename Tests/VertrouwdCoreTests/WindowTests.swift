@@ -71,6 +71,9 @@ struct WindowTests {
         #expect(w43.next(in: zone).label == "2026-W44")
         #expect(w43.next(in: zone).hours.count == 168)
         #expect(w43.previous(in: zone).label == "2026-W42")
+        #expect(w43.days(in: zone) == ("2026-10-19", "2026-10-25"))
+        let day = Window.containing(Clock.utc(2026, 10, 25, 12), kind: .day, in: zone)
+        #expect(day.days(in: zone) == ("2026-10-25", "2026-10-25"))
     }
 
     @Test func windowBoundsAreLocalMidnight() {
