@@ -44,6 +44,9 @@ public final class IngestLoop: Sendable {
     let clock: @Sendable () -> Int64
     let limits: Limits
     let onEvent: @Sendable (IngestEvent) -> Void
+    /// Called when new messages wait in the outbox (rings the delivery doorbell).
+    let onOutbox: @Sendable () -> Void
+    let evaluator: AlertEvaluator
 
     private let stopRequested = Atomic<Bool>(false)
     private let watcher = Mutex<SpoolWatcher?>(nil)
@@ -57,7 +60,8 @@ public final class IngestLoop: Sendable {
         logger: Logger,
         clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) },
         openStore: (@Sendable () throws -> SignalStore)? = nil,
-        onEvent: @escaping @Sendable (IngestEvent) -> Void = { _ in }
+        onEvent: @escaping @Sendable (IngestEvent) -> Void = { _ in },
+        onOutbox: @escaping @Sendable () -> Void = {}
     ) {
         self.configuration = configuration
         self.spool = SpoolDirectory(root: configuration.spool.path)
@@ -68,6 +72,8 @@ public final class IngestLoop: Sendable {
         self.clock = clock
         self.limits = limits
         self.onEvent = onEvent
+        self.onOutbox = onOutbox
+        self.evaluator = AlertEvaluator(configuration: configuration, logger: logger)
     }
 
     /// Asks the loop to stop after the batch in hand. Thread-safe.
@@ -86,7 +92,9 @@ public final class IngestLoop: Sendable {
         var retryDelay = limits.retryFirst
         var lastMaintenance: Int64 = 0
         var announcedReady = false
-        let rescanMilliseconds = Int32(clamping: configuration.spool.rescan.seconds * 1_000)
+        var nextEvaluation: Int64 = 0
+        let every = configuration.alerts.evaluateEvery
+        let zone = configuration.school.timeZone
 
         while !stopping {
             var problem: String?
@@ -117,6 +125,17 @@ public final class IngestLoop: Sendable {
             if problem == nil, let store {
                 problem = drain(store)
             }
+            // Rules run at aligned ticks ("0s": after every pass), so an
+            // alert's arrival time tells no more than the tick.
+            if problem == nil, let store, every.seconds == 0 || clock() >= nextEvaluation {
+                let now = clock()
+                do {
+                    if try evaluator.evaluate(store: store, now: now) > 0 { onOutbox() }
+                    nextEvaluation = every.seconds == 0 ? now : Tick.nextTick(after: now, every: every, in: zone)
+                } catch {
+                    problem = "cannot evaluate the rules (\(error))"
+                }
+            }
             if let problem {
                 if degraded == nil {
                     logger.error("degraded: \(problem); files stay in the spool until this is fixed",
@@ -141,7 +160,9 @@ public final class IngestLoop: Sendable {
             }
             onEvent(.idle)
             if stopping { break }
-            let event = watcher.withLock { $0 }?.wait(timeoutMilliseconds: rescanMilliseconds)
+            var waitSeconds = configuration.spool.rescan.seconds
+            if every.seconds > 0 { waitSeconds = max(0, min(waitSeconds, nextEvaluation - clock())) }
+            let event = watcher.withLock { $0 }?.wait(timeoutMilliseconds: Int32(clamping: waitSeconds * 1_000 + 50))
             stuck.withLock { $0.removeAll() }
             if event == .lost {
                 logger.warning("the spool's new/ folder was moved or removed; preparing it again", metadata: ["event": "spool_lost"])

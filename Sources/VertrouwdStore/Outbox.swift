@@ -73,26 +73,43 @@ public struct AlertLogKey: Hashable, Sendable {
         self.group = groupKey
         self.band = band
     }
+
+    /// The group back as dimension → value (values never hold ";" or "=":
+    /// they are vocabulary values).
+    public var groupDictionary: [String: String] {
+        var result: [String: String] = [:]
+        for part in group.split(separator: ";") {
+            let pair = part.split(separator: "=", maxSplits: 1)
+            if pair.count == 2 { result[String(pair[0])] = String(pair[1]) }
+        }
+        return result
+    }
 }
 
 extension SignalStore {
     /// Records decided alerts and the messages they cause in ONE transaction
     /// (DESIGN §7): after a crash either both are there or neither.
-    /// A key already in the log is skipped together with its messages, so
+    /// A decision may log several keys (every band it crossed); its
+    /// messages go in only when its own key — the last — is new, so
     /// deciding the same alert twice sends it once.
     ///
-    /// - Returns: the keys that were new.
-    public func record(_ decisions: [(key: AlertLogKey, messages: [OutboxEntry])], now: Int64) throws(StoreError) -> [AlertLogKey] {
+    /// - Returns: the decisions' own keys that were new.
+    public func record(_ decisions: [(keys: [AlertLogKey], messages: [OutboxEntry])], now: Int64) throws(StoreError) -> [AlertLogKey] {
         do {
             return try queue.write { db in
                 var added: [AlertLogKey] = []
                 let log = try db.cachedStatement(sql: """
                     INSERT OR IGNORE INTO alert_log(rule, window_start, group_key, band, decided_at) VALUES (?, ?, ?, ?, ?)
                     """)
-                for (key, messages) in decisions {
-                    try log.execute(arguments: [key.rule, key.windowStart, key.group, key.band, now])
-                    guard db.changesCount == 1 else { continue }
-                    added.append(key)
+                for (keys, messages) in decisions {
+                    guard let own = keys.last else { continue }
+                    var ownIsNew = false
+                    for key in keys {
+                        try log.execute(arguments: [key.rule, key.windowStart, key.group, key.band, now])
+                        if key == own { ownIsNew = db.changesCount == 1 }
+                    }
+                    guard ownIsNew else { continue }
+                    added.append(own)
                     for message in messages { try insert(message, in: db) }
                 }
                 return added

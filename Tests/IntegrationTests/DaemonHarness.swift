@@ -21,7 +21,7 @@ final class DaemonHarness: @unchecked Sendable {
 
     /// - Parameter overrides: lines appended to [spool] and [ingest], e.g.
     ///   `spool: "max_file_bytes = 4096"`.
-    init(spool spoolExtra: String = "", stateDirectory: String? = nil) throws {
+    init(spool spoolExtra: String = "", stateDirectory: String? = nil, extra: String = "") throws {
         dir = try TemporaryDirectory()
         let stateDir = stateDirectory ?? dir.url.path + "/state"
         statePath = stateDir + "/state.db"
@@ -65,6 +65,7 @@ final class DaemonHarness: @unchecked Sendable {
             [delivery.socket]
             path = "\(dir.url.path)/alerts.sock"
 
+            \(extra)
             """
         configPath = try dir.write("vertrouwd.toml", text).path
     }
@@ -169,6 +170,16 @@ final class DaemonHarness: @unchecked Sendable {
     func total() throws -> Int {
         let db = try DatabaseQueue(path: statePath, configuration: readOnly)
         return try db.read { try Int.fetchOne($0, sql: "SELECT coalesce(sum(count), 0) FROM buckets") ?? 0 }
+    }
+
+    /// The outbox as (kind, route, json) rows, oldest first.
+    func outbox() throws -> [(kind: String, route: String, json: String)] {
+        let db = try DatabaseQueue(path: statePath, configuration: readOnly)
+        return try db.read { db in
+            try Row.fetchAll(db, sql: "SELECT kind, route, json FROM outbox ORDER BY created_at, id, route").map {
+                (kind: $0["kind"], route: $0["route"], json: $0["json"])
+            }
+        }
     }
 
     func health() throws -> [String: Int] {

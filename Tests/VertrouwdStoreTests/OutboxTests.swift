@@ -13,14 +13,26 @@ func message(_ id: String, to recipient: String = "vp", route: OutboxEntry.Route
         let store = try SignalStore(path: scratch.db)
         let key = AlertLogKey(rule: "sextortion-acuut", windowStart: 1_795_906_800, group: ["site": "hoofdgebouw", "channel": "instagram"], band: 5)
         #expect(key.group == "channel=instagram;site=hoofdgebouw", "groups are canonical whatever their order")
-        let first = try store.record([(key, [message("m1"), message("m1", route: .socket)])], now: 1_000)
+        let first = try store.record([([key], [message("m1"), message("m1", route: .socket)])], now: 1_000)
         #expect(first == [key])
         // The same decision again (a restart, a reload): nothing new.
-        let again = try store.record([(key, [message("m2")])], now: 2_000)
+        let again = try store.record([([key], [message("m2")])], now: 2_000)
         #expect(again.isEmpty)
         #expect(try store.outbox().map(\.id) == ["m1", "m1"])
         #expect(try store.alertLog(since: 0) == [key])
         #expect(try store.alertLog(since: 1_795_906_801).isEmpty)
+        #expect(key.groupDictionary == ["site": "hoofdgebouw", "channel": "instagram"])
+    }
+
+    @Test func aDecisionLogsEveryBandItCrossedAndSendsOnlyWhenItsOwnBandIsNew() throws {
+        let scratch = Scratch()
+        let store = try SignalStore(path: scratch.db)
+        let bands = [5, 10, 20].map { AlertLogKey(rule: "r", windowStart: 0, group: [:], band: $0) }
+        #expect(try store.record([(bands, [message("jump")])], now: 1) == [bands[2]])
+        #expect(try store.alertLog(since: 0) == Set(bands))
+        // Band 10 decided later (it cannot be: it is logged) adds nothing.
+        #expect(try store.record([([bands[1]], [message("late")])], now: 2).isEmpty)
+        #expect(try store.outbox().map(\.id) == ["jump"])
     }
 
     @Test func retriesKeepTheIdAndFinishedEntriesLeaveTheQueue() throws {
