@@ -74,4 +74,43 @@ extension SystemdEnvironmentTests {
         #expect(version.status == 0)
         #expect(version.output.contains("systemd"))
     }
+
+    /// The contract take() relies on, as systemd-socket-activate keeps it:
+    /// on the first connection the child gets LISTEN_FDS=1, LISTEN_PID=its
+    /// own pid and the listening socket at fd 3.
+    @Test func systemdSocketActivatePassesTheSocketAtFD3() throws {
+        let path = "/tmp/vertrouwd-activate-\(getpid()).sock"
+        unlink(path)
+        defer { unlink(path) }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["timeout", "20", "systemd-socket-activate", "-l", path, "sh", "-c",
+                             #"echo "fds=$LISTEN_FDS own_pid=$([ "$LISTEN_PID" = "$$" ] && echo yes)"; stat -L -c %F /proc/self/fd/3"#]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        defer { if process.isRunning { process.terminate() } }
+
+        var connected = false
+        for _ in 0..<100 where !connected {
+            let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+            var address = sockaddr_un()
+            address.sun_family = sa_family_t(AF_UNIX)
+            withUnsafeMutableBytes(of: &address.sun_path) { buffer in
+                for (i, byte) in path.utf8.enumerated() { buffer[i] = byte }
+            }
+            connected = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) == 0
+                }
+            }
+            close(fd)
+            if !connected { usleep(50_000) }
+        }
+        #expect(connected)
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(output == "fds=1 own_pid=yes\nsocket\n")
+    }
 }
