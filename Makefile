@@ -61,3 +61,47 @@ run: check-config
 
 clean:
 	rm -rf .build $(FUZZ_SCRATCH) .run fuzz-artifacts
+
+# Installs the release binary, the systemd units, sysusers.d and tmpfiles.d
+# entries, and the example configuration (only when there is none yet: an
+# admin's config is never overwritten). `make install PREFIX=/usr/local` and
+# `make install DESTDIR=/tmp/pkg` work (install-files alone skips the build); without DESTDIR the user, groups and
+# folders are created right away with systemd-sysusers and systemd-tmpfiles.
+PREFIX     ?= /usr
+DESTDIR    ?=
+BINDIR      = $(PREFIX)/bin
+UNITDIR     = $(PREFIX)/lib/systemd/system
+SYSUSERSDIR = $(PREFIX)/lib/sysusers.d
+TMPFILESDIR = $(PREFIX)/lib/tmpfiles.d
+INSTALL_SCRATCH ?= .build
+INSTALL_BIN ?= $(INSTALL_SCRATCH)/release/vertrouwd
+
+.PHONY: install install-release install-files
+
+install: install-release install-files
+
+install-release: deps
+	$(SWIFT) build -c release --static-swift-stdlib --scratch-path $(INSTALL_SCRATCH)
+
+# Everything but the build; the tests use it with INSTALL_BIN and DESTDIR.
+install-files:
+	install -d -m 0755 $(DESTDIR)$(BINDIR) $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(TMPFILESDIR)
+	install -m 0755 $(INSTALL_BIN) $(DESTDIR)$(BINDIR)/vertrouwd
+	sed 's|@BINDIR@|$(BINDIR)|g' systemd/vertrouwd.service.in > $(DESTDIR)$(UNITDIR)/vertrouwd.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/vertrouwd.service
+	install -m 0644 systemd/vertrouwd-submit.socket $(DESTDIR)$(UNITDIR)/vertrouwd-submit.socket
+	install -m 0644 systemd/vertrouwd.sysusers $(DESTDIR)$(SYSUSERSDIR)/vertrouwd.conf
+	install -m 0644 systemd/vertrouwd.tmpfiles $(DESTDIR)$(TMPFILESDIR)/vertrouwd.conf
+	install -d -m 0750 $(DESTDIR)/etc/vertrouwd
+	@if [ -e $(DESTDIR)/etc/vertrouwd/vertrouwd.toml ]; then \
+		echo "keeping the existing $(DESTDIR)/etc/vertrouwd/vertrouwd.toml"; \
+	else \
+		install -m 0640 Config/vertrouwd.toml $(DESTDIR)/etc/vertrouwd/vertrouwd.toml; \
+	fi
+	@if [ -z "$(DESTDIR)" ]; then \
+		systemd-sysusers $(SYSUSERSDIR)/vertrouwd.conf && \
+		systemd-tmpfiles --create $(TMPFILESDIR)/vertrouwd.conf && \
+		chgrp vertrouwd /etc/vertrouwd/vertrouwd.toml && \
+		(systemctl daemon-reload 2>/dev/null || true); \
+		echo "installed; check the config, then: systemctl enable --now vertrouwd.service"; \
+	fi

@@ -1,2 +1,0 @@
-// Replaced by the systemd work (issue 6).
-enum SystemdPlaceholder {}
