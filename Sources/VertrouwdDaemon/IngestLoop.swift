@@ -46,6 +46,12 @@ public final class IngestLoop: Sendable {
     let onEvent: @Sendable (IngestEvent) -> Void
     /// Called when new messages wait in the outbox (rings the delivery doorbell).
     let onOutbox: @Sendable () -> Void
+    /// Called at least every `aliveEvery` seconds while the loop works or
+    /// waits (the systemd watchdog ping): from the loop itself, so a hung
+    /// loop stops the pings and systemd restarts the daemon.
+    let onAlive: @Sendable () -> Void
+    let aliveEvery: Double?
+    private let lastAlive = Mutex<Double>(0)
     let evaluator: AlertEvaluator
 
     private let stopRequested = Atomic<Bool>(false)
@@ -61,7 +67,9 @@ public final class IngestLoop: Sendable {
         clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) },
         openStore: (@Sendable () throws -> SignalStore)? = nil,
         onEvent: @escaping @Sendable (IngestEvent) -> Void = { _ in },
-        onOutbox: @escaping @Sendable () -> Void = {}
+        onOutbox: @escaping @Sendable () -> Void = {},
+        aliveEvery: Double? = nil,
+        onAlive: @escaping @Sendable () -> Void = {}
     ) {
         self.configuration = configuration
         self.spool = SpoolDirectory(root: configuration.spool.path)
@@ -73,6 +81,8 @@ public final class IngestLoop: Sendable {
         self.limits = limits
         self.onEvent = onEvent
         self.onOutbox = onOutbox
+        self.aliveEvery = aliveEvery
+        self.onAlive = onAlive
         self.evaluator = AlertEvaluator(configuration: configuration, logger: logger)
     }
 
@@ -83,6 +93,20 @@ public final class IngestLoop: Sendable {
     }
 
     var stopping: Bool { stopRequested.load(ordering: .sequentiallyConsistent) }
+
+    /// Pings the watchdog when the interval is due.
+    func alive() {
+        guard let every = aliveEvery else { return }
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        let now = Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+        let due = lastAlive.withLock { last -> Bool in
+            guard now - last >= every * 0.9 else { return false }
+            last = now
+            return true
+        }
+        if due { onAlive() }
+    }
 
     /// Runs until `stop()`. Never throws: every failure is logged, reported
     /// as degraded where it stops progress, and retried.
@@ -122,6 +146,8 @@ public final class IngestLoop: Sendable {
                 announcedReady = true
                 onEvent(.ready)
             }
+            // systemd's watchdog runs once start-up is complete.
+            alive()
             if problem == nil, let store {
                 problem = drain(store)
             }
@@ -160,9 +186,10 @@ public final class IngestLoop: Sendable {
             }
             onEvent(.idle)
             if stopping { break }
-            var waitSeconds = configuration.spool.rescan.seconds
-            if every.seconds > 0 { waitSeconds = max(0, min(waitSeconds, nextEvaluation - clock())) }
-            let event = watcher.withLock { $0 }?.wait(timeoutMilliseconds: Int32(clamping: waitSeconds * 1_000 + 50))
+            var waitMilliseconds = configuration.spool.rescan.seconds * 1_000 + 50
+            if every.seconds > 0 { waitMilliseconds = max(0, min(waitMilliseconds, (nextEvaluation - clock()) * 1_000 + 50)) }
+            if let aliveEvery { waitMilliseconds = min(waitMilliseconds, Int64(aliveEvery * 1_000)) }
+            let event = watcher.withLock { $0 }?.wait(timeoutMilliseconds: Int32(clamping: waitMilliseconds))
             stuck.withLock { $0.removeAll() }
             if event == .lost {
                 logger.warning("the spool's new/ folder was moved or removed; preparing it again", metadata: ["event": "spool_lost"])
@@ -172,8 +199,22 @@ public final class IngestLoop: Sendable {
         logger.info("ingest stopped", metadata: ["event": "stopped"])
     }
 
-    /// Sleeps up to `seconds`, returning early when stopped.
+    /// Sleeps up to `seconds`, returning early when stopped; the watchdog
+    /// is still pinged, since degraded is not hung.
     private func pause(seconds: Double) {
+        if let aliveEvery, seconds > aliveEvery {
+            var left = seconds
+            while left > 0, !stopping {
+                pauseOnce(seconds: min(left, aliveEvery))
+                alive()
+                left -= aliveEvery
+            }
+            return
+        }
+        pauseOnce(seconds: seconds)
+    }
+
+    private func pauseOnce(seconds: Double) {
         if let w = watcher.withLock({ $0 }) {
             _ = w.wait(timeoutMilliseconds: Int32(seconds * 1_000))
             return
@@ -208,6 +249,7 @@ public final class IngestLoop: Sendable {
                 if stopping { return nil }
                 let (batch, next) = takeBatch(names, from: index, folder: folder)
                 index = next
+                alive()
                 switch ingest(batch, from: folder, store: store) {
                 case .failed(let problem): return problem
                 case .done(let count): handled += count

@@ -9,9 +9,12 @@ import Foundation
 
 public struct IngestService: Service {
     let loop: IngestLoop
+    /// Called as soon as shutdown begins (STOPPING=1).
+    let onShutdown: @Sendable () -> Void
 
-    public init(loop: IngestLoop) {
+    public init(loop: IngestLoop, onShutdown: @escaping @Sendable () -> Void = {}) {
         self.loop = loop
+        self.onShutdown = onShutdown
     }
 
     public func run() async throws {
@@ -26,6 +29,7 @@ public struct IngestService: Service {
                 thread.start()
             }
         } onGracefulShutdown: {
+            onShutdown()
             loop.stop()
         }
     }

@@ -1,15 +1,19 @@
 // `vertrouwd run`: the daemon in the foreground (as systemd runs it).
 //
-// Counts the signals producers drop into the spool. SIGTERM and SIGINT
-// finish the batch in hand and exit 0. Logs go to standard error: with
-// "<N>" priority prefixes when journald reads them (JOURNAL_STREAM set) or
-// standard error is not a terminal, plain otherwise.
+// Counts the signals producers drop into the spool, decides alerts and
+// delivers them. SIGTERM and SIGINT finish the batch in hand and exit 0.
+// Under systemd (Type=notify) it reports READY=1 once the store is open and
+// the spool watched, STATUS= lines, WATCHDOG=1 from the working loop, and
+// STOPPING=1. Logs go to the journal with structured fields when standard
+// error is the journal stream, else to standard error with "<N>" priority
+// prefixes (plain on a terminal).
 import ArgumentParser
 import Foundation
 import Logging
 import ServiceLifecycle
 import VertrouwdCore
 import VertrouwdDaemon
+import VertrouwdSystemd
 
 #if canImport(Glibc)
 import Glibc
@@ -29,24 +33,41 @@ struct Run: AsyncParsableCommand {
 
     func run() async throws {
         let (configuration, _) = try loadConfiguration(options.config)
-        let prefixed = ProcessInfo.processInfo.environment["JOURNAL_STREAM"] != nil || isatty(STDERR_FILENO) == 0
+        let target = LogTarget.detect()
         let level = logLevel.level
         LoggingSystem.bootstrap { label in
-            var handler = StderrLogHandler(label: label, prefixed: prefixed)
-            handler.logLevel = level
-            return handler
+            switch target {
+            case .journal:
+                var handler = JournalLogHandler(label: label)
+                handler.logLevel = level
+                return handler
+            case .stderrPrefixed, .stderrPlain:
+                var handler = StderrLogHandler(label: label, prefixed: target == .stderrPrefixed)
+                handler.logLevel = level
+                return handler
+            }
         }
         let logger = Logger(label: "vertrouwd")
         logger.info("vertrouwd \(VertrouwdVersion.current) starting: spool \(configuration.spool.path), state \(configuration.state.path)",
                     metadata: ["event": "starting"])
+        let notifier = SystemdNotifier()
+        let watchdog = Watchdog.interval()
         let loop = IngestLoop(configuration: configuration, logger: logger, onEvent: { event in
             switch event {
-            case .ready: logger.info("ready: watching the spool", metadata: ["event": "ready"])
-            case .degraded, .resumed, .idle: break
+            case .ready:
+                logger.info("ready: watching the spool", metadata: ["event": "ready"])
+                notifier.notify([.ready, .status("watching the spool")])
+            case .degraded(let reason):
+                notifier.notify([.status("degraded: \(reason)")])
+            case .resumed:
+                notifier.notify([.status("watching the spool (resumed)")])
+            case .idle:
+                break
             }
-        })
+        }, aliveEvery: watchdog.map { Double($0.components.seconds) + Double($0.components.attoseconds) / 1e18 },
+           onAlive: { notifier.notify([.watchdog]) })
         let group = ServiceGroup(configuration: .init(
-            services: [IngestService(loop: loop)],
+            services: [IngestService(loop: loop, onShutdown: { notifier.notify([.stopping, .status("stopping")]) })],
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger))
         try await group.run()
