@@ -22,15 +22,19 @@ public struct JournalLogHandler: LogHandler {
     /// The logger's label (not sent: SYSLOG_IDENTIFIER is always vertrouwd).
     public let label: String
 
+    /// A handler for the logger `label`, at level info.
     public init(label: String) {
         self.label = label
     }
 
+    /// Handler metadata; a record's own metadata wins on equal keys.
     public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
         get { metadata[key] }
         set { metadata[key] = newValue }
     }
 
+    /// Sends one record; falls back to a "<N>" line on standard error
+    /// when the journal does not take it.
     public func log(event: LogEvent) {
         var merged = metadata
         if let extra = event.metadata {

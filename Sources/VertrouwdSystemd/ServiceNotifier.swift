@@ -32,8 +32,10 @@ extension ServiceNotifier {
 
 /// Notifies systemd through `sd_notify(0, …)` on NOTIFY_SOCKET.
 public struct SystemdNotifier: ServiceNotifier {
+    /// A notifier for the socket in NOTIFY_SOCKET (read at each call).
     public init() {}
 
+    /// Sends `messages` with one sd_notify(0, …) call.
     public func notify(_ messages: [NotifyMessage]) {
         guard !messages.isEmpty else { return }
         // 0 (no NOTIFY_SOCKET) and negative errno results are ignored on
@@ -48,8 +50,10 @@ public final class RecordingNotifier: ServiceNotifier, @unchecked Sendable {
     private let lock = NSLock()
     private var recorded: [[NotifyMessage]] = []
 
+    /// An empty recorder.
     public init() {}
 
+    /// Records `messages` as one notification; an empty array is not kept.
     public func notify(_ messages: [NotifyMessage]) {
         guard !messages.isEmpty else { return }
         lock.withLock { recorded.append(messages) }
