@@ -146,11 +146,6 @@ var targets: [Target] = [
         swiftSettings: swift6
     ),
     .testTarget(
-        name: "CSystemdTests",
-        dependencies: ["CSystemd"],
-        swiftSettings: swift6
-    ),
-    .testTarget(
         name: "IntegrationTests",
         dependencies: [.product(name: "GRDB", package: "GRDB.swift")],
         swiftSettings: swift6

@@ -52,14 +52,16 @@ public struct SpoolDirectory: Sendable {
 
     /// Creates the folders that are missing.
     ///
-    /// Modes: root 0755, `tmp` and `new` 0730 (producers in the group may
-    /// write but not list), `cur` and `quarantine` 0700. The modes of folders
+    /// Modes: root 0755, `tmp` and `new` 2730 (producers in the group may
+    /// write but not list; setgid, so their files carry the spool's group
+    /// and the daemon can read them whatever the producer's own group),
+    /// `cur` and `quarantine` 0700 — as vertrouwd.tmpfiles makes them. The modes of folders
     /// that exist are left alone (systemd-tmpfiles may own them). A path that
     /// exists but is not a folder (a symlink included) is an error.
     public func prepare() throws(SpoolError) {
         try makeFolder(root, mode: 0o755)
-        try makeFolder(tmpPath, mode: 0o730)
-        try makeFolder(newPath, mode: 0o730)
+        try makeFolder(tmpPath, mode: 0o2730)
+        try makeFolder(newPath, mode: 0o2730)
         try makeFolder(curPath, mode: 0o700)
         try makeFolder(quarantinePath, mode: 0o700)
     }

@@ -17,6 +17,8 @@ extension SpoolDirectory {
         let tmp = tmpPath + "/" + name
         let fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o640)
         guard fd >= 0 else { throw SpoolError(operation: "create", path: tmp, errno: errno) }
+        // The producer's umask must not make the file unreadable for the daemon.
+        fchmod(fd, 0o640)
         var written = 0
         while written < bytes.count {
             let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + written, $0.count - written) }

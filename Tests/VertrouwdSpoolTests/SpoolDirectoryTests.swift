@@ -11,8 +11,8 @@ struct SpoolDirectoryTests {
             defer { umask(old) }
             try spool.prepare()
             #expect(mode(spool.root) == 0o755)
-            #expect(mode(spool.tmpPath) == 0o730)
-            #expect(mode(spool.newPath) == 0o730)
+            #expect(mode(spool.tmpPath) == 0o2730)
+            #expect(mode(spool.newPath) == 0o2730)
             #expect(mode(spool.curPath) == 0o700)
             #expect(mode(spool.quarantinePath) == 0o700)
         }

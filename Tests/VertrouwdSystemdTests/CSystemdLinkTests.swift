@@ -6,8 +6,9 @@ import Glibc
 #endif
 
 /// CSystemd links against libsystemd and its calls behave as documented
-/// when the daemon does not run under systemd.
-@Suite(.serialized) struct CSystemdLinkTests {
+/// when the daemon does not run under systemd. In the serialized
+/// environment suite: they change NOTIFY_SOCKET and LISTEN_*.
+extension SystemdEnvironmentTests {
     @Test func sdNotifyReturnsZeroWithoutNotifySocket() {
         let saved = getenv("NOTIFY_SOCKET").map { String(cString: $0) }
         unsetenv("NOTIFY_SOCKET")
