@@ -11,6 +11,8 @@ import ArgumentParser
 import Foundation
 import Logging
 import ServiceLifecycle
+import Synchronization
+import VertrouwdConfig
 import VertrouwdCore
 import VertrouwdDaemon
 import VertrouwdSystemd
@@ -52,22 +54,37 @@ struct Run: AsyncParsableCommand {
                     metadata: ["event": "starting"])
         let notifier = SystemdNotifier()
         let watchdog = Watchdog.interval()
-        let loop = IngestLoop(configuration: configuration, logger: logger, onEvent: { event in
-            switch event {
-            case .ready:
-                logger.info("ready: watching the spool", metadata: ["event": "ready"])
-                notifier.notify([.ready, .status("watching the spool")])
-            case .degraded(let reason):
-                notifier.notify([.status("degraded: \(reason)")])
-            case .resumed:
-                notifier.notify([.status("watching the spool (resumed)")])
-            case .idle:
-                break
-            }
-        }, aliveEvery: watchdog.map { Double($0.components.seconds) + Double($0.components.attoseconds) / 1e18 },
-           onAlive: { notifier.notify([.watchdog]) })
+        let path = options.config
+        // SIGHUP is trapped first, before anything else starts.
+        let reloadBox = ReloadTarget()
+        let reload = await ReloadService(
+            load: { ConfigLoader(fileSystem: LocalConfigFileSystem()).load(path: path) },
+            apply: { reloadBox.apply($0) },
+            notify: { reloading, status in
+                notifier.notify(reloading ? [.reloading, .status(status)] : [.ready, .status(status)])
+            },
+            logger: logger)
+        let makeLoop: @Sendable (Configuration) -> IngestLoop = { configuration in
+            IngestLoop(configuration: configuration, logger: logger, onEvent: { event in
+                switch event {
+                case .ready:
+                    logger.info("ready: watching the spool", metadata: ["event": "ready"])
+                    notifier.notify([.ready, .status("watching the spool")])
+                case .degraded(let reason):
+                    notifier.notify([.status("degraded: \(reason)")])
+                case .resumed:
+                    notifier.notify([.status("watching the spool (resumed)")])
+                case .idle:
+                    break
+                }
+            }, aliveEvery: watchdog.map { Double($0.components.seconds) + Double($0.components.attoseconds) / 1e18 },
+               onAlive: { notifier.notify([.watchdog]) })
+        }
+        let ingest = IngestService(configuration: configuration, makeLoop: makeLoop,
+                                   onShutdown: { notifier.notify([.stopping, .status("stopping")]) })
+        reloadBox.set { ingest.reload($0) }
         let group = ServiceGroup(configuration: .init(
-            services: [IngestService(loop: loop, onShutdown: { notifier.notify([.stopping, .status("stopping")]) })],
+            services: [ingest, reload],
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger))
         try await group.run()
@@ -86,5 +103,18 @@ enum LogLevelOption: String, ExpressibleByArgument, CaseIterable {
         case .warning: .warning
         case .error: .error
         }
+    }
+}
+
+/// Where a reloaded configuration goes; set once the services exist.
+final class ReloadTarget: Sendable {
+    private let targets = Mutex<[@Sendable (Configuration) -> Void]>([])
+
+    func set(_ target: @escaping @Sendable (Configuration) -> Void) {
+        targets.withLock { $0.append(target) }
+    }
+
+    func apply(_ configuration: Configuration) {
+        for target in targets.withLock({ $0 }) { target(configuration) }
     }
 }
