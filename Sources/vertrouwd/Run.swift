@@ -83,8 +83,25 @@ struct Run: AsyncParsableCommand {
         let ingest = IngestService(configuration: configuration, makeLoop: makeLoop,
                                    onShutdown: { notifier.notify([.stopping, .status("stopping")]) })
         reloadBox.set { ingest.reload($0) }
+        var services: [any Service] = [ingest, reload]
+        // The submit socket: from systemd when socket-activated, else bound
+        // from submit.socket, else none.
+        var listeners = ListenedSockets.take()
+        if listeners.isEmpty, let socketPath = configuration.submit.socketPath {
+            do {
+                listeners = [try SubmitSocket.bind(path: socketPath)]
+            } catch {
+                logger.error("submit socket: \(error); producers can still use the spool", metadata: ["event": "submit_socket_failed"])
+            }
+        }
+        if !listeners.isEmpty {
+            let submit = SubmitSocket(listeners: listeners, configuration: configuration, logger: logger)
+            reloadBox.set { submit.reload($0) }
+            services.append(SubmitService(socket: submit))
+            logger.info("submit socket: accepting signals", metadata: ["event": "submit_socket"])
+        }
         let group = ServiceGroup(configuration: .init(
-            services: [ingest, reload],
+            services: services,
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger))
         try await group.run()

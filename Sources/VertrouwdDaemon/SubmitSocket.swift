@@ -1,0 +1,174 @@
+// SubmitSocket — producers hand over signals on a Unix socket (DESIGN §3).
+//
+// The socket comes from systemd (socket activation, vertrouwd-submit.socket)
+// or is bound from submit.socket. Security stance: the peer's uid/gid come
+// from SO_PEERCRED and must belong to one of submit.allowed_groups (root is
+// not let in by default); a refused peer gets `err 0 not_allowed` and is
+// disconnected. Each line is validated with the daemon's own rules and
+// answered `ok N` only after the signal is durable — written to the spool
+// with fsync and rename, where the ingest loop counts it — or `err N
+// <reason>`. Nothing a peer sends is ever logged or echoed.
+import Foundation
+import Logging
+import Synchronization
+import VertrouwdCore
+import VertrouwdSpool
+import VertrouwdSystemd
+
+public final class SubmitSocket: Sendable {
+    let listeners: [Int32]
+    /// What a reload may change: the spool, the vocabularies, the groups.
+    private struct Rules {
+        var spool: SpoolDirectory
+        var validator: SignalValidator
+        var allowedGroups: [String]
+    }
+    private let rules: Mutex<Rules>
+    let maxLineBytes: Int
+    let logger: Logger
+    let clock: @Sendable () -> Int64
+    private let stopPipe: (read: Int32, write: Int32)
+
+    /// Binds `path` (replacing a stale socket, refusing any other file),
+    /// mode 0660. Throws a description of what failed.
+    public static func bind(path: String) throws -> Int32 {
+        var st = stat()
+        if lstat(path, &st) == 0 {
+            guard st.st_mode & S_IFMT == S_IFSOCK else { throw SubmitSocketError("\(path) exists and is not a socket") }
+            unlink(path)
+        }
+        guard path.utf8.count < 108 else { throw SubmitSocketError("\(path) is too long for a Unix socket") }
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        var addr = sockaddr_un()
+        addr.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &addr.sun_path) { buf in for (i, b) in path.utf8.enumerated() { buf[i] = b } }
+        let ok = withUnsafePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        guard fd >= 0, ok == 0, chmod(path, 0o660) == 0, listen(fd, 64) == 0 else {
+            let reason = String(cString: strerror(errno))
+            if fd >= 0 { close(fd) }
+            throw SubmitSocketError("cannot listen on \(path): \(reason)")
+        }
+        return fd
+    }
+
+    public init(listeners: [Int32], configuration: Configuration, logger: Logger,
+                clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }) {
+        self.listeners = listeners
+        self.rules = Mutex(Self.rules(for: configuration))
+        self.maxLineBytes = SignalValidator.defaultMaxLineBytes
+        self.logger = logger
+        self.clock = clock
+        var fds: [Int32] = [0, 0]
+        _ = pipe(&fds)
+        self.stopPipe = (fds[0], fds[1])
+    }
+
+    private static func rules(for c: Configuration) -> Rules {
+        Rules(spool: SpoolDirectory(root: c.spool.path),
+              validator: SignalValidator(taxonomy: c.taxonomy, sources: c.sources, ingest: c.ingest),
+              allowedGroups: c.submit.allowedGroups)
+    }
+
+    /// Takes the rules of a reloaded configuration.
+    public func reload(_ configuration: Configuration) {
+        let new = Self.rules(for: configuration)
+        rules.withLock { $0 = new }
+    }
+
+    public func stop() {
+        var byte: UInt8 = 1
+        _ = write(stopPipe.write, &byte, 1)
+    }
+
+    /// Accepts and serves connections until `stop()`. Blocking: run it on
+    /// a thread of its own.
+    public func run() {
+        var fds = listeners.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
+        fds.append(pollfd(fd: stopPipe.read, events: Int16(POLLIN), revents: 0))
+        while true {
+            guard poll(&fds, nfds_t(fds.count), -1) >= 0 || errno == EINTR else { return }
+            if fds.last!.revents != 0 { return }
+            for i in 0..<(fds.count - 1) where fds[i].revents & Int16(POLLIN) != 0 {
+                let client = accept(fds[i].fd, nil, nil)
+                guard client >= 0 else { continue }
+                _ = fcntl(client, F_SETFD, FD_CLOEXEC)
+                // Each connection on a thread of its own, so a slow
+                // producer cannot hold up the others.
+                let thread = Thread { [self] in
+                    serve(client)
+                    close(client)
+                }
+                thread.start()
+            }
+        }
+    }
+
+    func serve(_ client: Int32) {
+        let allowedGroups = rules.withLock { $0.allowedGroups }
+        guard let peer = PeerCredentials.of(client),
+              PeerCredentials.isMember(uid: peer.uid, gid: peer.gid, ofAnyGroup: allowedGroups) else {
+            send(client, "err 0 not_allowed\n")
+            logger.warning("submit socket: refused a peer outside submit.allowed_groups", metadata: ["event": "submit_refused"])
+            return
+        }
+        var timeout = timeval(tv_sec: 30, tv_usec: 0)
+        setsockopt(client, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        var pending: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 65_536)
+        var number = 0
+        while true {
+            let n = buffer.withUnsafeMutableBytes { read(client, $0.baseAddress, $0.count) }
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else { return }
+            pending += buffer[0..<n]
+            while let newline = pending.firstIndex(of: 0x0A) {
+                number += 1
+                let line = Array(pending[..<newline])
+                pending.removeSubrange(...newline)
+                send(client, answer(line, number: number))
+            }
+            if pending.count > maxLineBytes {
+                number += 1
+                send(client, "err \(number) line_too_long\n")
+                return
+            }
+        }
+    }
+
+    /// `ok N` once the signal is in the spool, durable; `err N reason`.
+    func answer(_ line: [UInt8], number: Int) -> String {
+        if SignalValidator.isBlank(line) { return "err \(number) blank\n" }
+        let (validator, spool) = rules.withLock { ($0.validator, $0.spool) }
+        switch validator.validate(line: line, now: clock()) {
+        case .failure(let rejection):
+            return "err \(number) \(rejection.reason.rawValue)\n"
+        case .success:
+            do {
+                do {
+                    _ = try spool.drop(line + [0x0A])
+                } catch {
+                    // Socket activation can hand over a producer before the
+                    // ingest loop has made the spool's folders.
+                    try spool.prepare()
+                    _ = try spool.drop(line + [0x0A])
+                }
+                return "ok \(number)\n"
+            } catch {
+                logger.error("submit socket: cannot write to the spool: \(error.message)", metadata: ["event": "submit_spool_failed"])
+                return "err \(number) spool_unavailable\n"
+            }
+        }
+    }
+
+    func send(_ fd: Int32, _ text: String) {
+        let bytes = Array(text.utf8)
+        _ = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+    }
+}
+
+public struct SubmitSocketError: Error, CustomStringConvertible {
+    public var description: String
+    init(_ text: String) { description = text }
+}

@@ -1,0 +1,71 @@
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Sends `text` and reads `lines` answer lines.
+func converse(_ path: String, _ text: String, lines: Int) throws -> [String] {
+    var fd: Int32 = -1
+    try waitUntil("the submit socket accepts", timeout: 15) {
+        fd = connectUnix(path)
+        return fd >= 0
+    }
+    defer { close(fd) }
+    _ = Array(text.utf8).withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+    return (0..<lines).compactMap { _ in readLine(fd) }
+}
+
+extension Integration {
+    @Suite struct SubmitSocketTests {
+        static func config(_ path: String, groups: String) -> String {
+            "[submit]\nsocket = \"\(path)\"\nallowed_groups = [\(groups)]\n"
+        }
+
+        @Test func eachLineIsAnsweredAndValidOnesAreCounted() throws {
+            let dir = try TemporaryDirectory()
+            let path = dir.url.path + "/submit.sock"
+            let h = try DaemonHarness(extra: Self.config(path, groups: "\"root\""))
+            try h.start()
+            let text = [Lines.signal(), Lines.signal(), Lines.signal([("source", "\"onbekend\"")]),
+                        Lines.signal([("site", "\"piet.pieters@example.nl\"")])].joined(separator: "\n") + "\n"
+            let answers = try converse(path, text, lines: 4)
+            #expect(answers == ["ok 1", "ok 2", "err 3 unknown_source", "err 4 pii_email"])
+            try h.waitUntilDrained()
+            try waitUntil("counted", timeout: 10) { (try? h.total()) == 2 }
+            #expect(h.stop() == 0)
+            #expect(!h.log.contains("piet.pieters") && !h.log.contains("onbekend"))
+        }
+
+        @Test func aPeerOutsideTheAllowedGroupsIsRefused() throws {
+            let dir = try TemporaryDirectory()
+            let path = dir.url.path + "/submit.sock"
+            let h = try DaemonHarness(extra: Self.config(path, groups: "\"nogroup\""))
+            try h.start()
+            #expect(try converse(path, Lines.signal() + "\n", lines: 1) == ["err 0 not_allowed"])
+            #expect(h.stop() == 0)
+            #expect(try h.total() == 0)
+        }
+
+        @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/systemd-socket-activate")))
+        func socketActivationThroughSystemdSocketActivate() throws {
+            let dir = try TemporaryDirectory()
+            let path = dir.url.path + "/activated.sock"
+            // No submit.socket in the config: the socket can only come from systemd.
+            let h = try DaemonHarness(extra: "[submit]\nallowed_groups = [\"root\"]\n")
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: "/usr/bin/systemd-socket-activate")
+            p.arguments = ["-l", path, Binary.url.path, "run", "--config", h.configPath]
+            p.standardError = Pipe()
+            p.standardOutput = Pipe()
+            try p.run()
+            defer { if p.isRunning { kill(p.processIdentifier, SIGKILL); p.waitUntilExit() } }
+            #expect(try converse(path, Lines.signal() + "\n", lines: 1) == ["ok 1"])
+            try waitUntil("counted", timeout: 15) { (try? h.total()) == 1 }
+            kill(p.processIdentifier, SIGTERM)
+            p.waitUntilExit()
+            #expect(p.terminationStatus == 0)
+        }
+    }
+}
