@@ -119,7 +119,7 @@ public enum DisclosureChecker {
         guard let found = intervals(tables: tables, tables2D: tables2D, alerts: alerts,
                                     policy: policy, linkedTotals: linkedTotals)
         else { return allCells(tables: tables, tables2D: tables2D) }
-        return found.filter { $0.value.count == 1 && (1..<k).contains($0.value.lowerBound) }
+        return found.filter { $0.value.lowerBound == $0.value.upperBound && (1..<k).contains($0.value.lowerBound) }
             .keys.sorted()
     }
 
@@ -138,7 +138,7 @@ public enum DisclosureChecker {
         guard let found = intervals(tables: tables, tables2D: tables2D, alerts: alerts,
                                     policy: policy, linkedTotals: linkedTotals)
         else { return allCells(tables: tables, tables2D: tables2D) }
-        return found.filter { $0.value.count > 1 && $0.value.lowerBound >= 1 && $0.value.upperBound < k }
+        return found.filter { $0.value.lowerBound < $0.value.upperBound && $0.value.lowerBound >= 1 && $0.value.upperBound < k }
             .keys.sorted()
     }
 
