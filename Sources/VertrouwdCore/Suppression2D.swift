@@ -22,23 +22,34 @@ public struct PublishedTable2D: Hashable, Sendable {
 }
 
 extension Suppression {
-    /// Publishes a 2-D table (P4–P6), coarsening until the checker passes:
+    /// Publishes a 2-D table (P4–P6), coarsening until the checker passes.
+    ///
+    /// Think of the table with its margins as an (R+1) × (C+1) table whose
+    /// last row holds the column totals, last column the row totals and
+    /// corner the grand total; each of its lines says "the margin entry is
+    /// the sum of the others". The rules, on that extended table:
     ///
     /// 1. Primary: cells < k `.suppressed`, others rounded; every margin
     ///    and the grand total rounded from its unrounded sum (or "<k").
-    /// 2. Lines: for every row and column whose margin is shown, if its
-    ///    suppressed cells' true sum is in 1…k-1 and nothing in it is
-    ///    withheld yet, or if a withheld cell is alone in it, withhold its
-    ///    smallest shown cell (so each such line has 0 or ≥ 2 hidden cells,
-    ///    and a true hidden sum of 0 or ≥ k); repeat until stable, since a
-    ///    withheld cell changes its other line too. This is the rectangle
-    ///    method, found greedily rather than at least cost.
-    /// 3. Judge: while `DisclosureChecker` pins a cell, withhold the
+    /// 2. Lines (the rectangle method, found greedily, not at least cost):
+    ///    a line needs one more hidden entry if its suppressed entries'
+    ///    true sum is in 1…k-1 and nothing in it is withheld, or if a
+    ///    withheld entry is its only hidden one (the line would pin it,
+    ///    and through it the small cells of its other line). Then withhold
+    ///    its smallest shown cell, else its smallest shown margin entry.
+    ///    Repeat until stable. Margins count as entries: a hidden row total
+    ///    next to a shown grand total would otherwise be recomputed.
+    /// 3. Judge: while `DisclosureChecker` pins a cell (exactly, by
+    ///    `exactPinnedCells`, when the search fits its budget; by interval
+    ///    propagation otherwise), withhold the
     ///    smallest shown cell of its row, else of its column, else that
     ///    row's margin, else that column's margin, else the grand total,
-    ///    else the smallest shown cell anywhere, else any shown margin.
+    ///    else the smallest shown cell anywhere, else any shown margin;
+    ///    then apply the line rules again.
     ///
-    /// `counts` must be rows.count × columns.count.
+    /// Interval propagation alone is weaker than an exact attacker in 2-D,
+    /// hence the exact search; the tests hold the result against a second,
+    /// independent enumeration on small tables. `counts` must be rows.count × columns.count.
     public static func publish2D(rows: [String], columns: [String], counts: [[Int]],
                                  policy: PrivacyPolicy) -> PublishedTable2D {
         precondition(counts.count == rows.count && counts.allSatisfy { $0.count == columns.count },
@@ -53,63 +64,100 @@ extension Suppression {
             columnTotals: columnSums.map(policy.publish),
             total: policy.publish(rowSums.reduce(0, +))
         )
-        let allRows = Array(rows.indices), allColumns = Array(columns.indices)
-        var stable = false
-        while !stable {
-            stable = true
-            for r in allRows where !table.rowTotals[r].isHidden {
-                if needsSecondary(allColumns.map { (r, $0) }, table, counts, k),
-                   withholdSmallest(allColumns.map { (r, $0) }, &table, counts) { stable = false }
-            }
-            for c in allColumns where !table.columnTotals[c].isHidden {
-                if needsSecondary(allRows.map { ($0, c) }, table, counts, k),
-                   withholdSmallest(allRows.map { ($0, c) }, &table, counts) { stable = false }
+        let truth = { (entry: Entry) -> Int in
+            switch entry {
+            case .cell(let r, let c): counts[r][c]
+            case .rowTotal(let r): rowSums[r]
+            case .columnTotal(let c): columnSums[c]
+            case .total: rowSums.reduce(0, +)
             }
         }
+        let allRows = Array(rows.indices), allColumns = Array(columns.indices)
+        var lines: [[Entry]] = allRows.map { r in allColumns.map { .cell(r, $0) } + [.rowTotal(r)] }
+        lines += allColumns.map { c in allRows.map { .cell($0, c) } + [.columnTotal(c)] }
+        lines.append(allColumns.map { .columnTotal($0) } + [.total])
+        lines.append(allRows.map { .rowTotal($0) } + [.total])
+        func stabilize() {
+            var stable = false
+            while !stable {
+                stable = true
+                for line in lines where needsSecondary(line, table, truth, k) {
+                    if withholdSmallest(line, &table, truth) { stable = false }
+                }
+            }
+        }
+        stabilize()
         let rowIndex = Dictionary(rows.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
         let columnIndex = Dictionary(columns.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
-        while let pinned = DisclosureChecker.pinnedCells(tables2D: ["t": table], policy: policy).first,
+        let everywhere = allRows.flatMap { r in allColumns.map { Entry.cell(r, $0) } }
+        let margins = allRows.map { Entry.rowTotal($0) } + allColumns.map { Entry.columnTotal($0) }
+        // The exact attacker where affordable, interval propagation beyond.
+        func pinned() -> CellID? {
+            (DisclosureChecker.exactPinnedCells(table, policy: policy)
+                ?? DisclosureChecker.pinnedCells(tables2D: ["t": table], policy: policy)).first
+        }
+        while let pinned = pinned(),
               let r = rowIndex[pinned.row], let c = pinned.column.flatMap({ columnIndex[$0] }) {
-            if withholdSmallest(allColumns.map { (r, $0) }, &table, counts) { continue }
-            if withholdSmallest(allRows.map { ($0, c) }, &table, counts) { continue }
-            if case .count = table.rowTotals[r] { table.rowTotals[r] = .withheld; continue }
-            if case .count = table.columnTotals[c] { table.columnTotals[c] = .withheld; continue }
-            if case .count = table.total { table.total = .withheld; continue }
-            // The pin comes from further away (say a withheld margin "≥ k"
-            // over small cells, closed by another row): hide more of the
-            // rest, cells first, then margins.
-            let everywhere = allRows.flatMap { r in allColumns.map { (r, $0) } }
-            if withholdSmallest(everywhere, &table, counts) { continue }
-            if let r = allRows.first(where: { !table.rowTotals[$0].isHidden }) { table.rowTotals[r] = .withheld; continue }
-            if let c = allColumns.first(where: { !table.columnTotals[$0].isHidden }) { table.columnTotals[c] = .withheld; continue }
-            // Unreachable in the property tests; a caller that needs a
-            // guarantee checks the result and leaves the table out.
-            break
+            let order: [[Entry]] = [
+                allColumns.map { .cell(r, $0) }, allRows.map { .cell($0, c) },
+                [.rowTotal(r)], [.columnTotal(c)], [.total],
+                // The pin comes from further away: hide more of the rest.
+                everywhere, margins,
+            ]
+            guard order.contains(where: { withholdSmallest($0, &table, truth) }) else {
+                // Everything is hidden; unreachable in the property tests.
+                break
+            }
+            // A newly withheld entry may stand alone in its other lines.
+            stabilize()
         }
         return table
     }
 
-    /// A line (with a shown margin) that needs one more hidden cell:
-    /// - its small cells add up to 1…k-1 with no withheld cell to cover
-    ///   them: "margin − shown" would bound a small sum;
-    /// - or a withheld cell is its only hidden cell: "margin − shown" pins
-    ///   it, and through it the small cells of its other line. This is what
-    ///   closes the rectangle of four hidden cells.
-    private static func needsSecondary(_ line: [(Int, Int)], _ table: PublishedTable2D,
-                                       _ counts: [[Int]], _ k: Int) -> Bool {
-        let hidden = line.filter { table.cells[$0.0][$0.1].isHidden }
-        if hidden.count == 1, table.cells[hidden[0].0][hidden[0].1] == .withheld { return true }
-        if hidden.contains(where: { table.cells[$0.0][$0.1] == .withheld }) { return false }
-        let small = line.filter { table.cells[$0.0][$0.1] == .suppressed }.reduce(0) { $0 + counts[$1.0][$1.1] }
+    /// An entry of the table extended with its margins.
+    private enum Entry {
+        case cell(Int, Int), rowTotal(Int), columnTotal(Int), total
+
+        func value(in table: PublishedTable2D) -> PublishedValue {
+            switch self {
+            case .cell(let r, let c): table.cells[r][c]
+            case .rowTotal(let r): table.rowTotals[r]
+            case .columnTotal(let c): table.columnTotals[c]
+            case .total: table.total
+            }
+        }
+
+        func withhold(in table: inout PublishedTable2D) {
+            switch self {
+            case .cell(let r, let c): table.cells[r][c] = .withheld
+            case .rowTotal(let r): table.rowTotals[r] = .withheld
+            case .columnTotal(let c): table.columnTotals[c] = .withheld
+            case .total: table.total = .withheld
+            }
+        }
+
+        var isCell: Bool { if case .cell = self { true } else { false } }
+    }
+
+    /// Whether a line of the extended table needs one more hidden entry.
+    private static func needsSecondary(_ line: [Entry], _ table: PublishedTable2D,
+                                       _ truth: (Entry) -> Int, _ k: Int) -> Bool {
+        let hidden = line.filter { $0.value(in: table).isHidden }
+        if hidden.count == 1, hidden[0].value(in: table) == .withheld { return true }
+        if hidden.contains(where: { $0.value(in: table) == .withheld }) { return false }
+        let small = hidden.reduce(0) { $0 + truth($1) }
         return (1..<k).contains(small)
     }
 
-    /// Withholds the shown cell of the line with the smallest true count.
-    private static func withholdSmallest(_ line: [(Int, Int)], _ table: inout PublishedTable2D,
-                                         _ counts: [[Int]]) -> Bool {
-        let shown = line.filter { !table.cells[$0.0][$0.1].isHidden }
-        guard let (r, c) = shown.min(by: { counts[$0.0][$0.1] < counts[$1.0][$1.1] }) else { return false }
-        table.cells[r][c] = .withheld
+    /// Withholds the shown cell of the line with the smallest true count,
+    /// or if no cell is shown, its smallest shown margin entry. Only shown
+    /// entries (true count ≥ k) are withheld, so "x" never hides a small one.
+    private static func withholdSmallest(_ line: [Entry], _ table: inout PublishedTable2D,
+                                         _ truth: (Entry) -> Int) -> Bool {
+        let shown = line.filter { !$0.value(in: table).isHidden }
+        let cells = shown.filter(\.isCell)
+        guard let pick = (cells.isEmpty ? shown : cells).min(by: { truth($0) < truth($1) }) else { return false }
+        pick.withhold(in: &table)
         return true
     }
 }
