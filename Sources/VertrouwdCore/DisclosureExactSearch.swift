@@ -10,7 +10,7 @@ extension DisclosureChecker {
     /// caps an unbounded cell at the largest finite bound of the table: a
     /// cap can only drop feasible tables, so it errs toward reporting a pin.
     public static func exactIntervals(_ table: PublishedTable2D, policy: PrivacyPolicy,
-                                      budget: Int = 200_000) -> [CellID: ClosedRange<Int>]? {
+                                      budget: Int = 50_000) -> [CellID: ClosedRange<Int>]? {
         let name = "t"
         guard let bounds = intervals(tables2D: [name: table], policy: policy) else { return nil }
         let width = table.columns.count, height = table.rows.count
@@ -73,7 +73,7 @@ extension DisclosureChecker {
     /// Cells of a 2-D table that the exact attacker pins to 1…k-1, or nil
     /// when the search is over budget (use `pinnedCells` then).
     public static func exactPinnedCells(_ table: PublishedTable2D, policy: PrivacyPolicy,
-                                        budget: Int = 200_000) -> [CellID]? {
+                                        budget: Int = 50_000) -> [CellID]? {
         let k = policy.effectiveMinGroupSize
         return exactIntervals(table, policy: policy, budget: budget).map { found in
             found.filter { $0.value.lowerBound == $0.value.upperBound && (1..<k).contains($0.value.lowerBound) }

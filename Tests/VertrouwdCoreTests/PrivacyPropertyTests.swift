@@ -136,6 +136,33 @@ struct PrivacyPropertyTests {
         }
     }
 
+    /// Two tables of the same signals (category = row sums, channel =
+    /// column sums of the grid) share one total; alerts group cells of
+    /// either. Together they still pin nothing.
+    @Test func alertsAgainstLinkedTables() async {
+        await propertyCheck(count: 300, input: PrivacyGen.week) { week in
+            let policy = week.policy
+            let category = week.grid.enumerated().map { (key: "r\($0)", count: $1.reduce(0, +)) }
+            let channel = week.columns.indices.map { c in (key: "k\(c)", count: week.grid.reduce(0) { $0 + $1[c] }) }
+            var truth: [CellID: Int] = [:]
+            for cell in category { truth[CellID(table: "category", row: cell.key)] = cell.count }
+            for cell in channel { truth[CellID(table: "channel", row: cell.key)] = cell.count }
+            let alerts: [AlertBound] = week.groups.enumerated().compactMap { n, group in
+                let (name, table) = n % 2 == 0 ? ("category", category) : ("channel", channel)
+                let cells = Set(group.cells.map { CellID(table: name, row: table[$0 % table.count].key) })
+                let sum = cells.reduce(0) { $0 + truth[$1]! }
+                return Bands.band(for: sum, minCount: group.minCount).map { AlertBound(cells: Array(cells), atLeast: $0) }
+            }
+            let week2 = Disclosure.protectWeek(["category": category, "channel": channel], alerts: alerts,
+                                               policy: policy, linkedTotals: true)
+            #expect(Disclosure.disclosedCells(tables: week2.tables, alerts: alerts, policy: policy, linkedTotals: true).isEmpty,
+                    "\(week)")
+            let shown = truth.filter { week2.tables[$0.key.table] != nil }
+            checkSound(DisclosureChecker.intervals(tables: week2.tables, alerts: alerts, policy: policy, linkedTotals: true),
+                       truth: shown, "\(week)")
+        }
+    }
+
     /// The checker has teeth: with exact counts (roundTo 1) and one small
     /// non-zero cell among large ones, primary suppression alone is caught.
     @Test func naivePublisherIsAlwaysCaught() async {
