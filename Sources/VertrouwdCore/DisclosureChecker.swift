@@ -42,13 +42,20 @@ public struct AlertBound: Hashable, Sendable {
 /// sum of its cells; every alert bound puts a lower bound on a sum of
 /// cells; all counts are ≥ 0. Propagation runs to a fixpoint.
 ///
-/// What this proves: for a 1-D table (one sum) the intervals are exactly
-/// the values an attacker can rule out, integer or not. For 2-D tables and
-/// several linked constraints it is a sound relaxation — it may miss what
-/// a linear-programming attacker derives — so a clean result there is
-/// evidence, not proof. It does not model knowledge of the publisher's own
-/// decisions (e.g. "no cell was withheld, so the small cells sum to 0 or
-/// ≥ k").
+/// Then, when the search fits `exactBudget` nodes and every cell is
+/// bounded, an exact attacker enumerates every integer assignment that
+/// satisfies all constraints and replaces the intervals with the true
+/// feasible ranges.
+///
+/// What this proves: for one table without alerts (one sum) propagation
+/// alone is exact. With several sums at once (2-D margins, alert groups,
+/// linked totals) propagation is only a sound relaxation — total − alert
+/// group − shown cells can pin a cell it misses — so the exact search is
+/// what makes a clean result a proof; past the budget it is evidence only.
+/// Unbounded cells need no search (with only lower bounds on their sums,
+/// propagation is exact). It does not model knowledge of the publisher's
+/// own decisions (e.g. "nothing was withheld, so the small cells sum to 0
+/// or ≥ k").
 public enum DisclosureChecker {
     /// Per-cell intervals (Int.max = unbounded above), or nil when the
     /// published values contradict each other (never for true data).
@@ -57,7 +64,8 @@ public enum DisclosureChecker {
         tables2D: [String: PublishedTable2D] = [:],
         alerts: [AlertBound] = [],
         policy: PrivacyPolicy,
-        linkedTotals: Bool = false
+        linkedTotals: Bool = false,
+        exactBudget: Int = defaultExactBudget
     ) -> [CellID: ClosedRange<Int>]? {
         var system = DisclosureIntervalSystem()
         var cells: [CellID: Int] = [:]
@@ -102,8 +110,15 @@ public enum DisclosureChecker {
             system.sum(parts, equals: system.add(max(alert.atLeast, 0)...Int.max))
         }
         guard system.propagate() else { return nil }
-        return cells.mapValues { system.range($0) }
+        // Propagation handles one sum exactly but not several at once
+        // (total − alert group − shown cells); enumerate when affordable.
+        let exact = exactBudget > 0 ? system.exactRanges(budget: exactBudget) : nil
+        return cells.mapValues { exact?[$0] ?? system.range($0) }
     }
+
+    /// Search nodes the exact attacker may spend before the checker falls
+    /// back to interval propagation alone.
+    public static let defaultExactBudget = 50_000
 
     /// Cells whose true value is pinned to one value in 1…k-1: an exact
     /// small count recovered. P6 and P8 require this list to be empty.
@@ -113,11 +128,12 @@ public enum DisclosureChecker {
         tables2D: [String: PublishedTable2D] = [:],
         alerts: [AlertBound] = [],
         policy: PrivacyPolicy,
-        linkedTotals: Bool = false
+        linkedTotals: Bool = false,
+        exactBudget: Int = defaultExactBudget
     ) -> [CellID] {
         let k = policy.effectiveMinGroupSize
         guard let found = intervals(tables: tables, tables2D: tables2D, alerts: alerts,
-                                    policy: policy, linkedTotals: linkedTotals)
+                                    policy: policy, linkedTotals: linkedTotals, exactBudget: exactBudget)
         else { return allCells(tables: tables, tables2D: tables2D) }
         return found.filter { $0.value.lowerBound == $0.value.upperBound && (1..<k).contains($0.value.lowerBound) }
             .keys.sorted()
@@ -132,11 +148,12 @@ public enum DisclosureChecker {
         tables2D: [String: PublishedTable2D] = [:],
         alerts: [AlertBound] = [],
         policy: PrivacyPolicy,
-        linkedTotals: Bool = false
+        linkedTotals: Bool = false,
+        exactBudget: Int = defaultExactBudget
     ) -> [CellID] {
         let k = policy.effectiveMinGroupSize
         guard let found = intervals(tables: tables, tables2D: tables2D, alerts: alerts,
-                                    policy: policy, linkedTotals: linkedTotals)
+                                    policy: policy, linkedTotals: linkedTotals, exactBudget: exactBudget)
         else { return allCells(tables: tables, tables2D: tables2D) }
         return found.filter { $0.value.lowerBound < $0.value.upperBound && $0.value.lowerBound >= 1 && $0.value.upperBound < k }
             .keys.sorted()

@@ -5,9 +5,9 @@ struct DisclosureIntervalSystem {
     /// thousands of them are added.
     static let infinity = 1 << 40
 
-    private var lo: [Int] = []
-    private var hi: [Int] = []
-    private var sums: [(parts: [Int], total: Int)] = []
+    private(set) var lo: [Int] = []
+    private(set) var hi: [Int] = []
+    private(set) var sums: [(parts: [Int], total: Int)] = []
 
     /// A new variable in `range` (clamped to 0…∞), returning its index.
     mutating func add(_ range: ClosedRange<Int>) -> Int {
