@@ -118,7 +118,7 @@ public enum DisclosureChecker {
 
     /// Search nodes the exact attacker may spend before the checker falls
     /// back to interval propagation alone.
-    public static let defaultExactBudget = 50_000
+    public static let defaultExactBudget = 10_000
 
     /// Cells whose true value is pinned to one value in 1…k-1: an exact
     /// small count recovered. P6 and P8 require this list to be empty.

@@ -26,6 +26,8 @@ extension DisclosureIntervalSystem {
             if let last = sum.parts.map({ position[$0]! }).max() { closing[last].append(s) }
         }
         var partial = Array(repeating: 0, count: sums.count)
+        // Σ hi of each sum's parts not yet set: the most it can still gain.
+        var remaining = sums.map { $0.parts.reduce(0) { $0 + hi[$1] } }
         // A total shared by several sums must take one value.
         var totalValue: [Int: Int] = [:]
         var low = leaves.map { _ in Int.max }, high = leaves.map { _ in Int.min }
@@ -42,11 +44,16 @@ extension DisclosureIntervalSystem {
                 return true
             }
             let leaf = leaves[i]
+            for s in member[i] { remaining[s] -= hi[leaf] }
+            defer { for s in member[i] { remaining[s] += hi[leaf] } }
             value: for v in lo[leaf]...hi[leaf] {
                 for s in member[i] { partial[s] += v }
                 defer { for s in member[i] { partial[s] -= v } }
-                // Partial sums only grow: once over a total's bound, stop.
+                // Partial sums only grow: once over a total's bound, stop;
+                // while even the maxima of the rest cannot reach its lower
+                // bound, try a larger value.
                 if member[i].contains(where: { partial[$0] > hi[sums[$0].total] }) { break }
+                if member[i].contains(where: { partial[$0] + remaining[$0] < lo[sums[$0].total] }) { continue }
                 var fixed: [Int] = []
                 defer { for t in fixed { totalValue[t] = nil } }
                 for s in closing[i] {

@@ -39,9 +39,9 @@ extension Suppression {
     ///    its smallest shown cell, else its smallest shown margin entry.
     ///    Repeat until stable. Margins count as entries: a hidden row total
     ///    next to a shown grand total would otherwise be recomputed.
-    /// 3. Judge: while `DisclosureChecker` pins a cell (exactly, by
-    ///    `exactPinnedCells`, when the search fits its budget; by interval
-    ///    propagation otherwise), withhold the
+    /// 3. Judge: while `DisclosureChecker` pins a cell (exactly when the
+    ///    search fits its budget, by interval propagation otherwise),
+    ///    withhold the
     ///    smallest shown cell of its row, else of its column, else that
     ///    row's margin, else that column's margin, else the grand total,
     ///    else the smallest shown cell anywhere, else any shown margin;
@@ -91,10 +91,9 @@ extension Suppression {
         let columnIndex = Dictionary(columns.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
         let everywhere = allRows.flatMap { r in allColumns.map { Entry.cell(r, $0) } }
         let margins = allRows.map { Entry.rowTotal($0) } + allColumns.map { Entry.columnTotal($0) }
-        // The exact attacker where affordable, interval propagation beyond.
+        // The checker runs the exact attacker where affordable.
         func pinned() -> CellID? {
-            (DisclosureChecker.exactPinnedCells(table, policy: policy)
-                ?? DisclosureChecker.pinnedCells(tables2D: ["t": table], policy: policy)).first
+            DisclosureChecker.pinnedCells(tables2D: ["t": table], policy: policy).first
         }
         while let pinned = pinned(),
               let r = rowIndex[pinned.row], let c = pinned.column.flatMap({ columnIndex[$0] }) {
