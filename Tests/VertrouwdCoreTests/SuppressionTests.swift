@@ -111,4 +111,39 @@ struct SuppressionTests {
         let bounds = Disclosure.bounds([(g, "2026-11-23", 5), (g, "2026-11-23", 10), (g, "2026-11-24", 5)])
         #expect(bounds == [AlertBound(cells: g, atLeast: 15)])
     }
+
+    /// Found by the exact attacker: propagation alone misses that
+    /// total − alert group − shown pins c3 (c0 + c2 ≥ 9 and c0 + c2 + c3 = 12).
+    @Test func alertGroupsTogetherWithTheTotal() {
+        let cells = [("c0", 7), ("c1", 9), ("c2", 2), ("c3", 3), ("c4", 9)]
+        let id = { (i: Int) in CellID(table: "t", row: "c\(i)") }
+        let alerts = [AlertBound(cells: [id(0), id(2), id(4)], atLeast: 18),
+                      AlertBound(cells: [id(0), id(1)], atLeast: 12),
+                      AlertBound(cells: [id(3), id(4)], atLeast: 12)]
+        // What protectWeek published before it had the exact attacker.
+        let earlier = PublishedTable(
+            rows: [.withheld, .count(9), .suppressed, .suppressed, .count(9)].enumerated().map {
+                PublishedRow(key: "c\($0)", value: $1)
+            },
+            total: .count(30))
+        #expect(DisclosureChecker.pinnedCells(tables: ["t": earlier], alerts: alerts, policy: exact, exactBudget: 0).isEmpty)
+        #expect(DisclosureChecker.pinnedCells(tables: ["t": earlier], alerts: alerts, policy: exact) == [id(3)])
+        let week = Disclosure.protectWeek(["t": cells], alerts: alerts, policy: exact)
+        #expect(Disclosure.disclosedCells(tables: week.tables, alerts: alerts, policy: exact).isEmpty)
+    }
+
+    /// Found by the exact attacker in 2-D: total − row − column isolates a
+    /// cell that interval propagation leaves at 2…3.
+    @Test func twoDimensionalNeedsTheExactAttacker() {
+        let policy = privacyPolicy(k: 4, roundTo: 1)
+        let table = PublishedTable2D(
+            rows: ["r0", "r1"], columns: ["k0", "k1"],
+            cells: [[.withheld, .suppressed], [.suppressed, .withheld]],
+            rowTotals: [.withheld, .count(5)], columnTotals: [.count(5), .withheld], total: .count(13))
+        let b = CellID(table: "t", row: "r0", column: "k1")
+        #expect(DisclosureChecker.intervals(tables2D: ["t": table], policy: policy, exactBudget: 0)?[b] == 2...3)
+        #expect(DisclosureChecker.pinnedCells(tables2D: ["t": table], policy: policy) == [b])
+        let published = Suppression.publish2D(rows: ["r0", "r1"], columns: ["k0", "k1"], counts: [[5, 3], [0, 5]], policy: policy)
+        #expect(DisclosureChecker.exactPinnedCells(published, policy: policy) == [])
+    }
 }
