@@ -1,0 +1,78 @@
+/// A week's summary tables after the P8 check against that week's alerts.
+public struct ProtectedWeek: Hashable, Sendable {
+    /// The tables to publish, by name.
+    public var tables: [String: PublishedTable]
+    /// Tables left out entirely, sorted: no hiding within them kept the
+    /// alerts from pinning a cell. The summary says so instead of showing them.
+    public var withheldTables: [String]
+
+    public init(tables: [String: PublishedTable], withheldTables: [String]) {
+        self.tables = tables
+        self.withheldTables = withheldTables
+    }
+}
+
+/// P8: alerts versus the weekly summary. An alert said "at least <band>"
+/// for a group during the week; the week's table says "<k" or a rounded
+/// count for its cells. Together they must not pin a cell to 1…k-1 — for
+/// example instagram "6" (roundTo 1) plus an alert "social: at least 10"
+/// would pin snapchat "<5" to exactly 4.
+public enum Disclosure {
+    /// The cells that the week's published tables and alert bounds pin to
+    /// a value in 1…k-1 (empty is the P8 requirement).
+    public static func disclosedCells(tables: [String: PublishedTable], alerts: [AlertBound],
+                                      policy: PrivacyPolicy, linkedTotals: Bool = false) -> [CellID] {
+        DisclosureChecker.pinnedCells(tables: tables, alerts: alerts, policy: policy, linkedTotals: linkedTotals)
+    }
+
+    /// Alert bounds for a week from its alerts' bands: a group's bands on
+    /// disjoint windows (days of the week) add up; within one window only
+    /// the highest band counts. Keys are (group cells, window).
+    public static func bounds(_ alerts: [(cells: [CellID], window: String, atLeast: Int)]) -> [AlertBound] {
+        var highest: [[CellID]: [String: Int]] = [:]
+        for alert in alerts {
+            let group = Array(Set(alert.cells)).sorted()
+            highest[group, default: [:]][alert.window] = max(highest[group]?[alert.window] ?? 0, alert.atLeast)
+        }
+        return highest.keys.sorted { $0.lexicographicallyPrecedes($1) }.map { group in
+            AlertBound(cells: group, atLeast: highest[group]!.values.reduce(0, +))
+        }
+    }
+
+    /// Publishes a week's 1-D tables so that neither they (P6) nor they
+    /// together with the week's alert bounds (P8) pin a cell. The rule the
+    /// summary follows when the checker finds a disclosed cell:
+    ///
+    /// 1. withhold the smallest shown cell of that cell's table;
+    /// 2. when none is shown, withhold that table's total;
+    /// 3. when everything in it is hidden and the alerts still pin the
+    ///    cell (the alert alone says the hidden small cells add up to a lot,
+    ///    e.g. "at least 8" over two "<5" cells), leave the table out.
+    ///
+    /// Repeats until the checker finds nothing. Hiding only grows, so it
+    /// ends; a left-out table adds no constraint, so a cell in it can only
+    /// be bounded from below by alerts, never pinned.
+    public static func protectWeek(_ counts: [String: [(key: String, count: Int)]], alerts: [AlertBound],
+                                   policy: PrivacyPolicy, linkedTotals: Bool = false) -> ProtectedWeek {
+        var tables = counts.mapValues { Suppression.publish($0, policy: policy) }
+        var withheld: [String] = []
+        while let cell = disclosedCells(tables: tables, alerts: alerts, policy: policy,
+                                        linkedTotals: linkedTotals).first {
+            guard var table = tables[cell.table], let cells = counts[cell.table] else {
+                // A pinned cell outside every table means the alerts alone
+                // pin it; that is the alert rule's concern, not the summary's.
+                break
+            }
+            if Suppression.withholdSmallestShown(&table, counts: cells.map(\.count)) {
+                tables[cell.table] = table
+            } else if case .count = table.total {
+                table.total = .withheld
+                tables[cell.table] = table
+            } else {
+                tables[cell.table] = nil
+                withheld.append(cell.table)
+            }
+        }
+        return ProtectedWeek(tables: tables, withheldTables: withheld.sorted())
+    }
+}
