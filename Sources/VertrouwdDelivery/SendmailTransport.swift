@@ -1,6 +1,6 @@
 // Delivers e-mail through the local MTA: `sendmail -i -t`, the message on
 // stdin (recipients from its To: header).
-// Security stance: no shell; the path comes from the configuration; stdin is
+// Security stance: no shell (posix_spawn); the path comes from the configuration; stdin is
 // a socket pair written with MSG_NOSIGNAL, so an MTA that exits early cannot
 // kill the daemon with SIGPIPE; the MTA's output is discarded, not logged.
 #if canImport(Glibc)
@@ -52,17 +52,10 @@ public struct SendmailTransport: Transport {
         #endif
         guard socketpair(AF_UNIX, type, 0, &fds) == 0 else { return .retry("cannot create pipe to sendmail") }
         let parentEnd = fds[0]
-        let childEnd = FileHandle(fileDescriptor: fds[1], closeOnDealloc: false)
         defer { close(parentEnd) }
-
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = ["-i", "-t"]
-        process.standardInput = childEnd
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
+        let child: ChildProcess
         do {
-            try process.run()
+            child = try ChildProcess.spawn(path, ["-i", "-t"], stdin: fds[1])
         } catch {
             close(fds[1])
             return .permanent("cannot run sendmail at \(path)")
@@ -86,19 +79,17 @@ public struct SendmailTransport: Transport {
             }
         }
         shutdown(parentEnd, Int32(SHUT_WR))
-        process.waitUntilExit()
 
-        guard process.terminationReason == .exit else {
-            return .retry("sendmail killed by signal \(process.terminationStatus)")
-        }
-        switch process.terminationStatus {
-        case 0 where !writeFailed:
+        switch child.wait() {
+        case .signalled(let signal):
+            return .retry("sendmail killed by signal \(signal)")
+        case .exited(0) where !writeFailed:
             return .delivered
-        case 0:
+        case .exited(0):
             return .retry("sendmail did not read the whole message")
-        case 75:
+        case .exited(75):
             return .retry("sendmail: temporary failure (exit 75)")
-        case let status:
+        case .exited(let status):
             return .permanent("sendmail failed (exit \(status))")
         }
     }
