@@ -79,7 +79,8 @@ def main():
                   and auth_data.password == args.password.encode())
             with open(os.path.join(args.dir, "events.log"), "a") as f:
                 f.write("AUTH %s %s\n" % (mechanism, "ok" if ok else "failed"))
-            return AuthResult(success=ok)
+            # handled=False: aiosmtpd sends the 535 itself.
+            return AuthResult(success=ok, handled=False)
         kwargs["authenticator"] = authenticator
         kwargs["auth_require_tls"] = args.starttls
         if args.auth == "plain":
