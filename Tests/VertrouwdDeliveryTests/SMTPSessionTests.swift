@@ -18,10 +18,8 @@ struct SMTPSessionTests {
     static func reply(_ session: inout SMTPSession, _ lines: String...) -> Action {
         var action = Action.wait
         for (i, line) in lines.enumerated() {
-            let parsed = SMTPReplyLine(parsing: line)!
-            let before = action
-            action = session.receive(parsed)
-            if i < lines.count - 1 { #expect(action == .wait, "continuation line answered"); _ = before }
+            action = session.receive(SMTPReplyLine(parsing: line)!)
+            if i < lines.count - 1 { #expect(action == .wait, "continuation line answered") }
         }
         return action
     }
@@ -30,6 +28,7 @@ struct SMTPSessionTests {
     static let ehloTLS = ["250-relay.example", "250-STARTTLS", "250 SIZE 1000000"]
     static let ehloAuth = ["250-relay.example", "250-AUTH PLAIN LOGIN", "250 8BITMIME"]
 
+    @discardableResult
     static func replyLines(_ session: inout SMTPSession, _ lines: [String]) -> Action {
         var action = Action.wait
         for line in lines { action = session.receive(SMTPReplyLine(parsing: line)!) }
