@@ -1,2 +1,0 @@
-// Replaced by the delivery work (issue 5).
-enum DeliveryPlaceholder {}
