@@ -20,6 +20,7 @@ deps:
 
 test-deps:
 	@scripts/ensure-deps test
+	@scripts/ensure-test-tools
 
 build: deps
 	$(SWIFT) build

@@ -60,6 +60,7 @@ var targets: [Target] = [
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            .product(name: "NIOTLS", package: "swift-nio"),
         ],
         swiftSettings: swift6
     ),
@@ -135,6 +136,7 @@ var targets: [Target] = [
             .product(name: "NIOEmbedded", package: "swift-nio"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
         ],
+        exclude: ["Servers"],
         swiftSettings: swift6
     ),
     .testTarget(

@@ -13,7 +13,7 @@ import Logging
 import VertrouwdCore
 import VertrouwdStore
 
-struct AlertEvaluator: Sendable {
+public struct AlertEvaluator: Sendable {
     let configuration: Configuration
     let engine: RuleEngine
     let logger: Logger
@@ -105,7 +105,7 @@ struct AlertEvaluator: Sendable {
     }
 
     /// 128 random bits as hex: a message's id for good.
-    static func newID() -> String {
+    public static func newID() -> String {
         var generator = SystemRandomNumberGenerator()
         return (0..<16).map { _ in
             let b = UInt8.random(in: .min ... .max, using: &generator)

@@ -16,6 +16,8 @@ import VertrouwdConfig
 import VertrouwdCore
 import VertrouwdDaemon
 import VertrouwdSystemd
+import VertrouwdStore
+import VertrouwdDelivery
 
 #if canImport(Glibc)
 import Glibc
@@ -64,6 +66,20 @@ struct Run: AsyncParsableCommand {
                 notifier.notify(reloading ? [.reloading, .status(status)] : [.ready, .status(status)])
             },
             logger: logger)
+        let doorbell = Doorbell()
+        let transports: [OutboxEntry.Route: any Transport]
+        do {
+            transports = try Transports.make(for: configuration, fileSystem: LocalConfigFileSystem())
+        } catch {
+            logger.critical("cannot set up delivery: \(error)", metadata: ["event": "delivery_setup_failed"])
+            throw ExitCode(2)
+        }
+        let statePath = configuration.state.path
+        let delivery = DeliveryService(openStore: { try SignalStore(path: statePath) }, configuration: configuration,
+                                       transports: transports, doorbell: doorbell, logger: logger)
+        reloadBox.set { new in
+            if let t = try? Transports.make(for: new, fileSystem: LocalConfigFileSystem()) { delivery.reload(new, transports: t) }
+        }
         let makeLoop: @Sendable (Configuration) -> IngestLoop = { configuration in
             IngestLoop(configuration: configuration, logger: logger, onEvent: { event in
                 switch event {
@@ -77,13 +93,13 @@ struct Run: AsyncParsableCommand {
                 case .idle:
                     break
                 }
-            }, aliveEvery: watchdog.map { Double($0.components.seconds) + Double($0.components.attoseconds) / 1e18 },
+            }, onOutbox: { doorbell.ring() }, aliveEvery: watchdog.map { Double($0.components.seconds) + Double($0.components.attoseconds) / 1e18 },
                onAlive: { notifier.notify([.watchdog]) })
         }
         let ingest = IngestService(configuration: configuration, makeLoop: makeLoop,
                                    onShutdown: { notifier.notify([.stopping, .status("stopping")]) })
         reloadBox.set { ingest.reload($0) }
-        var services: [any Service] = [ingest, reload]
+        var services: [any Service] = [ingest, delivery, reload]
         // The submit socket: from systemd when socket-activated, else bound
         // from submit.socket, else none.
         var listeners = ListenedSockets.take()

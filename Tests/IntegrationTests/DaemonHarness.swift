@@ -173,11 +173,11 @@ final class DaemonHarness: @unchecked Sendable {
     }
 
     /// The outbox as (kind, route, json) rows, oldest first.
-    func outbox() throws -> [(kind: String, route: String, json: String)] {
+    func outbox() throws -> [(kind: String, route: String, json: String, state: String, attempts: Int)] {
         let db = try DatabaseQueue(path: statePath, configuration: readOnly)
         return try db.read { db in
-            try Row.fetchAll(db, sql: "SELECT kind, route, json FROM outbox ORDER BY created_at, id, route").map {
-                (kind: $0["kind"], route: $0["route"], json: $0["json"])
+            try Row.fetchAll(db, sql: "SELECT kind, route, json, state, attempts FROM outbox ORDER BY created_at, id, route").map {
+                (kind: $0["kind"], route: $0["route"], json: $0["json"], state: $0["state"], attempts: $0["attempts"])
             }
         }
     }
