@@ -71,9 +71,12 @@ public struct SummaryContent: Hashable, Sendable {
     public var trend: [TrendPoint]
     public var alerts: [AlertLine]
     public var health: Health
+    /// Tables left out whole: publishing any of their cells could single
+    /// out a pupil.
+    public var withheldTables: [String]
 
     public init(id: String, week: String, first: DateText.Day, last: DateText.Day, tables: [Table],
-                trend: [TrendPoint], alerts: [AlertLine], health: Health) {
+                trend: [TrendPoint], alerts: [AlertLine], health: Health, withheldTables: [String] = []) {
         self.id = id
         self.week = week
         self.first = first
@@ -82,6 +85,7 @@ public struct SummaryContent: Hashable, Sendable {
         self.trend = trend
         self.alerts = alerts
         self.health = health
+        self.withheldTables = withheldTables
     }
 }
 
@@ -151,8 +155,15 @@ public struct SummaryMessage: Sendable {
     }
 
     var footer: String {
-        nl ? "Aantallen onder \(k) staan als \"<\(k)\", andere zijn afgerond; totalen zijn afgerond uit de werkelijke som. Dit overzicht kan geen leerling aanwijzen."
-            : "Counts below \(k) show as \"<\(k)\", others are rounded; totals are rounded from the true sum. This summary cannot point to a pupil."
+        nl ? "Aantallen onder \(k) staan als \"<\(k)\", andere zijn afgerond; totalen zijn afgerond uit de werkelijke som; \"x\" is weggelaten om een ander aantal te beschermen. Dit overzicht kan geen leerling aanwijzen."
+            : "Counts below \(k) show as \"<\(k)\", others are rounded; totals are rounded from the true sum; \"x\" is left out to protect another count. This summary cannot point to a pupil."
+    }
+
+    var withheldNote: String? {
+        guard !content.withheldTables.isEmpty else { return nil }
+        let names = content.withheldTables.map(tableTitle).joined(separator: ", ")
+        return nl ? "Weggelaten deze week, omdat de aantallen een leerling zouden kunnen aanwijzen: \(names)."
+            : "Left out this week because the numbers could point to a pupil: \(names)."
     }
 
     public var text: String {
@@ -166,6 +177,7 @@ public struct SummaryMessage: Sendable {
             lines.append("  " + totalWord.padding(toLength: width + 2, withPad: " ", startingAt: 0) + table.total)
             lines.append("")
         }
+        if let note = withheldNote { lines += [note, ""] }
         if !content.trend.isEmpty {
             lines.append(nl ? "Verloop (totaal per week)" : "Trend (total per week)")
             lines.append("  \(content.trend.first!.week) \(sparkline) \(content.trend.last!.week)")
@@ -205,6 +217,7 @@ public struct SummaryMessage: Sendable {
             h += "<tr><td style=\"\(cell)font-weight:bold;\">\(e(totalWord))</td><td style=\"\(cell)text-align:right;font-weight:bold;\">\(e(table.total))</td></tr>\n"
             h += "</table>\n"
         }
+        if let note = withheldNote { h += "<p style=\"margin:16px 0 0 0;\">\(e(note))</p>\n" }
         if !content.trend.isEmpty {
             let top = max(content.trend.map { Self.magnitude($0.total) }.max() ?? 0, 1)
             h += "<h2 style=\"font-size:16px;margin:16px 0 8px 0;\">\(e(nl ? "Verloop (totaal per week)" : "Trend (total per week)"))</h2>\n"
@@ -254,7 +267,8 @@ public struct SummaryMessage: Sendable {
         ])
         return JSONWriter.render(.object([
             ("type", .string("summary")), ("version", .int(1)), ("id", .string(content.id)), ("week", .string(content.week)),
-            ("language", .string(language.rawValue)), ("tables", .array(tables)), ("trend", .array(trend)),
+            ("language", .string(language.rawValue)), ("tables", .array(tables)),
+            ("withheld_tables", .array(content.withheldTables.map { .string($0) })), ("trend", .array(trend)),
             ("alerts", .array(alerts)), ("health", health), ("text", .string(text)),
         ]))
     }

@@ -53,6 +53,7 @@ public final class IngestLoop: Sendable {
     let aliveEvery: Double?
     private let lastAlive = Mutex<Double>(0)
     let evaluator: AlertEvaluator
+    let publisher: SummaryPublisher
 
     private let stopRequested = Atomic<Bool>(false)
     private let watcher = Mutex<SpoolWatcher?>(nil)
@@ -84,6 +85,7 @@ public final class IngestLoop: Sendable {
         self.aliveEvery = aliveEvery
         self.onAlive = onAlive
         self.evaluator = AlertEvaluator(configuration: configuration, logger: logger)
+        self.publisher = SummaryPublisher(configuration: configuration, logger: logger)
     }
 
     /// Asks the loop to stop after the batch in hand. Thread-safe.
@@ -162,6 +164,14 @@ public final class IngestLoop: Sendable {
                     problem = "cannot evaluate the rules (\(error))"
                 }
             }
+            // Weekly summaries that are due, missed weeks included.
+            if problem == nil, let store {
+                do {
+                    if try publisher.publishDue(store: store, now: clock(), backlog: backlog()) > 0 { onOutbox() }
+                } catch {
+                    problem = "cannot publish the weekly summary (\(error))"
+                }
+            }
             if let problem {
                 if degraded == nil {
                     logger.error("degraded: \(problem); files stay in the spool until this is fixed",
@@ -189,6 +199,7 @@ public final class IngestLoop: Sendable {
             var waitMilliseconds = configuration.spool.rescan.seconds * 1_000 + 50
             if every.seconds > 0 { waitMilliseconds = max(0, min(waitMilliseconds, (nextEvaluation - clock()) * 1_000 + 50)) }
             if let aliveEvery { waitMilliseconds = min(waitMilliseconds, Int64(aliveEvery * 1_000)) }
+            waitMilliseconds = max(0, min(waitMilliseconds, (publisher.nextDue(after: clock()) - clock()) * 1_000 + 50))
             let event = watcher.withLock { $0 }?.wait(timeoutMilliseconds: Int32(clamping: waitMilliseconds))
             stuck.withLock { $0.removeAll() }
             if event == .lost {
@@ -197,6 +208,11 @@ public final class IngestLoop: Sendable {
             }
         }
         logger.info("ingest stopped", metadata: ["event": "stopped"])
+    }
+
+    /// Files waiting in new/ and cur/ (the summary's spool backlog).
+    func backlog() -> Int {
+        ((try? spool.pending(.new).count) ?? 0) + ((try? spool.pending(.cur).count) ?? 0)
     }
 
     /// Sleeps up to `seconds`, returning early when stopped; the watchdog

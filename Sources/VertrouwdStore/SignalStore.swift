@@ -52,9 +52,23 @@ public final class SignalStore: Sendable {
                 try Data.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'dedup_key'")
             } ?? Data()
             guard dedupKey.count == 32 else { throw StoreError(.corrupt, "\(path) has no de-duplication key") }
+            // When this store began: summaries of weeks before it are not sent.
+            try queue.write { db in
+                try db.execute(sql: "INSERT OR IGNORE INTO meta(key, value) VALUES ('created_at', ?)",
+                               arguments: [Int64(Date().timeIntervalSince1970)])
+            }
             for suffix in ["", "-wal", "-shm"] { chmod(path + suffix, 0o600) }
         } catch let error as StoreError {
             throw error
+        } catch {
+            throw StoreError(error)
+        }
+    }
+
+    /// When the store was created (UTC epoch seconds).
+    public func createdAt() throws(StoreError) -> Int64 {
+        do {
+            return try queue.read { try Int64.fetchOne($0, sql: "SELECT value FROM meta WHERE key = 'created_at'") } ?? 0
         } catch {
             throw StoreError(error)
         }

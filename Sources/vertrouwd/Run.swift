@@ -74,14 +74,16 @@ struct Run: AsyncParsableCommand {
             logger.critical("cannot set up delivery: \(error)", metadata: ["event": "delivery_setup_failed"])
             throw ExitCode(2)
         }
-        let statePath = configuration.state.path
-        let delivery = DeliveryService(openStore: { try SignalStore(path: statePath) }, configuration: configuration,
+        // One store for the whole daemon; a changed state.path takes effect
+        // at the next start.
+        let shared = SharedStore(path: configuration.state.path)
+        let delivery = DeliveryService(openStore: { try shared.get() }, configuration: configuration,
                                        transports: transports, doorbell: doorbell, logger: logger)
         reloadBox.set { new in
             if let t = try? Transports.make(for: new, fileSystem: LocalConfigFileSystem()) { delivery.reload(new, transports: t) }
         }
         let makeLoop: @Sendable (Configuration) -> IngestLoop = { configuration in
-            IngestLoop(configuration: configuration, logger: logger, onEvent: { event in
+            IngestLoop(configuration: configuration, logger: logger, openStore: { try shared.get() }, onEvent: { event in
                 switch event {
                 case .ready:
                     logger.info("ready: watching the spool", metadata: ["event": "ready"])

@@ -9,7 +9,7 @@ extension Integration {
             try h.start()
             let input = try h.dir.write("in.jsonl", (0..<6).map { _ in Lines.signal() }.joined(separator: "\n") + "\n")
             let result = try Binary.run(["submit", "--config", h.configPath, input.path])
-            #expect(result.status == 0, "\(result.stderr)")
+            #expect(result.status == 0, "\(result.stderr)\n\(h.log)")
             #expect(result.stdout.isEmpty && result.stderr.isEmpty)
             try h.waitUntilDrained()
             try waitUntil("the signals are counted", timeout: 10) { (try? h.total()) == 6 }

@@ -23,7 +23,8 @@ enum SummarySamples {
         id: "00000000000000000000000000000048", week: "2026-W48", first: AlertSamples.monday, last: AlertSamples.sunday,
         tables: [.init(name: "category", rows: [.init(key: "grooming", value: "<5")], total: "<5")],
         trend: [], alerts: [],
-        health: .init(accepted: "<5", rejected: [], deliveryFailures: "<5", spoolBacklog: "<5"))
+        health: .init(accepted: "<5", rejected: [], deliveryFailures: "<5", spoolBacklog: "<5"),
+        withheldTables: ["cohort_group", "site"])
 
     static let cases = [("week48", week48), ("quiet", quiet)]
 }

@@ -1,0 +1,97 @@
+// SummaryPublisher — publishes the summaries that are due (DESIGN §8):
+// the closed ISO week at summary.schedule, and weeks missed during
+// downtime, up to summary.catch_up_weeks. A published week is frozen (P7):
+// stored with its renderings in every language, never revised; its
+// messages go into the outbox in the same transaction.
+import Foundation
+import Logging
+import VertrouwdCore
+import VertrouwdSpool
+import VertrouwdStore
+
+public struct SummaryPublisher: Sendable {
+    let configuration: Configuration
+    let builder: SummaryBuilder
+    let logger: Logger
+
+    public init(configuration: Configuration, logger: Logger) {
+        self.configuration = configuration
+        self.builder = SummaryBuilder(configuration: configuration)
+        self.logger = logger
+    }
+
+    var zone: TimeZone { configuration.school.timeZone }
+
+    /// Publishes every due week; returns how many were published.
+    public func publishDue(store: SignalStore, now: Int64, backlog: Int) throws -> Int {
+        let last = try store.lastPublishedWeekStart().map { Window.containing($0, kind: .week, in: zone) }
+        let due = SummarySchedule.dueWeeks(now: now, schedule: configuration.summary.schedule, zone: zone,
+                                           lastPublished: last, catchUpWeeks: configuration.summary.catchUpWeeks)
+        // A new install does not send summaries of weeks before it existed.
+        let since = try store.createdAt()
+        var published = 0
+        for week in due where week.end > since {
+            let id = AlertEvaluator.newID()
+            let envelope = try render(week: week, store: store, backlog: backlog, id: id)
+            let messages = configuration.recipients.filter { $0.receives.contains(.summaries) }.flatMap { recipient in
+                let r = envelope.renderings[recipient.language]!
+                return AlertEvaluator.routes(for: recipient, configuration.delivery).map {
+                    OutboxEntry(id: id, recipient: recipient.name, route: $0, kind: "summary", createdAt: now,
+                                subject: r.subject, text: r.text, html: r.html, json: r.json)
+                }
+            }
+            if try store.publish(week: week.label, windowStart: week.start, json: envelope.frozen, messages: messages, now: now) {
+                published += 1
+                logger.notice("weekly summary \(week.label) published", metadata: ["event": "summary", "week": "\(week.label)"])
+            }
+        }
+        return published
+    }
+
+    /// When the summary of the current week falls due.
+    public func nextDue(after now: Int64) -> Int64 {
+        let week = Window.containing(now, kind: .week, in: zone)
+        return SummarySchedule.dueInstant(of: week, schedule: configuration.summary.schedule, zone: zone)
+    }
+
+    public struct Rendering: Sendable, Hashable {
+        public var subject: String
+        public var text: String
+        public var html: String
+        public var json: String
+    }
+
+    /// A week rendered in every language, and the frozen form stored.
+    public struct Envelope: Sendable {
+        public var renderings: [Language: Rendering]
+        public var frozen: String
+    }
+
+    public func render(week: Window, store: SignalStore, backlog: Int, id: String) throws -> Envelope {
+        let content = try builder.content(week: week, store: store, backlog: backlog, id: id)
+        var renderings: [Language: Rendering] = [:]
+        var fields: [(String, JSONWriter.Value)] = []
+        for language in Language.allCases {
+            let m = SummaryMessage(content, taxonomy: configuration.taxonomy, schoolName: configuration.school.name,
+                                   language: language, k: configuration.privacy.minGroupSize)
+            let r = Rendering(subject: m.subject, text: m.text, html: m.html, json: m.json)
+            renderings[language] = r
+            fields.append((language.rawValue, .object([("subject", .string(r.subject)), ("text", .string(r.text)),
+                                                       ("html", .string(r.html)), ("json", .string(r.json))])))
+        }
+        let frozen = JSONWriter.render(.object([
+            ("week", .string(week.label)), ("total", .string(content.tables.first?.total ?? "")),
+            ("renderings", .object(fields)),
+        ]))
+        return Envelope(renderings: renderings, frozen: frozen)
+    }
+
+    /// A frozen week's rendering, for `vertrouwd summary`.
+    public static func frozenRendering(_ frozen: String, language: Language) -> Rendering? {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(frozen.utf8)) as? [String: Any],
+              let all = object["renderings"] as? [String: [String: String]],
+              let r = all[language.rawValue], let subject = r["subject"], let text = r["text"],
+              let html = r["html"], let json = r["json"] else { return nil }
+        return Rendering(subject: subject, text: text, html: html, json: json)
+    }
+}

@@ -1,0 +1,99 @@
+import Foundation
+import GRDB
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+extension Integration {
+    /// The weekly summary through the real daemon: published once for the
+    /// closed week, k-anonymous, frozen.
+    @Suite struct SummaryTests {
+        /// The previous ISO week (Europe/Amsterdam) and an instant inside it.
+        static func previousWeek() -> (label: String, middle: Date) {
+            var calendar = Calendar(identifier: .iso8601)
+            calendar.timeZone = TimeZone(identifier: "Europe/Amsterdam")!
+            let lastWeek = Date().addingTimeInterval(-7 * 86_400)
+            let start = calendar.dateInterval(of: .weekOfYear, for: lastWeek)!.start
+            let c = calendar.dateComponents([.yearForWeekOfYear, .weekOfYear], from: lastWeek)
+            let label = String(format: "%04d-W%02d", c.yearForWeekOfYear!, c.weekOfYear!)
+            return (label, start.addingTimeInterval(3 * 86_400 + 12 * 3_600))
+        }
+
+        func stamp(_ date: Date) -> String {
+            let f = ISO8601DateFormatter()
+            f.timeZone = TimeZone(identifier: "Europe/Amsterdam")
+            return f.string(from: date)
+        }
+
+        @Test func aClosedWeekIsPublishedOnceWithOnlyKAnonymousValues() throws {
+            let (label, middle) = Self.previousWeek()
+            let h = try DaemonHarness(extra: """
+                [ingest]
+                max_age = "14d"
+                dedup_horizon = "15d"
+
+                [summary]
+                schedule = "mon 00:00"
+                """)
+            // The store existed before that week ended, as on a running school.
+            try h.prepareSpool()
+            try h.start()
+            #expect(h.stop() == 0)
+            let db = try DatabaseQueue(path: h.statePath)
+            try db.write { try $0.execute(sql: "UPDATE meta SET value = ? WHERE key = 'created_at'", arguments: [Int64(middle.timeIntervalSince1970) - 86_400]) }
+
+            let ts = "\"\(stamp(middle))\""
+            var lines: [String] = []
+            lines += (0..<23).map { _ in Lines.signal([("ts", ts), ("category", "\"sextortion.payment\"")]) }
+            lines += (0..<3).map { _ in Lines.signal([("ts", ts), ("category", "\"grooming\""), ("site", "\"dependance\""), ("channel", "\"discord\"")]) }
+            lines += (0..<6).map { _ in Lines.signal([("ts", ts), ("category", "\"help_seeking\""), ("cohort", "\"klas-1\"")]) }
+            try h.drop(lines.joined(separator: "\n") + "\n")
+            try h.start()
+            try h.waitUntilDrained()
+            try waitUntil("the summary is published", timeout: 15) {
+                (try? h.outbox().contains { $0.kind == "summary" }) == true
+            }
+            #expect(h.stop() == 0)
+            try h.start()
+            Thread.sleep(forTimeInterval: 0.5)
+            #expect(h.stop() == 0)
+            #expect(try h.outbox().filter { $0.kind == "summary" && $0.route == "socket" }.count == 1, "published once, also after a restart")
+
+            let json = try Binary.run(["summary", "--config", h.configPath, "--week", label, "--format", "json"])
+            #expect(json.status == 0, "\(json.stderr)")
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+            #expect(object["week"] as? String == label)
+            var values: [String] = []
+            for table in try #require(object["tables"] as? [[String: Any]]) {
+                values += (try #require(table["rows"] as? [[String: String]])).compactMap { $0["value"] }
+                values.append(try #require(table["total"] as? String))
+            }
+            #expect(!values.isEmpty)
+            for value in values {
+                let ok = value == "<5" || value == "x" || (Int(value).map { $0 >= 5 && $0 % 5 == 0 } ?? false)
+                #expect(ok, "every value is <5, x or a multiple of 5 that is at least 5: \(value)")
+            }
+            #expect(values.contains("25") || values.contains("30"), "32 signals in all, rounded to a multiple of 5: \(values)")
+
+            // Frozen: the same bytes every time.
+            let a = try Binary.run(["summary", "--config", h.configPath, "--week", label, "--format", "html"])
+            let b = try Binary.run(["summary", "--config", h.configPath, "--week", label, "--format", "html"])
+            #expect(a.status == 0 && a.stdout == b.stdout && a.stdout.contains("<table"))
+            let text = try Binary.run(["summary", "--config", h.configPath, "--week", label, "--language", "en"])
+            #expect(text.stdout.hasPrefix("Weekly summary \(label)"))
+        }
+
+        @Test func aWeekThatHasNotClosedIsRefused() throws {
+            let h = try DaemonHarness()
+            var calendar = Calendar(identifier: .iso8601)
+            calendar.timeZone = TimeZone(identifier: "Europe/Amsterdam")!
+            let c = calendar.dateComponents([.yearForWeekOfYear, .weekOfYear], from: Date())
+            let label = String(format: "%04d-W%02d", c.yearForWeekOfYear!, c.weekOfYear!)
+            let result = try Binary.run(["summary", "--config", h.configPath, "--week", label])
+            #expect(result.status == 1)
+            #expect(result.stderr.contains("has not closed yet"))
+        }
+    }
+}
