@@ -52,13 +52,11 @@ check-config: build
 	@chmod go-w $(DEV_CONFIG)
 	$(BIN) check-config --config $(DEV_CONFIG)
 
-# The daemon in the foreground on the dev config (state and spool under
-# .run/). Ctrl-C stops it after the batch in hand.
+# The daemon on the dev config (state and spool under .run/), with
+# `vertrouwd listen` printing what it delivers and the sample signals of
+# Config/samples/ fed in. Ctrl-C stops everything.
 run: check-config
-	@echo "vertrouwd is running; drop signals with:"
-	@echo "  $(BIN) submit --config $(DEV_CONFIG) FILE"
-	@echo "Ctrl-C stops it."
-	$(BIN) run --config $(DEV_CONFIG)
+	@BIN=$(BIN) CONFIG=$(DEV_CONFIG) scripts/dev-run
 
 clean:
 	rm -rf .build $(FUZZ_SCRATCH) .run fuzz-artifacts
