@@ -1,6 +1,10 @@
 import Foundation
 import Testing
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 extension Integration {
     /// Signals that cross a threshold give exactly one alert per band,
     /// group and window, through the real daemon.
@@ -45,8 +49,14 @@ extension Integration {
             try waitUntil("the escalation", timeout: 10) { (try? alerts(h).count) == 2 }
             #expect(h.stop() == 0)
 
-            // A restart decides nothing again.
+            // A restart decides nothing again…
             try h.start()
+            try h.drop(signals(1, channel: "discord"))
+            try h.waitUntilDrained()
+            Thread.sleep(forTimeInterval: 0.5)
+            // …nor does a reload (SIGHUP), which starts a fresh ingest loop.
+            kill(h.process!.processIdentifier, SIGHUP)
+            try waitUntil("the reload", timeout: 10) { h.log.contains("configuration reloaded") }
             try h.drop(signals(1, channel: "discord"))
             try h.waitUntilDrained()
             Thread.sleep(forTimeInterval: 0.5)

@@ -85,6 +85,41 @@ extension Integration {
             #expect(text.stdout.hasPrefix("Weekly summary \(label)"))
         }
 
+        @Test func weeksMissedDuringDowntimeAreSentOnceAfterRestart() throws {
+            let h = try DaemonHarness(extra: "[summary]\nschedule = \"mon 00:00\"\ncatch_up_weeks = 4\n")
+            try h.prepareSpool()
+            try h.start()
+            #expect(h.stop() == 0)
+            // The daemon was last up four weeks ago: it published that week,
+            // then was down for three more.
+            var calendar = Calendar(identifier: .iso8601)
+            calendar.timeZone = TimeZone(identifier: "Europe/Amsterdam")!
+            func week(_ weeksAgo: Int) -> (label: String, start: Int64) {
+                let d = Date().addingTimeInterval(-Double(weeksAgo) * 7 * 86_400)
+                let c = calendar.dateComponents([.yearForWeekOfYear, .weekOfYear], from: d)
+                let start = calendar.dateInterval(of: .weekOfYear, for: d)!.start
+                return (String(format: "%04d-W%02d", c.yearForWeekOfYear!, c.weekOfYear!), Int64(start.timeIntervalSince1970))
+            }
+            let db = try DatabaseQueue(path: h.statePath)
+            try db.write { db in
+                try db.execute(sql: "UPDATE meta SET value = ? WHERE key = 'created_at'", arguments: [week(6).start])
+                try db.execute(sql: "INSERT INTO summaries(week, window_start, published_at, json) VALUES (?, ?, ?, ?)",
+                               arguments: [week(4).label, week(4).start, week(3).start, #"{"week":"x","total":"<5","renderings":{}}"#])
+            }
+            try h.start()
+            try waitUntil("the missed weeks are published", timeout: 15) {
+                (try? h.outbox().filter { $0.kind == "summary" && $0.route == "socket" }.count) == 3
+            }
+            #expect(h.stop() == 0)
+            try h.start()
+            Thread.sleep(forTimeInterval: 0.5)
+            #expect(h.stop() == 0)
+            let weeks = try h.outbox().filter { $0.kind == "summary" && $0.route == "socket" }.map {
+                (try JSONSerialization.jsonObject(with: Data($0.json.utf8)) as? [String: Any])?["week"] as? String
+            }
+            #expect(Set(weeks.compactMap { $0 }) == [week(3).label, week(2).label, week(1).label], "each missed week once: \(weeks)")
+        }
+
         @Test func aWeekThatHasNotClosedIsRefused() throws {
             let h = try DaemonHarness()
             var calendar = Calendar(identifier: .iso8601)
