@@ -149,9 +149,7 @@ public struct AlertMessage: Sendable {
     public var html: String {
         let e = HTMLEscape.text
         let color = content.rule.severity == .high ? "#b00020" : content.rule.severity == .medium ? "#b26a00" : "#2e6b30"
-        var h = "<!DOCTYPE html>\n<html lang=\"\(language.rawValue)\"><head><meta charset=\"utf-8\"><title>\(e(subject))</title></head>\n"
-        h += "<body style=\"margin:0;padding:16px;background:#f5f5f5;font-family:Arial,Helvetica,sans-serif;color:#1a1a1a;\">\n"
-        h += "<div style=\"max-width:640px;margin:0 auto;background:#ffffff;border-top:6px solid \(color);padding:20px;\">\n"
+        var h = HTMLEscape.pageStart(title: subject, language: language, accent: color)
         h += "<h1 style=\"font-size:20px;margin:0 0 12px 0;\">\(e(title))</h1>\n"
         if content.escalation {
             h += "<p style=\"margin:0 0 12px 0;font-weight:bold;\">\(e(words.escalationNote))</p>\n"
@@ -167,7 +165,7 @@ public struct AlertMessage: Sendable {
         h += "</ul>\n<h2 style=\"font-size:16px;margin:16px 0 8px 0;\">\(e(words.helpHeading))</h2>\n<ul style=\"margin:0;padding-left:20px;\">\n"
         h += MessageCatalog.help(language).map { "<li style=\"margin:0 0 6px 0;\">\(e($0))</li>\n" }.joined()
         h += "</ul>\n<p style=\"margin:20px 0 0 0;font-size:12px;color:#555555;\">\(e(schoolName)) · vertrouwd<br>\(e(words.footer(k)))</p>\n"
-        h += "</div>\n</body></html>\n"
+        h += HTMLEscape.pageEnd
         return h
     }
 
@@ -189,8 +187,18 @@ public struct AlertMessage: Sendable {
     }
 }
 
-/// HTML escaping for text and attribute values.
+/// HTML escaping for text and attribute values, and the page shell every
+/// message shares (inline CSS only: mail clients drop style sheets).
 public enum HTMLEscape {
+    /// Doctype, head, body and the card the message sits in.
+    public static func pageStart(title: String, language: Language, accent: String) -> String {
+        "<!DOCTYPE html>\n<html lang=\"\(language.rawValue)\"><head><meta charset=\"utf-8\"><title>\(text(title))</title></head>\n"
+            + "<body style=\"margin:0;padding:16px;background:#f5f5f5;font-family:Arial,Helvetica,sans-serif;color:#1a1a1a;\">\n"
+            + "<div style=\"max-width:640px;margin:0 auto;background:#ffffff;border-top:6px solid \(accent);padding:20px;\">\n"
+    }
+
+    public static let pageEnd = "</div>\n</body></html>\n"
+
     public static func text(_ s: String) -> String {
         var out = ""
         out.reserveCapacity(s.utf8.count)

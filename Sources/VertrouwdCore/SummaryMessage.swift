@@ -204,9 +204,7 @@ public struct SummaryMessage: Sendable {
     public var html: String {
         let e = HTMLEscape.text
         let cell = "padding:4px 12px 4px 0;border-bottom:1px solid #e0e0e0;"
-        var h = "<!DOCTYPE html>\n<html lang=\"\(language.rawValue)\"><head><meta charset=\"utf-8\"><title>\(e(subject))</title></head>\n"
-        h += "<body style=\"margin:0;padding:16px;background:#f5f5f5;font-family:Arial,Helvetica,sans-serif;color:#1a1a1a;\">\n"
-        h += "<div style=\"max-width:640px;margin:0 auto;background:#ffffff;border-top:6px solid #1f4e79;padding:20px;\">\n"
+        var h = HTMLEscape.pageStart(title: subject, language: language, accent: "#1f4e79")
         h += "<h1 style=\"font-size:20px;margin:0 0 16px 0;\">\(e(title))</h1>\n"
         for table in content.tables {
             h += "<h2 style=\"font-size:16px;margin:16px 0 8px 0;\">\(e(tableTitle(table.name)))</h2>\n"
@@ -245,7 +243,7 @@ public struct SummaryMessage: Sendable {
             h += "<tr><td style=\"\(cell)\">\(e(label))</td><td style=\"\(cell)text-align:right;\">\(e(value))</td></tr>\n"
         }
         h += "</table>\n<p style=\"margin:20px 0 0 0;font-size:12px;color:#555555;\">\(e(schoolName)) · vertrouwd<br>\(e(footer))</p>\n"
-        h += "</div>\n</body></html>\n"
+        h += HTMLEscape.pageEnd
         return h
     }
 

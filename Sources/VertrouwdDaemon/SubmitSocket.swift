@@ -29,28 +29,9 @@ public final class SubmitSocket: Sendable {
     let clock: @Sendable () -> Int64
     private let stopPipe: (read: Int32, write: Int32)
 
-    /// Binds `path` (replacing a stale socket, refusing any other file),
-    /// mode 0660. Throws a description of what failed.
+    /// Binds the submit socket at `path`, mode 0660 (the producers' group).
     public static func bind(path: String) throws -> Int32 {
-        var st = stat()
-        if lstat(path, &st) == 0 {
-            guard st.st_mode & S_IFMT == S_IFSOCK else { throw SubmitSocketError("\(path) exists and is not a socket") }
-            unlink(path)
-        }
-        guard path.utf8.count < 108 else { throw SubmitSocketError("\(path) is too long for a Unix socket") }
-        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        var addr = sockaddr_un()
-        addr.sun_family = sa_family_t(AF_UNIX)
-        withUnsafeMutableBytes(of: &addr.sun_path) { buf in for (i, b) in path.utf8.enumerated() { buf[i] = b } }
-        let ok = withUnsafePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
-        }
-        guard fd >= 0, ok == 0, chmod(path, 0o660) == 0, listen(fd, 64) == 0 else {
-            let reason = String(cString: strerror(errno))
-            if fd >= 0 { close(fd) }
-            throw SubmitSocketError("cannot listen on \(path): \(reason)")
-        }
-        return fd
+        try UnixListener.bind(path: path, mode: 0o660)
     }
 
     public init(listeners: [Int32], configuration: Configuration, logger: Logger,
@@ -168,7 +149,3 @@ public final class SubmitSocket: Sendable {
     }
 }
 
-public struct SubmitSocketError: Error, CustomStringConvertible {
-    public var description: String
-    init(_ text: String) { description = text }
-}

@@ -7,6 +7,7 @@
 // earlier run is replaced, any other file at that path is refused.
 import ArgumentParser
 import Foundation
+import VertrouwdDaemon
 
 #if canImport(Glibc)
 import Glibc
@@ -50,26 +51,12 @@ struct Listen: ParsableCommand {
     }
 
     func bindSocket() throws -> Int32 {
-        var st = stat()
-        if lstat(socket, &st) == 0 {
-            guard st.st_mode & S_IFMT == S_IFSOCK else {
-                printError("vertrouwd listen: \(socket) exists and is not a socket; not replacing it")
-                throw ExitCode(2)
-            }
-            unlink(socket)
-        }
-        let fd = Glibc.socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        var addr = sockaddr_un()
-        addr.sun_family = sa_family_t(AF_UNIX)
-        withUnsafeMutableBytes(of: &addr.sun_path) { buf in for (i, b) in socket.utf8.enumerated() { buf[i] = b } }
-        let bound = withUnsafePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
-        }
-        guard fd >= 0, bound == 0, chmod(socket, mode_t(UInt32(mode, radix: 8)!)) == 0, listen(fd, 16) == 0 else {
-            printError("vertrouwd listen: cannot listen on \(socket): \(String(cString: strerror(errno)))")
+        do {
+            return try UnixListener.bind(path: socket, mode: mode_t(UInt32(mode, radix: 8)!))
+        } catch {
+            printError("vertrouwd listen: \(error)")
             throw ExitCode(2)
         }
-        return fd
     }
 
     /// Reads lines from one connection until it closes.
