@@ -37,10 +37,17 @@ public struct SystemdNotifier: ServiceNotifier {
 
     /// Sends `messages` with one sd_notify(0, …) call.
     public func notify(_ messages: [NotifyMessage]) {
-        guard !messages.isEmpty else { return }
         // 0 (no NOTIFY_SOCKET) and negative errno results are ignored on
         // purpose; see the file header.
-        _ = sd_notify(0, NotifyMessage.render(messages))
+        _ = send(messages)
+    }
+
+    /// sd_notify's own result: 0 when there is no NOTIFY_SOCKET, > 0 when
+    /// sent, a negative errno on failure. For tests and diagnostics.
+    @discardableResult
+    public func send(_ messages: [NotifyMessage]) -> Int32 {
+        guard !messages.isEmpty else { return 0 }
+        return sd_notify(0, NotifyMessage.render(messages))
     }
 }
 
