@@ -104,3 +104,15 @@ install-files:
 		(systemctl daemon-reload 2>/dev/null || true); \
 		echo "installed; check the config, then: systemctl enable --now vertrouwd.service"; \
 	fi
+
+# The man pages: vertrouwd(8) and vertrouwd.toml(5).
+MANDIR      = $(PREFIX)/share/man
+
+.PHONY: install-man
+
+install-man:
+	install -d -m 0755 $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man5
+	install -m 0644 man/vertrouwd.8 $(DESTDIR)$(MANDIR)/man8/vertrouwd.8
+	install -m 0644 man/vertrouwd.toml.5 $(DESTDIR)$(MANDIR)/man5/vertrouwd.toml.5
+
+install-files: install-man
