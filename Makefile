@@ -104,3 +104,11 @@ install-files:
 		(systemctl daemon-reload 2>/dev/null || true); \
 		echo "installed; check the config, then: systemctl enable --now vertrouwd.service"; \
 	fi
+
+# The boot test: a minimal Debian booted with systemd-nspawn, vertrouwd
+# installed with install-files, checked under the real systemd (READY,
+# STATUS, spool, reload, watchdog, socket activation, journal fields). Needs
+# root; the root file system is cached under .build-boot/rootfs.
+.PHONY: test-systemd
+test-systemd:
+	@scripts/test-systemd
