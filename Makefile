@@ -116,3 +116,11 @@ install-man:
 	install -m 0644 man/vertrouwd.toml.5 $(DESTDIR)$(MANDIR)/man5/vertrouwd.toml.5
 
 install-files: install-man
+
+# The boot test: a minimal Debian booted with systemd-nspawn, vertrouwd
+# installed with install-files, checked under the real systemd (READY,
+# STATUS, spool, reload, watchdog, socket activation, journal fields). Needs
+# root; the root file system is cached under .build-boot/rootfs.
+.PHONY: test-systemd
+test-systemd:
+	@scripts/test-systemd

@@ -67,6 +67,17 @@ public struct SpoolDirectory: Sendable {
     }
 
     private func makeFolder(_ path: String, mode: mode_t) throws(SpoolError) {
+        // A folder that exists is left alone without calling mkdir: under
+        // the unit's RestrictSUIDSGID=yes, seccomp refuses mkdir with the
+        // setgid bit (EPERM) before the kernel could answer EEXIST, which
+        // made the daemon degraded on every start (found by test-systemd).
+        var existing = stat()
+        if lstat(path, &existing) == 0 {
+            guard existing.st_mode & S_IFMT == S_IFDIR else {
+                throw SpoolError(operation: "mkdir", path: path, errno: ENOTDIR)
+            }
+            return
+        }
         if mkdir(path, mode) == 0 {
             // mkdir applies the umask; set the mode we mean.
             guard chmod(path, mode) == 0 else { throw .last("chmod", path) }
