@@ -80,7 +80,12 @@ struct Run: AsyncParsableCommand {
         let delivery = DeliveryService(openStore: { try shared.get() }, configuration: configuration,
                                        transports: transports, doorbell: doorbell, logger: logger)
         reloadBox.set { new in
-            if let t = try? Transports.make(for: new, fileSystem: LocalConfigFileSystem()) { delivery.reload(new, transports: t) }
+            do {
+                delivery.reload(new, transports: try Transports.make(for: new, fileSystem: LocalConfigFileSystem()))
+            } catch {
+                logger.error("reload: cannot set up delivery (\(error)); messages keep going by the previous routes",
+                             metadata: ["event": "reload_delivery_failed"])
+            }
         }
         let makeLoop: @Sendable (Configuration) -> IngestLoop = { configuration in
             IngestLoop(configuration: configuration, logger: logger, openStore: { try shared.get() }, onEvent: { event in
