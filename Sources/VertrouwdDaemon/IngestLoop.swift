@@ -119,6 +119,8 @@ public final class IngestLoop: Sendable {
         var lastMaintenance: Int64 = 0
         var announcedReady = false
         var nextEvaluation: Int64 = 0
+        // 0: check at start (catch-up after downtime); then at the next due time.
+        var nextSummaryCheck: Int64 = 0
         let every = configuration.alerts.evaluateEvery
         let zone = configuration.school.timeZone
 
@@ -164,10 +166,13 @@ public final class IngestLoop: Sendable {
                     problem = "cannot evaluate the rules (\(error))"
                 }
             }
-            // Weekly summaries that are due, missed weeks included.
-            if problem == nil, let store {
+            // Weekly summaries that are due, missed weeks included: at start
+            // and when the next one falls due, not on every pass.
+            if problem == nil, let store, clock() >= nextSummaryCheck {
                 do {
-                    if try publisher.publishDue(store: store, now: clock(), backlog: backlog()) > 0 { onOutbox() }
+                    let now = clock()
+                    if try publisher.publishDue(store: store, now: now, backlog: backlog()) > 0 { onOutbox() }
+                    nextSummaryCheck = publisher.nextDue(after: now)
                 } catch {
                     problem = "cannot publish the weekly summary (\(error))"
                 }
