@@ -14,6 +14,8 @@ help:
 	@echo "make test     install test dependencies, build, run every test and $(FUZZ_SECONDS)s of fuzzing per target"
 	@echo "make build    debug build          make release   release build"
 	@echo "make fuzz     fuzz each target for FUZZ_SECONDS (default $(FUZZ_SECONDS))"
+	@echo "make test-make-run   make run on a fresh clone: alerts within 60s, Ctrl-C stops all"
+	@echo "make test-systemd    boot a minimal Debian under systemd-nspawn and check the units (root)"
 
 deps:
 	@scripts/ensure-deps build
@@ -29,10 +31,20 @@ release: deps
 	$(SWIFT) build -c release
 
 # Every test: unit, golden, property and integration tests (these run the
-# built binary), then the fuzzers.
+# built binary), the fuzzers, `make run` on a fresh clone (alerts within 60 s,
+# Ctrl-C leaves nothing running), and the boot test under a real systemd.
 test: test-deps build
 	$(SWIFT) test
 	$(MAKE) --no-print-directory fuzz
+	$(MAKE) --no-print-directory test-make-run
+	$(MAKE) --no-print-directory test-systemd
+
+# The newcomer's first minute: clones HEAD into a temporary folder, types
+# `make run` there on a pseudo-terminal, waits for the sample alerts, presses
+# Ctrl-C and checks that nothing is left running; twice.
+.PHONY: test-make-run
+test-make-run:
+	@scripts/test-make-run
 
 fuzz: deps
 	@mkdir -p fuzz-artifacts
