@@ -11,11 +11,14 @@ BIN           = .build/debug/vertrouwd
 
 help:
 	@echo "make run      build, check $(DEV_CONFIG) and run the daemon on it in the foreground"
-	@echo "make test     install test dependencies, build, run every test and $(FUZZ_SECONDS)s of fuzzing per target"
+	@echo "make test     install test dependencies, build, run every test, $(FUZZ_SECONDS)s of fuzzing per target,"
+	@echo "              test-make-run and test-systemd"
 	@echo "make build    debug build          make release   release build"
 	@echo "make fuzz     fuzz each target for FUZZ_SECONDS (default $(FUZZ_SECONDS))"
 	@echo "make test-make-run   make run on a fresh clone: alerts within 60s, Ctrl-C stops all"
 	@echo "make test-systemd    boot a minimal Debian under systemd-nspawn and check the units (root)"
+	@echo "make install  static release build, then binary, units, sysusers, tmpfiles, man pages, example config"
+	@echo "              (PREFIX=/usr, DESTDIR= for a package tree; an existing config is kept)"
 
 deps:
 	@scripts/ensure-deps build
