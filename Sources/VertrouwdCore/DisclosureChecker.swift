@@ -132,11 +132,10 @@ public enum DisclosureChecker {
         exactBudget: Int = defaultExactBudget
     ) -> [CellID] {
         let k = policy.effectiveMinGroupSize
-        guard let found = intervals(tables: tables, tables2D: tables2D, alerts: alerts,
-                                    policy: policy, linkedTotals: linkedTotals, exactBudget: exactBudget)
-        else { return allCells(tables: tables, tables2D: tables2D) }
-        return found.filter { $0.value.lowerBound == $0.value.upperBound && (1..<k).contains($0.value.lowerBound) }
-            .keys.sorted()
+        return cells(tables: tables, tables2D: tables2D, alerts: alerts, policy: policy,
+                     linkedTotals: linkedTotals, exactBudget: exactBudget) { range in
+            range.lowerBound == range.upperBound && (1..<k).contains(range.lowerBound)
+        }
     }
 
     /// Cells known to hold between 1 and k-1 but not pinned: the attacker
@@ -152,11 +151,23 @@ public enum DisclosureChecker {
         exactBudget: Int = defaultExactBudget
     ) -> [CellID] {
         let k = policy.effectiveMinGroupSize
+        return cells(tables: tables, tables2D: tables2D, alerts: alerts, policy: policy,
+                     linkedTotals: linkedTotals, exactBudget: exactBudget) { range in
+            range.lowerBound < range.upperBound && range.lowerBound >= 1 && range.upperBound < k
+        }
+    }
+
+    /// The cells whose proven interval satisfies `test`, sorted; every cell
+    /// when the published values contradict each other.
+    private static func cells(
+        tables: [String: PublishedTable], tables2D: [String: PublishedTable2D], alerts: [AlertBound],
+        policy: PrivacyPolicy, linkedTotals: Bool, exactBudget: Int,
+        where test: (ClosedRange<Int>) -> Bool
+    ) -> [CellID] {
         guard let found = intervals(tables: tables, tables2D: tables2D, alerts: alerts,
                                     policy: policy, linkedTotals: linkedTotals, exactBudget: exactBudget)
         else { return allCells(tables: tables, tables2D: tables2D) }
-        return found.filter { $0.value.lowerBound < $0.value.upperBound && $0.value.lowerBound >= 1 && $0.value.upperBound < k }
-            .keys.sorted()
+        return found.filter { test($0.value) }.keys.sorted()
     }
 
     private static func allCells(tables: [String: PublishedTable], tables2D: [String: PublishedTable2D]) -> [CellID] {
