@@ -50,10 +50,6 @@ public struct PreparedBatch: Sendable {
     let values: [[String]]
     let sources: [String]
 
-    func value(_ number: UInt32, of dimension: Dimension) -> String {
-        values[dimension.rawValue][Int(number)]
-    }
-
     /// Builds a batch file by file.
     public struct Builder {
         private let hmac: HMAC<SHA256>

@@ -90,11 +90,7 @@ extension SignalStore {
             ON CONFLICT(hour, category, site, cohort, channel, severity)
             DO UPDATE SET count = count + excluded.count
             """)
-        for (bucket, n) in zip(batch.buckets, bucketCounts) where n > 0 {
-            try add.execute(arguments: [bucket.hour, batch.value(bucket.category, of: .category), batch.value(bucket.site, of: .site),
-                                        batch.value(bucket.cohort, of: .cohort), batch.value(bucket.channel, of: .channel),
-                                        batch.value(bucket.severity, of: .severity), n])
-        }
+        try Self.upsert(batch, counts: bucketCounts, with: add.sqliteStatement)
 
         var health: [HealthKey: Int] = [:]
         for (source, n) in zip(batch.sources, acceptedBySource) where n > 0 {
@@ -134,13 +130,39 @@ extension SignalStore {
             sqlite3_bind_int64(statement, 1, hour) == SQLITE_OK
                 && sqlite3_bind_blob(statement, 2, raw.baseAddress, Int32(raw.count), unsafeBitCast(OpaquePointer(bitPattern: -1), to: sqlite3_destructor_type.self)) == SQLITE_OK
         }
+        try step(statement, bound: bound)
+        return true
+    }
+
+    /// The bucket upserts of a batch, bound straight through SQLite's C
+    /// API like the inserts above. Each text value is copied to C once
+    /// per batch, not once per bucket.
+    private static func upsert(_ batch: PreparedBatch, counts: [Int], with statement: OpaquePointer) throws {
+        let texts = batch.values.map { $0.map { strdup($0)! } }
+        defer {
+            sqlite3_clear_bindings(statement) // before the copies go
+            for dimension in texts { for text in dimension { free(text) } }
+        }
+        for (bucket, n) in zip(batch.buckets, counts) where n > 0 {
+            sqlite3_reset(statement)
+            let numbers = [bucket.category, bucket.site, bucket.cohort, bucket.channel, bucket.severity]
+            var bound = sqlite3_bind_int64(statement, 1, bucket.hour) == SQLITE_OK
+            for (d, number) in numbers.enumerated() where bound {
+                // SQLITE_STATIC (nil): the copy outlives the statement's use.
+                bound = sqlite3_bind_text(statement, Int32(d + 2), texts[d][Int(number)], -1, nil) == SQLITE_OK
+            }
+            bound = bound && sqlite3_bind_int64(statement, 7, Int64(n)) == SQLITE_OK
+            try step(statement, bound: bound)
+        }
+    }
+
+    private static func step(_ statement: OpaquePointer, bound: Bool) throws {
         let code = bound ? sqlite3_step(statement) : sqlite3_errcode(sqlite3_db_handle(statement))
         guard code == SQLITE_DONE else {
             let message = String(cString: sqlite3_errmsg(sqlite3_db_handle(statement)))
             sqlite3_reset(statement)
             throw DatabaseError(resultCode: ResultCode(rawValue: code), message: message)
         }
-        return true
     }
 
     /// Whether a file with this digest has been counted.
