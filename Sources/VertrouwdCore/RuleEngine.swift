@@ -221,7 +221,10 @@ struct GroupCounter {
 final class GroupSlots {
     /// By profile number: the group's slot, -1 for no match, -2 not yet known.
     private var slotOfProfile: [Int] = []
-    private var slotOfGroup: [[String: String]: Int] = [:]
+    /// By the group's values in `group_by` order (cheaper to hash than the
+    /// dimension → value dictionary): its slot.
+    private var slotOfValues: [[String]: Int] = [:]
+    private var categoryMatches: [String: Bool] = [:]
     /// By slot: the group.
     private(set) var groups: [[String: String]] = []
 
@@ -229,14 +232,18 @@ final class GroupSlots {
         if profile < slotOfProfile.count, slotOfProfile[profile] != -2 { return slotOfProfile[profile] }
         if profile >= slotOfProfile.count { slotOfProfile += repeatElement(-2, count: profile + 1 - slotOfProfile.count) }
         let bucket = index.profiles[profile]
+        let matches = categoryMatches[bucket.category] ?? rule.matches(category: bucket.category)
+        categoryMatches[bucket.category] = matches
         var slot = -1
-        if rule.matches(category: bucket.category) {
-            let group = AlertGroup.key(of: bucket, by: rule.groupBy, taxonomy: taxonomy)
-            if let known = slotOfGroup[group] {
+        if matches {
+            let values = rule.groupBy.map { AlertGroup.value(of: bucket, $0, taxonomy: taxonomy) }
+            if let known = slotOfValues[values] {
                 slot = known
             } else {
                 slot = groups.count
-                slotOfGroup[group] = slot
+                slotOfValues[values] = slot
+                var group: [String: String] = [:]
+                for (dimension, value) in zip(rule.groupBy, values) { group[dimension.rawValue] = value }
                 groups.append(group)
             }
         }
