@@ -139,3 +139,22 @@ install-files: install-man
 .PHONY: test-systemd
 test-systemd:
 	@scripts/test-systemd
+
+# The benchmark (issue #8; not part of `make test`): vertrouwd's release
+# build (static Swift runtime, as `make install` ships it) against SEC and
+# a bare C loop on the same generated events, one table on standard
+# output. Workloads and logs go to $(BENCH_SCRATCH)/work.
+# `make bench BENCH_RECORD=1` also writes the table into
+# Benchmarks/RESULTS.md; BENCH_ARGS=--quick tries the harness on smaller
+# workloads, BENCH_ARGS="--only latency,idle" runs some measurements.
+BENCH_SCRATCH ?= .build-bench
+BENCH_ARGS    ?=
+BENCH_RECORD  ?=
+
+.PHONY: bench
+
+bench: deps
+	@Benchmarks/ensure-deps
+	$(SWIFT) build -c release --static-swift-stdlib --scratch-path $(BENCH_SCRATCH) --product vertrouwd
+	python3 Benchmarks/bench.py --bin $(BENCH_SCRATCH)/release/vertrouwd --work $(BENCH_SCRATCH)/work \
+		$(if $(BENCH_RECORD),--record Benchmarks/RESULTS.md) $(BENCH_ARGS)

@@ -32,6 +32,8 @@ var targets: [Target] = [
         dependencies: [
             "VertrouwdCore",
             .product(name: "GRDB", package: "GRDB.swift"),
+            // SQLite's C API (GRDB's own system library) for the ingest hot path.
+            .product(name: "GRDBSQLite", package: "GRDB.swift"),
             .product(name: "Crypto", package: "swift-crypto"),
         ],
         swiftSettings: swift6

@@ -35,29 +35,56 @@ public struct RuleEngine: Sendable {
         now: Int64, log: Set<AlertKey>,
         buckets: (Range<Int64>) throws -> [BucketCount]
     ) rethrows -> [AlertDecision] {
-        let plans = rules.map { plan(for: $0, now: now) }
-        let needed = plans.flatMap { $0.windows + $0.baselines }
+        guard let range = hoursNeeded(now: now) else { return [] }
+        return evaluate(now: now, log: log, index: BucketIndex(try buckets(range)), cache: nil)
+    }
+
+    /// The UTC hours whose buckets an evaluation at `now` reads, or nil
+    /// when no rule reads any.
+    public func hoursNeeded(now: Int64) -> Range<Int64>? {
+        let needed = rules.flatMap { rule -> [Window] in
+            let plan = plan(for: rule, now: now)
+            return plan.windows + plan.baselines
+        }
         guard let low = needed.map(\.hours.lowerBound).min(),
               let high = needed.map(\.hours.upperBound).max(), low < high
-        else { return [] }
-        var byHour: [Int64: [BucketCount]] = [:]
-        for bucket in try buckets(low ..< high) where bucket.count > 0 {
-            byHour[bucket.hour, default: []].append(bucket)
-        }
+        else { return nil }
+        return low ..< high
+    }
+
+    /// `evaluate(now:log:buckets:)` over buckets already at hand.
+    ///
+    /// - Parameters:
+    ///   - index: must hold every bucket of `hoursNeeded(now:)`.
+    ///   - cache: counts of windows already counted, for a caller that
+    ///     evaluates many `now`s over buckets that do not change between
+    ///     calls (a replay); nil counts every window afresh, as the
+    ///     daemon must (late signals change past windows).
+    public func evaluate(now: Int64, log: Set<AlertKey>, index: BucketIndex, cache: WindowCountCache?) -> [AlertDecision] {
         var decisions: [AlertDecision] = []
-        for (rule, plan) in zip(rules, plans) {
-            let counter = GroupCounter(rule: rule, taxonomy: taxonomy, byHour: byHour)
+        for (position, rule) in rules.enumerated() {
+            let plan = plan(for: rule, now: now)
+            let counter = GroupCounter(rule: rule, taxonomy: taxonomy, index: index,
+                                       slots: cache.map { $0.slots(rule: position) } ?? GroupSlots())
+            func counts(_ window: Window) -> WindowCounts {
+                guard let cache else { return counter.counts(in: window) }
+                let key = WindowCountCache.Key(rule: position, kind: window.kind, start: window.start)
+                if let known = cache.counts[key] { return known }
+                let fresh = counter.counts(in: window)
+                cache.counts[key] = fresh
+                return fresh
+            }
             switch rule.kind {
             case .threshold:
                 for window in plan.windows {
-                    decisions += threshold(rule, window: window, counts: counter.counts(in: window), log: log)
+                    decisions += threshold(rule, window: window, counts: counts(window), log: log)
                 }
             case .rise(let baselineWeeks, let factor):
                 for window in plan.windows {
                     let baseline = weeks(before: window, count: baselineWeeks)
                     decisions += rise(
-                        rule, window: window, counts: counter.counts(in: window),
-                        baseline: baseline.map(counter.counts(in:)), baselineWeeks: baselineWeeks,
+                        rule, window: window, counts: counts(window),
+                        baseline: baseline.map(counts), baselineWeeks: baselineWeeks,
                         factor: factor, log: log
                     )
                 }
@@ -117,10 +144,10 @@ public struct RuleEngine: Sendable {
 
     /// Threshold: announce the highest band the count has crossed, unless it
     /// is already in the log; log every crossed band not yet there.
-    func threshold(_ rule: Rule, window: Window, counts: [[String: String]: Int], log: Set<AlertKey>) -> [AlertDecision] {
+    func threshold(_ rule: Rule, window: Window, counts: WindowCounts, log: Set<AlertKey>) -> [AlertDecision] {
         let base = AlertBands.base(minCount: rule.minCount, k: minGroupSize)
         var decisions: [AlertDecision] = []
-        for (group, count) in counts.sorted(by: { AlertGroup.sortKey($0.key) < AlertGroup.sortKey($1.key) }) {
+        for (group, count) in counts.ordered where count >= base {
             let crossed = AlertBands.crossed(by: count, base: base)
             guard let highest = crossed.last else { continue }
             let key = { (band: Int) in AlertKey(rule: rule.name, windowStart: window.start, group: group, band: band) }
@@ -141,15 +168,15 @@ public struct RuleEngine: Sendable {
     /// band alone. One alert per rule, week and group: the log key's band
     /// is the base band, whatever band is announced.
     func rise(
-        _ rule: Rule, window: Window, counts: [[String: String]: Int],
-        baseline: [[[String: String]: Int]], baselineWeeks: Int, factor: Double, log: Set<AlertKey>
+        _ rule: Rule, window: Window, counts: WindowCounts,
+        baseline: [WindowCounts], baselineWeeks: Int, factor: Double, log: Set<AlertKey>
     ) -> [AlertDecision] {
         let base = AlertBands.base(minCount: rule.minCount, k: minGroupSize)
         var decisions: [AlertDecision] = []
-        for (group, count) in counts.sorted(by: { AlertGroup.sortKey($0.key) < AlertGroup.sortKey($1.key) }) {
+        for (group, count) in counts.ordered where count >= base {
             guard let band = AlertBands.crossed(by: count, base: base).last else { continue }
             // Weeks missing from the store (purged, or before install) count as 0.
-            let total = baseline.reduce(0) { $0 + ($1[group] ?? 0) }
+            let total = baseline.reduce(0) { $0 + ($1.byGroup[group] ?? 0) }
             let mean = baselineWeeks > 0 ? Double(total) / Double(baselineWeeks) : 0
             guard Double(count) >= factor * mean else { continue }
             let key = AlertKey(rule: rule.name, windowStart: window.start, group: group, band: base)
@@ -167,19 +194,169 @@ public struct RuleEngine: Sendable {
 struct GroupCounter {
     let rule: Rule
     let taxonomy: Taxonomy
-    let byHour: [Int64: [BucketCount]]
+    let index: BucketIndex
+    let slots: GroupSlots
 
-    func counts(in window: Window) -> [[String: String]: Int] {
-        var matches: [String: Bool] = [:]
+    func counts(in window: Window) -> WindowCounts {
+        var sums: [Int] = []
+        for i in index.positions(in: window.hours) {
+            let bucket = index.sorted[i]
+            guard bucket.count > 0 else { continue }
+            let slot = slots.slot(of: index.profile[i], in: index, rule: rule, taxonomy: taxonomy)
+            guard slot >= 0 else { continue }
+            if slot >= sums.count { sums += repeatElement(0, count: slot + 1 - sums.count) }
+            sums[slot] += bucket.count
+        }
         var counts: [[String: String]: Int] = [:]
-        for hour in window.hours {
-            for bucket in byHour[hour] ?? [] {
-                let hit = matches[bucket.category] ?? rule.matches(category: bucket.category)
-                matches[bucket.category] = hit
-                guard hit else { continue }
-                counts[AlertGroup.key(of: bucket, by: rule.groupBy, taxonomy: taxonomy), default: 0] += bucket.count
+        for (slot, count) in sums.enumerated() where count > 0 {
+            counts[slots.groups[slot], default: 0] += count
+        }
+        return WindowCounts(counts)
+    }
+}
+
+/// For one rule: which group each bucket profile falls in (or none: its
+/// category does not match), worked out once per profile rather than once
+/// per bucket.
+final class GroupSlots {
+    /// By profile number: the group's slot, -1 for no match, -2 not yet known.
+    private var slotOfProfile: [Int] = []
+    /// By the group's values in `group_by` order (cheaper to hash than the
+    /// dimension → value dictionary): its slot.
+    private var slotOfValues: [[String]: Int] = [:]
+    private var categoryMatches: [String: Bool] = [:]
+    /// By slot: the group.
+    private(set) var groups: [[String: String]] = []
+
+    func slot(of profile: Int, in index: BucketIndex, rule: Rule, taxonomy: Taxonomy) -> Int {
+        if profile < slotOfProfile.count, slotOfProfile[profile] != -2 { return slotOfProfile[profile] }
+        if profile >= slotOfProfile.count { slotOfProfile += repeatElement(-2, count: profile + 1 - slotOfProfile.count) }
+        let bucket = index.profiles[profile]
+        let matches = categoryMatches[bucket.category] ?? rule.matches(category: bucket.category)
+        categoryMatches[bucket.category] = matches
+        var slot = -1
+        if matches {
+            let values = rule.groupBy.map { AlertGroup.value(of: bucket, $0, taxonomy: taxonomy) }
+            if let known = slotOfValues[values] {
+                slot = known
+            } else {
+                slot = groups.count
+                slotOfValues[values] = slot
+                var group: [String: String] = [:]
+                for (dimension, value) in zip(rule.groupBy, values) { group[dimension.rawValue] = value }
+                groups.append(group)
             }
         }
-        return counts
+        slotOfProfile[profile] = slot
+        return slot
+    }
+}
+
+/// One rule's counts in one window, per group.
+public struct WindowCounts: Sendable {
+    /// group → count.
+    public let byGroup: [[String: String]: Int]
+    /// The same, in the stable order of `AlertGroup.sortKey` (decisions
+    /// come out in this order).
+    public let ordered: [(group: [String: String], count: Int)]
+
+    public init(_ byGroup: [[String: String]: Int]) {
+        self.byGroup = byGroup
+        ordered = byGroup.map { (key: AlertGroup.sortKey($0.key), group: $0.key, count: $0.value) }
+            .sorted { $0.key < $1.key }
+            .map { (group: $0.group, count: $0.count) }
+    }
+}
+
+/// Buckets sorted by hour, for reading the buckets of any hour range
+/// without a dictionary per evaluation. Each bucket also carries the
+/// number of its profile (category, site, cohort, channel: what a group is
+/// made of), so that a rule works out a group once per profile.
+public struct BucketIndex: Sendable {
+    let sorted: [BucketCount]
+    /// By bucket (as in `sorted`): its profile's number.
+    let profile: [Int]
+    /// By profile number: a bucket of that profile.
+    let profiles: [BucketCount]
+
+    private struct Profile: Hashable {
+        var category: String
+        var site: String
+        var cohort: String
+        var channel: String
+    }
+
+    public init(_ buckets: [BucketCount]) {
+        var all = buckets
+        // The store returns them in hour order already: sorting is then cheap.
+        if !all.isSorted(by: { $0.hour <= $1.hour }) { all.sort { $0.hour < $1.hour } }
+        var numbers: [Profile: Int] = [:]
+        var profile: [Int] = []
+        var profiles: [BucketCount] = []
+        profile.reserveCapacity(all.count)
+        for bucket in all {
+            let key = Profile(category: bucket.category, site: bucket.site, cohort: bucket.cohort, channel: bucket.channel)
+            if let number = numbers[key] {
+                profile.append(number)
+            } else {
+                numbers[key] = profiles.count
+                profile.append(profiles.count)
+                profiles.append(bucket)
+            }
+        }
+        sorted = all
+        self.profile = profile
+        self.profiles = profiles
+    }
+
+    /// The buckets whose hour lies in `hours`.
+    public func buckets(in hours: Range<Int64>) -> ArraySlice<BucketCount> {
+        sorted[positions(in: hours)]
+    }
+
+    /// The positions in `sorted` of the buckets whose hour lies in `hours`.
+    func positions(in hours: Range<Int64>) -> Range<Int> {
+        firstIndex(atOrAfter: hours.lowerBound) ..< max(firstIndex(atOrAfter: hours.lowerBound), firstIndex(atOrAfter: hours.upperBound))
+    }
+
+    private func firstIndex(atOrAfter hour: Int64) -> Int {
+        var low = 0
+        var high = sorted.count
+        while low < high {
+            let middle = (low + high) / 2
+            if sorted[middle].hour < hour { low = middle + 1 } else { high = middle }
+        }
+        return low
+    }
+}
+
+/// Counts per rule and window, kept across evaluations by a caller whose
+/// buckets do not change between them (`RuleEngine.evaluate(now:log:index:cache:)`).
+/// One cache per rule set: rules are keyed by their position.
+public final class WindowCountCache {
+    struct Key: Hashable {
+        var rule: Int
+        var kind: WindowKind
+        var start: Int64
+    }
+
+    var counts: [Key: WindowCounts] = [:]
+    private var slotsByRule: [Int: GroupSlots] = [:]
+
+    public init() {}
+
+    func slots(rule: Int) -> GroupSlots {
+        if let known = slotsByRule[rule] { return known }
+        let fresh = GroupSlots()
+        slotsByRule[rule] = fresh
+        return fresh
+    }
+}
+
+extension Array {
+    func isSorted(by areInOrder: (Element, Element) -> Bool) -> Bool {
+        guard count > 1 else { return true }
+        for i in 1..<count where !areInOrder(self[i - 1], self[i]) { return false }
+        return true
     }
 }

@@ -6,8 +6,8 @@ import VertrouwdStore
 
 extension IngestLoop {
     /// A claimed file and what was decided for it.
-    struct Claimed {
-        enum Fate {
+    struct Claimed: Sendable {
+        enum Fate: Sendable {
             case count(SignalFile, digestIndex: Int)
             case quarantine(FileRejectReason)
         }
@@ -23,14 +23,40 @@ extension IngestLoop {
         case failed(String)
     }
 
-    /// Claims, reads and counts one batch in one transaction, then removes
-    /// or quarantines its files.
-    func ingest(_ names: [String], from folder: SpoolDirectory.Folder, store: SignalStore) -> BatchResult {
+    /// A batch claimed, read and parsed, its bad lines set aside and its
+    /// signals' keys worked out: all that can be done before the commit.
+    struct Gathered: Sendable {
+        var claimed: [Claimed] = []
+        var batch: PreparedBatch
+        var rejectedFiles: [String] = []
+        var now: Int64
+        /// Set when gathering stopped: the quarantine cannot be written.
+        /// What was claimed waits in cur/.
+        var problem: String?
+        /// Where the next batch starts in the list of names.
+        var next: Int
+    }
+
+    /// Claims, reads and parses files from `names[start...]` until
+    /// `batchFiles` files or about `batchBytes` bytes of content, and
+    /// prepares their signals for the store. Runs on the ingest thread or
+    /// on the helper that gathers the next batch while one commits.
+    func gather(_ names: [String], from start: Int, folder: SpoolDirectory.Folder, store: SignalStore) -> Gathered {
         let now = clock()
         var claimed: [Claimed] = []
-        var files: [IngestFile] = []
+        // Each file's signals go into the batch as compact entries at once:
+        // a batch in flight does not hold its parsed signals.
+        var batch = store.batchBuilder()
+        var fileCount = 0
         var rejectedFiles: [String] = []
-        for name in names {
+        var bytesRead = 0
+        var index = start
+        var problem: String?
+        // The byte budget is counted as files are read, rather than with an
+        // lstat of each name beforehand: one system call less per file.
+        while index < names.count, index - start < limits.batchFiles, bytesRead < limits.batchBytes, problem == nil {
+            let name = names[index]
+            index += 1
             if folder == .new {
                 do {
                     guard try spool.claim(name) else { continue } // another process took it
@@ -49,6 +75,7 @@ extension IngestLoop {
                 rejectedFiles.append(reason.rawValue)
                 claimed.append(Claimed(name: name, id: id, fate: .quarantine(reason)))
             case .content(let bytes, let digest):
+                bytesRead += bytes.count
                 // The content names the file: the same bytes get the same
                 // id, so quarantining again after a crash rewrites, not adds.
                 let id = digest.prefix(6).map { String($0, radix: 16).leftPadded(to: 2) }.joined()
@@ -63,25 +90,38 @@ extension IngestLoop {
                     do {
                         try spool.quarantineLines(id: id, lines: lines)
                     } catch {
-                        return .failed("cannot write to the quarantine: \(error)")
+                        problem = "cannot write to the quarantine: \(error)"
+                        break
                     }
                 }
-                files.append(IngestFile(digest: digest, signals: parsed.signals, rejections: parsed.rejected.map(\.rejection.reason)))
-                claimed.append(Claimed(name: name, id: id, fate: .count(parsed, digestIndex: files.count - 1)))
+                batch.add(IngestFile(digest: digest, signals: parsed.signals, rejections: parsed.rejected.map(\.rejection.reason)))
+                fileCount += 1
+                // The log line needs the rejected lines only.
+                var logged = parsed
+                logged.signals = []
+                claimed.append(Claimed(name: name, id: id, fate: .count(logged, digestIndex: fileCount - 1)))
             }
         }
-        guard !claimed.isEmpty else { return .done(0) }
+        return Gathered(claimed: claimed, batch: batch.finish(), rejectedFiles: rejectedFiles, now: now,
+                        problem: problem, next: index)
+    }
 
+    /// Commits a gathered batch in one transaction, then removes or
+    /// quarantines its files.
+    func settle(_ gathered: Gathered, store: SignalStore) -> BatchResult {
+        if let problem = gathered.problem { return .failed(problem) }
+        guard !gathered.claimed.isEmpty else { return .done(0) }
+        let now = gathered.now
         let outcomes: [IngestOutcome]
         do {
-            outcomes = try store.commit(files, rejectedFiles: rejectedFiles, now: now,
+            outcomes = try store.commit(gathered.batch, rejectedFiles: gathered.rejectedFiles, now: now,
                                         day: LocalDay.string(for: now, in: configuration.school.timeZone))
         } catch {
             // Nothing was counted; the claimed files wait in cur/.
             return .failed("cannot write the state database (\(error))")
         }
 
-        for file in claimed {
+        for file in gathered.claimed {
             switch file.fate {
             case .quarantine(let reason):
                 do {
@@ -108,7 +148,7 @@ extension IngestLoop {
                 log(file.id, parsed, outcomes[index])
             }
         }
-        return .done(claimed.count)
+        return .done(gathered.claimed.count)
     }
 
     /// One line per file: what was accepted and why lines were rejected,

@@ -264,18 +264,26 @@ public final class IngestLoop: Sendable {
                 folders.removeFirst()
                 continue
             }
-            var index = 0
+            // Two stages: while one batch commits (SQLite, fsync, unlink),
+            // a helper claims, reads and parses the next one — the two
+            // cores of a small server both work on a backlog.
             var handled = 0
-            while index < names.count {
-                if stopping { return nil }
-                let (batch, next) = takeBatch(names, from: index, folder: folder)
-                index = next
+            var pending: Pending? = Pending(self, names, from: 0, folder: folder, store: store)
+            while let current = pending?.wait() {
+                pending = nil
+                if !stopping, current.problem == nil, current.next < names.count {
+                    pending = Pending(self, names, from: current.next, folder: folder, store: store)
+                }
                 alive()
-                switch ingest(batch, from: folder, store: store) {
-                case .failed(let problem): return problem
+                switch settle(current, store: store) {
+                case .failed(let problem):
+                    // What the helper claimed meanwhile waits in cur/.
+                    _ = pending?.wait()
+                    return problem
                 case .done(let count): handled += count
                 }
             }
+            if stopping { return nil }
             // cur/ is worked through once; new/ again while it keeps
             // filling, but not when a pass could take nothing from it.
             if folder == .cur || handled == 0 { folders.removeFirst() }
@@ -283,18 +291,27 @@ public final class IngestLoop: Sendable {
         return nil
     }
 
-    /// The next batch: up to `batchFiles` names, or fewer when their sizes
-    /// add up to `batchBytes`.
-    private func takeBatch(_ names: [String], from start: Int, folder: SpoolDirectory.Folder) -> ([String], Int) {
-        var end = start
-        var bytes = 0
-        let dir = folder == .cur ? spool.curPath : spool.newPath
-        while end < names.count, end - start < limits.batchFiles {
-            var st = stat()
-            if lstat(dir + "/" + names[end], &st) == 0 { bytes += Int(st.st_size) }
-            end += 1
-            if bytes >= limits.batchBytes { break }
+    /// A batch being gathered on a helper thread.
+    final class Pending: @unchecked Sendable {
+        // Written once by the helper before `done` is signalled, read
+        // only after waiting on it.
+        private var result: Gathered?
+        private let done = DispatchSemaphore(value: 0)
+
+        init(_ loop: IngestLoop, _ names: [String], from start: Int, folder: SpoolDirectory.Folder, store: SignalStore) {
+            IngestLoop.helper.async {
+                self.result = loop.gather(names, from: start, folder: folder, store: store)
+                self.done.signal()
+            }
         }
-        return (Array(names[start..<end]), end)
+
+        func wait() -> Gathered? {
+            done.wait()
+            done.signal() // a second wait returns at once
+            return result
+        }
     }
+
+    /// Where batches are gathered ahead of the commit.
+    static let helper = DispatchQueue(label: "vertrouwd-ingest-gather")
 }

@@ -23,20 +23,61 @@ public enum Replay {
     /// Steps a day at a time from `from` to `to` (epoch seconds), as the
     /// daemon would have evaluated, with an alert log of its own.
     public static func alerts(of configuration: Configuration, store: SignalStore, from: Int64, to: Int64) throws -> [ReplayedAlert] {
+        try alerts(of: configuration, history: History(store: store, configurations: [configuration], from: from, to: to), from: from, to: to)
+    }
+
+    /// The stored buckets a replay reads, loaded once: the store does not
+    /// change during a replay, so each window is counted once however many
+    /// days look at it, and two configs share one load.
+    public struct History: Sendable {
+        let index: BucketIndex
+        let hours: Range<Int64>?
+
+        /// Loads every bucket that replaying any of `configurations` over
+        /// [from, to] reads.
+        public init(store: SignalStore, configurations: [Configuration], from: Int64, to: Int64) throws {
+            var low: Int64?
+            var high: Int64?
+            for configuration in configurations {
+                let engine = Replay.engine(for: configuration)
+                let zone = configuration.school.timeZone
+                // What an evaluation reads moves forward with `now`: the
+                // first and the last evaluation bound it.
+                for now in [min(Window.containing(from, kind: .day, in: zone).end - 1, to), to] {
+                    guard let range = engine.hoursNeeded(now: now) else { continue }
+                    low = min(low ?? range.lowerBound, range.lowerBound)
+                    high = max(high ?? range.upperBound, range.upperBound)
+                }
+            }
+            guard let low, let high, low < high else {
+                index = BucketIndex([])
+                hours = nil
+                return
+            }
+            hours = low ..< high
+            index = BucketIndex(try store.buckets(hours: low ..< high).map(Replay.bucketCount))
+        }
+
+        func covers(_ range: Range<Int64>) -> Bool {
+            guard let hours else { return false }
+            return hours.lowerBound <= range.lowerBound && range.upperBound <= hours.upperBound
+        }
+    }
+
+    /// `alerts(of:store:from:to:)` over a history loaded once.
+    public static func alerts(of configuration: Configuration, history: History, from: Int64, to: Int64) throws -> [ReplayedAlert] {
         let zone = configuration.school.timeZone
-        let engine = RuleEngine(rules: configuration.rules, taxonomy: configuration.taxonomy,
-                                minGroupSize: configuration.privacy.minGroupSize, zone: zone, maxAge: configuration.ingest.maxAge)
+        let engine = engine(for: configuration)
+        let cache = WindowCountCache()
         var log = Set<AlertKey>()
         var result: [ReplayedAlert] = []
         var day = Window.containing(from, kind: .day, in: zone)
         while day.start <= to {
             let now = min(day.end - 1, to)
-            let decisions = try engine.evaluate(now: now, log: log) { hours in
-                try store.buckets(hours: hours).map {
-                    BucketCount(hour: $0.hour, category: $0.category, site: $0.site, cohort: $0.cohort, channel: $0.channel,
-                                severity: Severity(rawValue: $0.severity) ?? .medium, count: $0.count)
-                }
-            }
+            // History covers what the first and the last day read, and
+            // what a day reads moves forward with the day.
+            assert(engine.hoursNeeded(now: now).map(history.covers) ?? true, "the replay history does not cover a day")
+            let decisions = engine.evaluate(now: now, log: log, index: history.index, cache: cache)
             for d in decisions {
                 log.formUnion(d.logKeys)
                 let group = d.group.isEmpty ? "whole school" : d.group.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ")
@@ -45,6 +86,17 @@ public enum Replay {
             day = day.next(in: zone)
         }
         return result.sorted()
+    }
+
+    static func engine(for configuration: Configuration) -> RuleEngine {
+        RuleEngine(rules: configuration.rules, taxonomy: configuration.taxonomy,
+                   minGroupSize: configuration.privacy.minGroupSize, zone: configuration.school.timeZone,
+                   maxAge: configuration.ingest.maxAge)
+    }
+
+    static func bucketCount(_ stored: StoredBucket) -> BucketCount {
+        BucketCount(hour: stored.hour, category: stored.category, site: stored.site, cohort: stored.cohort, channel: stored.channel,
+                    severity: Severity(rawValue: stored.severity) ?? .medium, count: stored.count)
     }
 
     /// The report `vertrouwd replay` prints: per rule, what each config

@@ -55,12 +55,11 @@ extension SpoolDirectory {
         let source = newPath + "/" + name
         let target = curPath + "/" + name
         var st = stat()
-        guard lstat(source, &st) == 0 else {
-            if errno == ENOENT { return false }
-            throw .last("lstat", designation(newPath, name))
-        }
-        // cur/ belongs to the daemon alone, so this check cannot race.
+        // cur/ belongs to the daemon alone, so this check cannot race. A
+        // vanished source needs no lstat of its own in the common case:
+        // rename says ENOENT.
         if lstat(target, &st) == 0 {
+            guard lstat(source, &st) == 0 || errno != ENOENT else { return false }
             throw SpoolError(operation: "claim", path: designation(curPath, name), errno: EEXIST)
         }
         guard rename(source, target) == 0 else {

@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import GRDB
+import GRDBSQLite
 import VertrouwdCore
 
 extension SignalStore {
@@ -17,73 +18,151 @@ extension SignalStore {
     ///   - rejectedFiles: reason codes of files quarantined whole
     ///     (symlink, oversize …), counted as "file_<reason>".
     public func commit(_ files: [IngestFile], rejectedFiles: [String] = [], now: Int64, day: String) throws(StoreError) -> [IngestOutcome] {
+        try commit(prepare(files), rejectedFiles: rejectedFiles, now: now, day: day)
+    }
+
+    /// The work of a commit that needs no database (see `PreparedBatch`).
+    public func prepare(_ files: [IngestFile]) -> PreparedBatch {
+        var builder = batchBuilder()
+        for file in files { builder.add(file) }
+        return builder.finish()
+    }
+
+    /// Prepares a batch file by file, so that only one file's signals are
+    /// held at a time. Thread-safe: the ingest loop prepares the next
+    /// batch while one commits.
+    public func batchBuilder() -> PreparedBatch.Builder {
+        PreparedBatch.Builder(hmac: HMAC<SHA256>(key: SymmetricKey(data: dedupKey)))
+    }
+
+    /// Counts a prepared batch in one transaction (see `commit(_:rejectedFiles:now:day:)`).
+    public func commit(_ batch: PreparedBatch, rejectedFiles: [String] = [], now: Int64, day: String) throws(StoreError) -> [IngestOutcome] {
         do {
             return try queue.write { db in
-                var outcomes: [IngestOutcome] = []
-                outcomes.reserveCapacity(files.count)
-                for file in files {
-                    outcomes.append(try count(file, in: db, now: now, day: day))
-                }
-                if !rejectedFiles.isEmpty {
-                    let health = try db.cachedStatement(sql: """
-                        INSERT INTO health(day, source, reason, count) VALUES (?, '', ?, 1)
-                        ON CONFLICT(day, source, reason) DO UPDATE SET count = count + 1
-                        """)
-                    for reason in rejectedFiles {
-                        try health.execute(arguments: [day, "file_" + reason])
-                    }
-                }
-                return outcomes
+                try count(batch, rejectedFiles: rejectedFiles, in: db, now: now, day: day)
             }
         } catch {
             throw StoreError(error)
         }
     }
 
-    private func count(_ file: IngestFile, in db: Database, now: Int64, day: String) throws -> IngestOutcome {
-        let digest = Data(file.digest)
+    private func count(_ batch: PreparedBatch, rejectedFiles: [String], in db: Database, now: Int64, day: String) throws -> [IngestOutcome] {
+        let files = batch.files
+        var outcomes = [IngestOutcome](repeating: IngestOutcome(), count: files.count)
+        // Files counted before, or twice in this batch, add nothing.
         let known = try db.cachedStatement(sql: "SELECT 1 FROM processed_files WHERE digest = ?")
-        if try Bool.fetchOne(known, arguments: [digest]) != nil {
-            return IngestOutcome(alreadyProcessed: true)
+        var digests = Set<[UInt8]>()
+        var counted = [Bool](repeating: false, count: files.count)
+        for (i, file) in files.enumerated() {
+            let seen = try !digests.insert(file.digest).inserted || Bool.fetchOne(known, arguments: [Data(file.digest)]) != nil
+            if seen {
+                outcomes[i].alreadyProcessed = true
+            } else {
+                counted[i] = true
+            }
         }
+
+        // Signal keys in key order (B-tree neighbours one after another); a
+        // key seen twice keeps file order, so the first occurrence counts.
+        // Buckets and sources are numbered by `prepare`: this loop, the
+        // part that cannot run beside anything else, only adds integers.
+        var bucketCounts = [Int](repeating: 0, count: batch.buckets.count)
+        var acceptedBySource = [Int](repeating: 0, count: batch.sources.count)
+        var duplicatesBySource = [Int](repeating: 0, count: batch.sources.count)
         let remember = try db.cachedStatement(sql: "INSERT OR IGNORE INTO seen_signals(hour, key) VALUES (?, ?)")
+        for entry in batch.entries where counted[Int(entry.file)] {
+            let file = Int(entry.file)
+            guard try Self.insert(remember.sqliteStatement, hour: entry.hour, key: entry.key), db.changesCount == 1 else {
+                outcomes[file].duplicates += 1
+                duplicatesBySource[Int(entry.source)] += 1
+                continue
+            }
+            let count = Int(entry.count)
+            bucketCounts[Int(entry.bucket)] += count
+            outcomes[file].accepted += count
+            acceptedBySource[Int(entry.source)] += count
+        }
+
+        // One upsert per bucket, in key order, whatever the number of signals.
         let add = try db.cachedStatement(sql: """
             INSERT INTO buckets(hour, category, site, cohort, channel, severity, count)
             VALUES (?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT(hour, category, site, cohort, channel, severity)
             DO UPDATE SET count = count + excluded.count
             """)
-        var outcome = IngestOutcome()
-        var healthCounts: [HealthKey: Int] = [:]
-        for signal in file.signals {
-            let hour = Self.hour(of: signal.timestamp)
-            try remember.execute(arguments: [hour, dedupKey(for: signal)])
-            guard db.changesCount == 1 else {
-                outcome.duplicates += 1
-                healthCounts[HealthKey(source: signal.source, reason: "duplicate"), default: 0] += 1
-                continue
-            }
-            try add.execute(arguments: [
-                hour, signal.category, signal.site ?? "", signal.cohort ?? "", signal.channel ?? "",
-                signal.severity.rawValue, signal.count,
-            ])
-            outcome.accepted += signal.count
-            healthCounts[HealthKey(source: signal.source, reason: "accepted"), default: 0] += signal.count
+        try Self.upsert(batch, counts: bucketCounts, with: add.sqliteStatement)
+
+        var health: [HealthKey: Int] = [:]
+        for (source, n) in zip(batch.sources, acceptedBySource) where n > 0 {
+            health[HealthKey(source: source, reason: "accepted"), default: 0] += n
         }
-        for reason in file.rejections {
+        for (source, n) in zip(batch.sources, duplicatesBySource) where n > 0 {
+            health[HealthKey(source: source, reason: "duplicate"), default: 0] += n
+        }
+        for (i, file) in files.enumerated() where counted[i] {
             // A rejected line's source is not trusted, so it is not recorded.
-            healthCounts[HealthKey(source: "", reason: reason.rawValue), default: 0] += 1
+            for reason in file.rejections { health[HealthKey(source: "", reason: reason.rawValue), default: 0] += 1 }
         }
-        let health = try db.cachedStatement(sql: """
+        for reason in rejectedFiles { health[HealthKey(source: "", reason: "file_" + reason), default: 0] += 1 }
+        let addHealth = try db.cachedStatement(sql: """
             INSERT INTO health(day, source, reason, count) VALUES (?, ?, ?, ?)
             ON CONFLICT(day, source, reason) DO UPDATE SET count = count + excluded.count
             """)
-        for (key, n) in healthCounts.sorted(by: { ($0.key.source, $0.key.reason) < ($1.key.source, $1.key.reason) }) {
-            try health.execute(arguments: [day, key.source, key.reason, n])
+        for (key, n) in health.sorted(by: { ($0.key.source, $0.key.reason) < ($1.key.source, $1.key.reason) }) {
+            try addHealth.execute(arguments: [day, key.source, key.reason, n])
         }
+
         let record = try db.cachedStatement(sql: "INSERT INTO processed_files(digest, processed_at) VALUES (?, ?)")
-        try record.execute(arguments: [digest, now])
-        return outcome
+        for (i, file) in files.enumerated() where counted[i] {
+            try record.execute(arguments: [Data(file.digest), now])
+        }
+        return outcomes
+    }
+
+    /// INSERT OR IGNORE of one (hour, key), bound straight from the prepared
+    /// entry: GRDB's argument arrays cost more than the insert itself at a
+    /// million signals. Returns true once the statement ran.
+    private static func insert(_ statement: OpaquePointer, hour: Int64, key: DedupKey) throws -> Bool {
+        sqlite3_reset(statement)
+        var bytes = key
+        let bound = withUnsafeBytes(of: &bytes) { raw in
+            // SQLITE_TRANSIENT: SQLite copies the 16 bytes before returning.
+            sqlite3_bind_int64(statement, 1, hour) == SQLITE_OK
+                && sqlite3_bind_blob(statement, 2, raw.baseAddress, Int32(raw.count), unsafeBitCast(OpaquePointer(bitPattern: -1), to: sqlite3_destructor_type.self)) == SQLITE_OK
+        }
+        try step(statement, bound: bound)
+        return true
+    }
+
+    /// The bucket upserts of a batch, bound straight through SQLite's C
+    /// API like the inserts above. Each text value is copied to C once
+    /// per batch, not once per bucket.
+    private static func upsert(_ batch: PreparedBatch, counts: [Int], with statement: OpaquePointer) throws {
+        let texts = batch.values.map { $0.map { strdup($0)! } }
+        defer {
+            sqlite3_clear_bindings(statement) // before the copies go
+            for dimension in texts { for text in dimension { free(text) } }
+        }
+        for (bucket, n) in zip(batch.buckets, counts) where n > 0 {
+            sqlite3_reset(statement)
+            let numbers = [bucket.category, bucket.site, bucket.cohort, bucket.channel, bucket.severity]
+            var bound = sqlite3_bind_int64(statement, 1, bucket.hour) == SQLITE_OK
+            for (d, number) in numbers.enumerated() where bound {
+                // SQLITE_STATIC (nil): the copy outlives the statement's use.
+                bound = sqlite3_bind_text(statement, Int32(d + 2), texts[d][Int(number)], -1, nil) == SQLITE_OK
+            }
+            bound = bound && sqlite3_bind_int64(statement, 7, Int64(n)) == SQLITE_OK
+            try step(statement, bound: bound)
+        }
+    }
+
+    private static func step(_ statement: OpaquePointer, bound: Bool) throws {
+        let code = bound ? sqlite3_step(statement) : sqlite3_errcode(sqlite3_db_handle(statement))
+        guard code == SQLITE_DONE else {
+            let message = String(cString: sqlite3_errmsg(sqlite3_db_handle(statement)))
+            sqlite3_reset(statement)
+            throw DatabaseError(resultCode: ResultCode(rawValue: code), message: message)
+        }
     }
 
     /// Whether a file with this digest has been counted.
@@ -95,17 +174,6 @@ extension SignalStore {
         } catch {
             throw StoreError(error)
         }
-    }
-
-    /// The keyed hash a signal is remembered by: 128 bits of
-    /// HMAC-SHA256(install key, source ‖ 0 ‖ id). The id itself is never
-    /// stored; without the key the hash cannot be checked against guesses.
-    func dedupKey(for signal: Signal) -> Data {
-        var message = Data(signal.source.utf8)
-        message.append(0)
-        message.append(contentsOf: signal.id.utf8)
-        let mac = HMAC<SHA256>.authenticationCode(for: message, using: SymmetricKey(data: dedupKey))
-        return Data(mac.prefix(16))
     }
 
     /// UTC hours since the epoch (floored, also before 1970).

@@ -38,7 +38,11 @@ public final class SignalStore: Sendable {
                 try db.execute(sql: "PRAGMA synchronous = FULL")
                 try db.execute(sql: "PRAGMA foreign_keys = ON")
                 // Keeps the de-duplication index's working set in memory.
-                try db.execute(sql: "PRAGMA cache_size = -32768")
+                // 16 MiB: ingest looks keys up in index order (PreparedBatch),
+                // so a batch sweeps the index once; 32 MiB bought no speed
+                // on a 1,000,000-signal backlog and cost 16 MiB of RSS
+                // (Benchmarks/RESULTS.md).
+                try db.execute(sql: "PRAGMA cache_size = -16384")
             }
             queue = try DatabaseQueue(path: path, configuration: config)
             let migrator = StoreSchema.migrator

@@ -49,8 +49,9 @@ struct ReplayCommand: ParsableCommand {
             printError("vertrouwd: cannot open the state database: \(error)")
             throw ExitCode(2)
         }
-        let a = try Replay.alerts(of: current, store: store, from: first, to: last)
-        let b = try Replay.alerts(of: other, store: store, from: first, to: last)
+        let history = try Replay.History(store: store, configurations: [current, other], from: first, to: last)
+        let a = try Replay.alerts(of: current, history: history, from: first, to: last)
+        let b = try Replay.alerts(of: other, history: history, from: first, to: last)
         print("replay \(LocalDay.string(for: first, in: zone)) to \(LocalDay.string(for: last, in: zone))")
         print(Replay.report(current: a, candidate: b, currentRules: current.rules, candidateRules: other.rules), terminator: "")
     }

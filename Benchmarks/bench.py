@@ -1,0 +1,913 @@
+#!/usr/bin/env python3
+"""make bench: vertrouwd against SEC and a bare loop, on the same events.
+
+Runs six measurements (issue #8) on the release binary and prints one
+table:
+
+  1. batch ingest: 1,000,000 signals in files of 10,000, from the first
+     claim (READY: the backlog is already in new/) to the last commit, and
+     peak RSS; SEC (`sec`, SingleWithThreshold, Benchmarks/sec.rules) over
+     the same lines, in the same run;
+  2. one signal per file: 100,000 files, against `bareloop` (open, read,
+     close, unlink; no fsync) over the same files;
+  3. latency: 1,000 single signals, each renamed into new/ after the
+     previous alert was acked, evaluate_every = "0s", threshold 5: time
+     from the rename to the ack of its alert at a socket receiver;
+  4. idle: 60 s with an empty spool: CPU time and context switches of
+     every thread, and RSS;
+  5. replay: 52 weeks of generated buckets, 10 rules, current against
+     candidate (`vertrouwd replay`);
+  6. start to READY=1 with an empty spool (NOTIFY_SOCKET).
+
+The workload is generated from a fixed seed; only the anchor time moves
+with the clock (signals must be at most 7 days old). Everything is written
+under --work (gitignored). Every accepted signal is checked in the store
+and the quarantine must stay empty, or the figure is refused.
+
+Python standard library only. Usage:
+  bench.py --bin .build-bench/release/vertrouwd --work .build-bench/work
+           [--only ingest,files,latency,idle,replay,ready] [--quick]
+           [--record Benchmarks/RESULTS.md]
+"""
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import random
+import re
+import resource
+import shutil
+import signal
+import socket
+import sqlite3
+import statistics
+import string
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+CATEGORIES = ["grooming", "sextortion.threat", "sextortion.payment",
+              "image.request", "image.shared", "help_seeking", "distress"]
+SITES = ["hoofdgebouw", "dependance"]
+COHORTS = ["klas-1", "klas-2", "klas-3", "klas-4", "klas-5", "klas-6"]
+COHORT_GROUP = {"klas-1": "onderbouw", "klas-2": "onderbouw", "klas-3": "onderbouw",
+                "klas-4": "bovenbouw", "klas-5": "bovenbouw", "klas-6": "bovenbouw"}
+CHANNELS = ["instagram", "snapchat", "tiktok", "whatsapp", "discord", "game", "other"]
+SOURCES = ["webfilter", "chatguard", "helpknop"]
+SEVERITIES = ["low", "medium", "high"]
+
+SEED = 8  # issue #8
+
+
+def log(text):
+    print(text, file=sys.stderr, flush=True)
+
+
+def mono():
+    return time.monotonic()
+
+
+def iso(epoch):
+    return datetime.datetime.fromtimestamp(epoch, datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S+00:00")
+
+
+def signal_line(i, ts, rng, site=None, category=None, prefix="b"):
+    """One valid signal. Ids are distinct (hex counter, never 8+ digits in
+    a row); every signal names a site, so SEC's pattern always matches."""
+    category = category or rng.choice(CATEGORIES)
+    site = site or rng.choice(SITES)
+    cohort = rng.choice(COHORTS)
+    channel = rng.choice(CHANNELS)
+    severity = rng.choice(SEVERITIES)
+    source = SOURCES[i % 3]
+    return ('{"v":1,"id":"%s-%06x-sig","ts":"%s","source":"%s","category":"%s","site":"%s",'
+            '"cohort":"%s","channel":"%s","severity":"%s"}\n'
+            % (prefix, i, iso(ts), source, category, site, cohort, channel, severity))
+
+
+# ---------------------------------------------------------------------------
+# Machine facts and load
+
+def cpu_ticks():
+    """pid → (name, CPU ticks so far) of every process but this one."""
+    out = {}
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit() or int(pid) == os.getpid():
+            continue
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                head, _, rest = f.read().rpartition(")")
+            fields = rest.split()
+            out[pid] = (head.partition("(")[2], int(fields[11]) + int(fields[12]))
+        except (OSError, IndexError, ValueError):
+            continue
+    return out
+
+
+def busy_builds():
+    """Processes other than ours that compete for the CPU right now: any
+    compiler, and anything using more than a fifth of a core (a fuzzer, a
+    test run)."""
+    found = set()
+    first = cpu_ticks()
+    time.sleep(0.5)
+    ticks_per_half_second = os.sysconf("SC_CLK_TCK") / 2
+    for pid, (name, ticks) in cpu_ticks().items():
+        if name.startswith(("swift-build", "swift-frontend", "swift-driver", "clang", "cc1", "swiftc")):
+            found.add(name)
+        elif pid in first and ticks - first[pid][1] > 0.2 * ticks_per_half_second:
+            found.add(name)
+    return sorted(found)
+
+
+def loadavg():
+    with open("/proc/loadavg") as f:
+        return f.read().split()[0]
+
+
+class Load:
+    """Notes the load average and any compiler running at each check."""
+
+    def __init__(self):
+        self.notes = []
+
+    def check(self, label):
+        b = busy_builds()
+        self.notes.append((label, loadavg(), b))
+        if b:
+            log(f"  warning: {', '.join(b)} running during {label}: figures are disturbed")
+        return not b
+
+    def summary(self):
+        clean = all(not b for _, _, b in self.notes)
+        loads = ", ".join(f"{l} {a}" for l, a, _ in self.notes)
+        return ("no compiler ran during the run" if clean else "COMPILERS RAN during the run (figures disturbed)") \
+            + f"; 1-min load at each step: {loads}"
+
+
+def machine_facts(tools, work):
+    cpu = "?"
+    with open("/proc/cpuinfo") as f:
+        for line in f:
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    with open("/proc/meminfo") as f:
+        mem_kib = int(f.readline().split()[1])
+    fs = "?"
+    st = os.stat(work)
+    with open("/proc/self/mountinfo") as f:
+        for line in f:
+            parts = line.split()
+            major, minor = parts[2].split(":")
+            if os.makedev(int(major), int(minor)) == st.st_dev:
+                dash = parts.index("-")
+                fs = f"{parts[dash + 1]} on {parts[dash + 2]} ({parts[dash + 3]})"
+    fsync = subprocess.run([tools["fsynclat"], work, "2000"], capture_output=True, text=True, check=True).stdout.split()
+    sec_version = subprocess.run(["sec", "-version"], capture_output=True, text=True).stdout.splitlines()[0]
+    swift = subprocess.run(["swift", "--version"], capture_output=True, text=True).stdout.splitlines()
+    return {
+        "date": datetime.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z"),
+        "cpu": f"{cpu}, {os.cpu_count()} cores",
+        "memory": f"{mem_kib // 1024} MiB",
+        "kernel": platform.release(),
+        "disk": fs,
+        "fsync": f"fdatasync of a 4 KiB append: median {fsync[0]} ms, p99 {fsync[1]} ms, mean {fsync[2]} ms (2000 runs)",
+        "sec": sec_version,
+        "swift": swift[0] if swift else "?",
+    }
+
+
+# ---------------------------------------------------------------------------
+# The daemon, its notify socket and a socket receiver
+
+class HighWaterMark:
+    """Peak RSS of a child, read from /proc while it runs (wait4's
+    ru_maxrss would count the pages of this Python process the child
+    shared until exec)."""
+
+    def __init__(self, pid):
+        self.kib = 0
+        self.pid = pid
+        threading.Thread(target=self.watch, daemon=True).start()
+
+    def watch(self):
+        while True:
+            try:
+                with open(f"/proc/{self.pid}/status") as f:
+                    for line in f:
+                        if line.startswith("VmHWM"):
+                            self.kib = max(self.kib, int(line.split()[1]))
+            except (OSError, ValueError):
+                return
+            time.sleep(0.02)
+
+
+class Receiver:
+    """The socket route's peer: reads each message line, answers
+    {"ack":"<id>"} at once, and notes when (monotonic) it acked what."""
+
+    def __init__(self, path):
+        self.path = path
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.sock.bind(path)
+        self.sock.listen(64)
+        self.acked = []  # (monotonic, message)
+        self.cond = threading.Condition()
+        self.thread = threading.Thread(target=self.serve, daemon=True)
+        self.thread.start()
+
+    def serve(self):
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            threading.Thread(target=self.client, args=(conn,), daemon=True).start()
+
+    def client(self, conn):
+        pending = b""
+        with conn:
+            while True:
+                try:
+                    data = conn.recv(65536)
+                except OSError:
+                    return
+                if not data:
+                    return
+                pending += data
+                while b"\n" in pending:
+                    line, pending = pending.split(b"\n", 1)
+                    try:
+                        message = json.loads(line)
+                    except ValueError:
+                        continue
+                    conn.sendall(b'{"ack":"%s"}\n' % message["id"].encode())
+                    t = mono()
+                    with self.cond:
+                        self.acked.append((t, message))
+                        self.cond.notify_all()
+
+    def wait_for(self, count, timeout):
+        deadline = mono() + timeout
+        with self.cond:
+            while len(self.acked) < count:
+                left = deadline - mono()
+                if left <= 0:
+                    return False
+                self.cond.wait(left)
+        return True
+
+    def close(self):
+        self.sock.close()
+        try:
+            os.unlink(self.path)
+        except OSError:
+            pass
+
+
+class Daemon:
+    """`vertrouwd run` with NOTIFY_SOCKET pointing at an abstract datagram
+    socket of ours; every stderr line is timestamped as it arrives."""
+
+    def __init__(self, binary, config, cwd, log_path):
+        self.notify = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        name = f"vertrouwd-bench-{os.getpid()}-{id(self)}"
+        self.notify.bind("\0" + name)
+        self.ready_at = None
+        self.ready = threading.Event()
+        self.lines = []  # (monotonic, text)
+        self.lines_cond = threading.Condition()
+        self.log = open(log_path, "w")
+        env = dict(os.environ, NOTIFY_SOCKET="@" + name)
+        env.pop("WATCHDOG_USEC", None)
+        env.pop("WATCHDOG_PID", None)
+        env.pop("JOURNAL_STREAM", None)
+        self.started_at = mono()
+        self.proc = subprocess.Popen([binary, "run", "--config", config], cwd=cwd, env=env,
+                                     stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        self.pid = self.proc.pid
+        threading.Thread(target=self.read_notify, daemon=True).start()
+        threading.Thread(target=self.read_stderr, daemon=True).start()
+
+    def read_notify(self):
+        while True:
+            try:
+                data = self.notify.recv(4096)
+            except OSError:
+                return
+            t = mono()
+            if b"READY=1" in data.split(b"\n") and self.ready_at is None:
+                self.ready_at = t
+                self.ready.set()
+
+    def read_stderr(self):
+        for raw in self.proc.stderr:
+            t = mono()
+            text = raw.decode("utf-8", "replace").rstrip("\n")
+            self.log.write(text + "\n")
+            with self.lines_cond:
+                self.lines.append((t, text))
+                self.lines_cond.notify_all()
+
+    def wait_ready(self, timeout=30):
+        if not self.ready.wait(timeout):
+            raise SystemExit(f"vertrouwd did not send READY=1 within {timeout} s (see {self.log.name})")
+        return self.ready_at
+
+    def count_lines(self, pattern):
+        with self.lines_cond:
+            return sum(1 for _, text in self.lines if pattern.search(text))
+
+    def wait_lines(self, pattern, count, timeout):
+        """Waits until `count` lines match; returns the arrival time of the
+        last of them."""
+        deadline = mono() + timeout
+        seen = 0
+        index = 0
+        with self.lines_cond:
+            while True:
+                while index < len(self.lines):
+                    t, text = self.lines[index]
+                    index += 1
+                    if pattern.search(text):
+                        seen += 1
+                        if seen >= count:
+                            return t
+                left = deadline - mono()
+                if left <= 0 or self.proc.poll() is not None:
+                    raise SystemExit(f"only {seen} of {count} lines matching {pattern.pattern!r} (see {self.log.name})")
+                self.lines_cond.wait(min(left, 1))
+
+    def status(self):
+        return proc_status(self.pid)
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(30)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        time.sleep(0.05)
+        self.notify.close()
+        self.log.close()
+
+
+def proc_status(pid):
+    """RSS, peak RSS, CPU ticks and context switches over every thread."""
+    out = {}
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            key, _, value = line.partition(":")
+            if key in ("VmRSS", "VmHWM", "Threads"):
+                out[key] = int(value.split()[0])
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    # fields[0] is field 3 (state): utime is field 14, stime 15.
+    out["cpu_seconds"] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    out["tasks"] = task_switches(pid)
+    out["voluntary"] = sum(v for v, _, _ in out["tasks"].values())
+    out["involuntary"] = sum(n for _, n, _ in out["tasks"].values())
+    return out
+
+
+def task_switches(pid):
+    """Per thread: (voluntary, involuntary context switches, name)."""
+    tasks = {}
+    for tid in os.listdir(f"/proc/{pid}/task"):
+        try:
+            voluntary = involuntary = 0
+            with open(f"/proc/{pid}/task/{tid}/comm") as f:
+                name = f.read().strip()
+            with open(f"/proc/{pid}/task/{tid}/status") as f:
+                for line in f:
+                    if line.startswith("voluntary_ctxt_switches"):
+                        voluntary = int(line.split()[1])
+                    elif line.startswith("nonvoluntary_ctxt_switches"):
+                        involuntary = int(line.split()[1])
+            tasks[tid] = (voluntary, involuntary, name)
+        except OSError:
+            pass
+    return tasks
+
+
+# ---------------------------------------------------------------------------
+# Setting up a measurement
+
+class Bench:
+    def __init__(self, args):
+        self.binary = os.path.abspath(args.bin)
+        self.work = os.path.abspath(args.work)
+        self.quick = args.quick
+        self.load = Load()
+        self.results = {}
+        os.makedirs(self.work, exist_ok=True)
+        # Unix socket paths are limited to 107 bytes: keep them short.
+        self.sockets = tempfile.mkdtemp(prefix="vbench-")
+        self.tools = self.compile_tools()
+        with open(os.path.join(HERE, "bench.toml.in")) as f:
+            self.template = string.Template(f.read())
+
+    def compile_tools(self):
+        tools = {}
+        cc = os.environ.get("CC", "cc")
+        for name in ("bareloop", "fsynclat"):
+            out = os.path.join(self.work, name)
+            src = os.path.join(HERE, name + ".c")
+            if not os.path.exists(out) or os.path.getmtime(out) < os.path.getmtime(src):
+                subprocess.run([cc, "-O2", "-o", out, src], check=True)
+            tools[name] = out
+        return tools
+
+    def fresh(self, name):
+        path = os.path.join(self.work, name)
+        shutil.rmtree(path, ignore_errors=True)
+        os.makedirs(path)
+        for sub in ("tmp", "new", "cur", "quarantine"):
+            os.makedirs(os.path.join(path, "spool", sub))
+        return path
+
+    def config(self, folder, evaluate_every="0s", rules=None, sites=None, max_file_bytes=1048576, socket_path=None):
+        if rules is None:
+            with open(os.path.join(HERE, "rules-day.toml.in")) as f:
+                rules = f.read()
+        text = self.template.substitute(
+            spool=os.path.join(folder, "spool"), state=os.path.join(folder, "state.db"),
+            max_file_bytes=max_file_bytes, evaluate_every=evaluate_every,
+            sites=", ".join(f'"{s}"' for s in (sites or SITES)), rules=rules,
+            socket=socket_path or os.path.join(self.sockets, "alerts.sock"))
+        path = os.path.join(folder, "vertrouwd.toml")
+        with open(path, "w") as f:
+            f.write(text)
+        os.chmod(path, 0o600)
+        check = subprocess.run([self.binary, "check-config", "--config", path], capture_output=True, text=True)
+        if check.returncode != 0:
+            raise SystemExit(f"the benchmark config {path} is refused:\n{check.stdout}{check.stderr}")
+        return path
+
+    def receiver(self, name="alerts.sock"):
+        path = os.path.join(self.sockets, name)
+        if os.path.exists(path):
+            os.unlink(path)
+        return Receiver(path)
+
+    def daemon(self, folder, config):
+        return Daemon(self.binary, config, folder, os.path.join(folder, "daemon.log"))
+
+    @staticmethod
+    def store_total(folder):
+        db = sqlite3.connect(os.path.join(folder, "state.db"))
+        try:
+            return db.execute("SELECT coalesce(sum(count), 0) FROM buckets").fetchone()[0]
+        finally:
+            db.close()
+
+    @staticmethod
+    def wait_empty(folder, after, timeout=60):
+        """The time (monotonic) new/ and cur/ were seen empty, no earlier
+        than `after`: counted files may be removed after their commit
+        (vertrouwd removes them on a thread of its own), and a file is
+        done only once it is gone, as in the bare loop."""
+        spool = os.path.join(folder, "spool")
+        deadline = mono() + timeout
+        while mono() < deadline:
+            t = mono()
+            if not os.listdir(os.path.join(spool, "cur")) and not os.listdir(os.path.join(spool, "new")):
+                return max(t, after)
+            time.sleep(0.002)
+        raise SystemExit(f"{folder}: the spool did not empty within {timeout} s")
+
+    @staticmethod
+    def check_spool(folder, label):
+        spool = os.path.join(folder, "spool")
+        left = {sub: len(os.listdir(os.path.join(spool, sub))) for sub in ("new", "cur", "quarantine")}
+        if any(left.values()):
+            raise SystemExit(f"{label}: the spool is not clean afterwards: {left}")
+
+    # -----------------------------------------------------------------------
+    # 1. Batch ingest
+
+    def ingest(self):
+        total = 100_000 if self.quick else 1_000_000
+        per_file = 10_000
+        log(f"batch ingest: generating {total:,} signals in files of {per_file:,}")
+        folder = self.fresh("ingest")
+        lines_dir = os.path.join(folder, "lines")
+        os.makedirs(lines_dir)
+        rng = random.Random(SEED)
+        anchor = int(time.time()) - 600
+        files = []
+        for n in range(total // per_file):
+            path = os.path.join(lines_dir, f"batch-{n:04d}.jsonl")
+            with open(path, "w") as f:
+                f.write("".join(signal_line(n * per_file + i, anchor - rng.randrange(6 * 86400), rng)
+                                for i in range(per_file)))
+            files.append(path)
+        size = sum(os.path.getsize(p) for p in files)
+
+        # SEC first, over the very same lines.
+        self.load.check("ingest (SEC)")
+        log("batch ingest: SEC")
+        out_path = os.path.join(folder, "sec-alerts.txt")
+        with open(out_path, "w") as out:
+            start = mono()
+            proc = subprocess.Popen(["sec", "--conf=" + os.path.join(HERE, "sec.rules"),
+                                     "--input=" + os.path.join(lines_dir, "*.jsonl"),
+                                     "--fromstart", "--notail", "--nointevents", "--quoting", "--log=/dev/null"],
+                                    stdout=out, stderr=subprocess.PIPE)
+            hwm = HighWaterMark(proc.pid)
+            _, status, usage = os.wait4(proc.pid, 0)
+            sec_seconds = mono() - start
+        if status != 0:
+            raise SystemExit("sec failed: " + proc.stderr.read().decode())
+        with open(out_path) as f:
+            sec_alerts = sum(1 for _ in f)
+        sec_rate = total / sec_seconds
+
+        log("batch ingest: vertrouwd")
+        for path in files:
+            shutil.copyfile(path, os.path.join(folder, "spool", "new", os.path.basename(path)))
+        config = self.config(folder, max_file_bytes=4 << 20)
+        receiver = self.receiver()
+        self.load.check("ingest (vertrouwd)")
+        d = self.daemon(folder, config)
+        try:
+            t0 = d.wait_ready()
+            t1 = self.wait_empty(folder, d.wait_lines(re.compile(r"^<\d>file [0-9a-f]+: accepted"), len(files), timeout=600))
+            status = d.status()
+            status_cpu = status["cpu_seconds"]
+            receiver.wait_for(1, 10)
+        finally:
+            d.stop()
+            receiver.close()
+        counted = self.store_total(folder)
+        self.check_spool(folder, "batch ingest")
+        if counted != total:
+            raise SystemExit(f"batch ingest: the store counted {counted}, not {total}")
+        seconds = t1 - t0
+        rate = total / seconds
+        self.results["ingest"] = {
+            "signals": total, "bytes": size, "seconds": seconds, "rate": rate, "peak_rss_kib": status["VmHWM"],
+            "sec_seconds": sec_seconds, "sec_rate": sec_rate, "sec_peak_rss_kib": hwm.kib,
+            "sec_cpu_seconds": usage.ru_utime + usage.ru_stime, "cpu_seconds": status_cpu,
+            "sec_alerts": sec_alerts, "alerts": len(receiver.acked), "ratio": rate / sec_rate,
+        }
+        log(f"  vertrouwd {rate:,.0f}/s ({seconds:.2f} s), SEC {sec_rate:,.0f}/s ({sec_seconds:.2f} s)")
+
+    # -----------------------------------------------------------------------
+    # 2. One signal per file
+
+    def one_signal_files(self):
+        total = 10_000 if self.quick else 100_000
+        log(f"one-signal files: {total:,} files")
+        folder = self.fresh("files")
+        rng = random.Random(SEED + 1)
+        anchor = int(time.time()) - 600
+        lines = [signal_line(i, anchor - rng.randrange(6 * 86400), rng, prefix="f") for i in range(total)]
+
+        def populate(target):
+            os.makedirs(target, exist_ok=True)
+            for i, line in enumerate(lines):
+                with open(os.path.join(target, f"sig-{i:06d}.jsonl"), "w") as f:
+                    f.write(line)
+            os.sync()
+
+        bare_dir = os.path.join(folder, "bare")
+        populate(bare_dir)
+        self.load.check("one-signal files (bare loop)")
+        out = subprocess.run([self.tools["bareloop"], bare_dir], capture_output=True, text=True, check=True).stdout.split()
+        bare_files, bare_seconds = int(out[0]), float(out[1])
+        if bare_files != total:
+            raise SystemExit(f"bareloop took {bare_files} files, not {total}")
+        bare_rate = total / bare_seconds
+
+        populate(os.path.join(folder, "spool", "new"))
+        config = self.config(folder)
+        receiver = self.receiver()
+        self.load.check("one-signal files (vertrouwd)")
+        d = self.daemon(folder, config)
+        try:
+            t0 = d.wait_ready()
+            t1 = self.wait_empty(folder, d.wait_lines(re.compile(r"^<\d>file [0-9a-f]+: accepted"), total, timeout=600))
+            status = d.status()
+        finally:
+            d.stop()
+            receiver.close()
+        counted = self.store_total(folder)
+        self.check_spool(folder, "one-signal files")
+        if counted != total:
+            raise SystemExit(f"one-signal files: the store counted {counted}, not {total}")
+        seconds = t1 - t0
+        rate = total / seconds
+        self.results["files"] = {"files": total, "seconds": seconds, "rate": rate, "bare_seconds": bare_seconds,
+                                 "bare_rate": bare_rate, "ratio": rate / bare_rate, "peak_rss_kib": status["VmHWM"]}
+        log(f"  vertrouwd {rate:,.0f} files/s ({seconds:.2f} s), bare loop {bare_rate:,.0f} files/s ({bare_seconds:.2f} s)")
+
+    # -----------------------------------------------------------------------
+    # 3. Drop → ack latency
+
+    def latency(self):
+        total = 200 if self.quick else 1_000
+        log(f"latency: {total:,} single signals, each after the previous alert was acked")
+        folder = self.fresh("latency")
+        # A thousand (category, site) groups, each seeded with 4 signals, so
+        # that every measured signal is the 5th of its group and makes one
+        # alert of its own.
+        sites = [f"locatie-{n:03d}" for n in range((total + len(CATEGORIES) - 1) // len(CATEGORIES))]
+        groups = [(c, s) for s in sites for c in CATEGORIES][:total]
+        rng = random.Random(SEED + 2)
+        ts = int(time.time()) - 60
+        config = self.config(folder, sites=sites)
+        receiver = self.receiver()
+        spool = os.path.join(folder, "spool")
+        with open(os.path.join(spool, "new", "seed.jsonl"), "w") as f:
+            f.write("".join(signal_line(n * 4 + i, ts, rng, site=s, category=c, prefix="seed")
+                            for n, (c, s) in enumerate(groups) for i in range(4)))
+        d = self.daemon(folder, config)
+        file_line = re.compile(r"^<\d>file [0-9a-f]+: accepted")
+        latencies = []
+        try:
+            d.wait_ready()
+            d.wait_lines(file_line, 1, timeout=60)
+            time.sleep(0.5)
+            if receiver.acked:
+                raise SystemExit("latency: the seed alone caused alerts")
+            self.load.check("latency")
+            for n, (c, s) in enumerate(groups):
+                name = f"drop-{n:04d}.jsonl"
+                tmp = os.path.join(spool, "tmp", name)
+                with open(tmp, "w") as f:
+                    f.write(signal_line(n, ts, rng, site=s, category=c, prefix="lat"))
+                start = mono()
+                os.rename(tmp, os.path.join(spool, "new", name))
+                if not receiver.wait_for(n + 1, 10):
+                    raise SystemExit(f"latency: no alert for signal {n} within 10 s (see {d.log.name})")
+                t, message = receiver.acked[n]
+                if message.get("group", {}).get("site") != s:
+                    raise SystemExit(f"latency: alert {n} is for {message.get('group')}, not site {s}")
+                latencies.append((t - start) * 1000)
+            status = d.status()
+        finally:
+            d.stop()
+            receiver.close()
+        self.check_spool(folder, "latency")
+        ordered = sorted(latencies)
+        p = lambda q: ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+        self.results["latency"] = {"signals": total, "p50": p(0.50), "p90": p(0.90), "p99": p(0.99),
+                                   "max": ordered[-1], "mean": statistics.mean(ordered),
+                                   "peak_rss_kib": status["VmHWM"]}
+        log(f"  p50 {p(0.5):.2f} ms, p99 {p(0.99):.2f} ms, max {ordered[-1]:.2f} ms")
+
+    # -----------------------------------------------------------------------
+    # 4. Idle
+
+    def idle(self):
+        seconds = 10 if self.quick else 60
+        log(f"idle: {seconds} s with an empty spool")
+        folder = self.fresh("idle")
+        config = self.config(folder, evaluate_every="15m")
+        receiver = self.receiver()
+        d = self.daemon(folder, config)
+        try:
+            d.wait_ready()
+            time.sleep(2)  # start-up done (summary catch-up, first evaluation)
+            self.load.check("idle")
+            before = d.status()
+            # Threads may come and go (libdispatch retires idle workers):
+            # switches are summed per thread, sampled every second, and a
+            # thread seen for the first time counts from zero.
+            last = {tid: (v, n) for tid, (v, n, _) in before["tasks"].items()}
+            voluntary = involuntary = 0
+            by_thread = {}
+            born = 0
+            end = mono() + seconds
+            while mono() < end:
+                time.sleep(min(1, max(0, end - mono())))
+                for tid, (v, n, name) in task_switches(d.pid).items():
+                    v0, n0 = last.get(tid, (0, 0))
+                    if tid not in last:
+                        born += 1
+                    voluntary += v - v0
+                    involuntary += n - n0
+                    by_thread[f"{tid} {name}"] = by_thread.get(f"{tid} {name}", 0) + (v - v0) + (n - n0)
+                    last[tid] = (v, n)
+            after = d.status()
+        finally:
+            d.stop()
+            receiver.close()
+        cpu_ms = (after["cpu_seconds"] - before["cpu_seconds"]) * 1000 * 60 / seconds
+        switches = voluntary + involuntary
+        self.results["idle"] = {"seconds": seconds, "cpu_ms_per_min": cpu_ms, "wakeups_per_s": switches / seconds,
+                                "voluntary": voluntary, "involuntary": involuntary, "threads_started": born,
+                                "by_thread": {k: v for k, v in by_thread.items() if v},
+                                "rss_kib": after["VmRSS"], "threads": after["Threads"]}
+        log(f"  {cpu_ms:.1f} ms CPU per minute, {switches / seconds:.2f} switches/s, RSS {after['VmRSS'] / 1024:.1f} MiB")
+
+    # -----------------------------------------------------------------------
+    # 5. Replay
+
+    def replay(self):
+        weeks = 52
+        log(f"replay: {weeks} weeks of generated buckets, 10 rules")
+        folder = self.fresh("replay")
+        with open(os.path.join(HERE, "rules-replay.toml.in")) as f:
+            rules = string.Template(f.read())
+        current = self.config(folder, rules=rules.substitute(day=5, week=10))
+        candidate_folder = os.path.join(folder, "candidate")
+        os.makedirs(candidate_folder)
+        candidate = self.config(candidate_folder, rules=rules.substitute(day=10, week=20))
+        # The daemon creates the store (schema, key); then the buckets go in.
+        receiver = self.receiver()
+        d = self.daemon(folder, current)
+        try:
+            d.wait_ready()
+        finally:
+            d.stop()
+            receiver.close()
+        rows = self.generate_buckets(os.path.join(folder, "state.db"), weeks)
+        first = datetime.date.today() - datetime.timedelta(weeks=weeks)
+        last = datetime.date.today()
+        self.load.check("replay")
+        runs = []
+        for _ in range(3):
+            start = mono()
+            out = subprocess.run([self.binary, "replay", "--config", current, "--candidate", candidate,
+                                  "--from", first.isoformat(), "--to", last.isoformat()],
+                                 cwd=folder, capture_output=True, text=True)
+            runs.append(mono() - start)
+            if out.returncode != 0:
+                raise SystemExit("replay failed: " + out.stderr)
+        with open(os.path.join(folder, "replay.txt"), "w") as f:
+            f.write(out.stdout)
+        alerts = sum(int(m.group(1)) for m in re.finditer(r"current (\d+) alert", out.stdout))
+        self.results["replay"] = {"weeks": weeks, "rows": rows, "seconds": statistics.median(runs),
+                                  "runs": runs, "current_alerts": alerts}
+        log(f"  {statistics.median(runs):.3f} s (median of 3) over {rows:,} bucket rows, {alerts} alerts in the current config")
+
+    @staticmethod
+    def generate_buckets(path, weeks):
+        """A busy school's year, hour by hour: in school hours (Mon–Fri
+        08–17 local, taken as UTC+1) 40 distinct buckets an hour, else 4,
+        each with 1–3 signals. Fixed seed."""
+        rng = random.Random(SEED + 3)
+        now_hour = int(time.time()) // 3600
+        rows = {}
+        for hour in range(now_hour - weeks * 168, now_hour):
+            local = datetime.datetime.fromtimestamp((hour + 1) * 3600, datetime.timezone.utc)
+            school = local.weekday() < 5 and 8 <= local.hour < 17
+            for _ in range(40 if school else 4):
+                key = (hour, rng.choice(CATEGORIES), rng.choice(SITES), rng.choice(COHORTS + [""]),
+                       rng.choice(CHANNELS + [""]), rng.choice(SEVERITIES))
+                rows[key] = rows.get(key, 0) + rng.randint(1, 3)
+        db = sqlite3.connect(path)
+        with db:
+            db.executemany("INSERT INTO buckets(hour, category, site, cohort, channel, severity, count) "
+                           "VALUES (?, ?, ?, ?, ?, ?, ?)", [k + (v,) for k, v in rows.items()])
+        db.close()
+        return len(rows)
+
+    # -----------------------------------------------------------------------
+    # 6. Start to READY
+
+    def ready(self):
+        runs = 5 if self.quick else 20
+        log(f"start to READY: {runs} starts with an empty spool")
+        folder = self.fresh("ready")
+        config = self.config(folder)
+        receiver = self.receiver()
+        times = []
+        first = None
+        try:
+            for n in range(runs + 1):
+                if n > 0:
+                    self.load.check("ready") if n == 1 else None
+                d = self.daemon(folder, config)
+                try:
+                    t = d.wait_ready() - d.started_at
+                    time.sleep(0.2)
+                finally:
+                    d.stop()
+                if n == 0:
+                    first = t * 1000
+                else:
+                    times.append(t * 1000)
+        finally:
+            receiver.close()
+        self.results["ready"] = {"runs": runs, "median": statistics.median(times), "max": max(times),
+                                 "first": first}
+        log(f"  median {statistics.median(times):.1f} ms, max {max(times):.1f} ms (new store: {first:.1f} ms)")
+
+    def close(self):
+        shutil.rmtree(self.sockets, ignore_errors=True)
+
+
+# ---------------------------------------------------------------------------
+# The table
+
+def verdict(ok):
+    return "met" if ok else "**not met**"
+
+
+def table(results, facts, load):
+    rows = []
+    r = results.get("ingest")
+    if r:
+        rows.append(("1. batch ingest, 1,000,000 signals in files of 10,000" if r["signals"] == 1_000_000 else
+                     f"1. batch ingest, {r['signals']:,} signals (quick)",
+                     f"{r['rate']:,.0f} signals/s ({r['seconds']:.2f} s, {r['cpu_seconds']:.2f} s CPU); "
+                     f"SEC {r['sec_rate']:,.0f}/s ({r['sec_seconds']:.2f} s, {r['sec_cpu_seconds']:.2f} s CPU)",
+                     f"{r['ratio']:.2f}× SEC", "≥ 1.5× SEC", verdict(r["ratio"] >= 1.5)))
+        rows.append(("   peak RSS during that backlog", f"{r['peak_rss_kib'] / 1024:.1f} MiB (SEC {r['sec_peak_rss_kib'] / 1024:.1f} MiB)",
+                     "", "≤ 100 MiB", verdict(r["peak_rss_kib"] <= 100 * 1024)))
+    r = results.get("files")
+    if r:
+        rows.append((f"2. one signal per file, {r['files']:,} files",
+                     f"{r['rate']:,.0f} files/s ({r['seconds']:.2f} s); bare loop {r['bare_rate']:,.0f}/s ({r['bare_seconds']:.2f} s)",
+                     f"{r['ratio']:.2f}× bare loop", "≥ 0.8× bare loop", verdict(r["ratio"] >= 0.8)))
+    r = results.get("latency")
+    if r:
+        rows.append((f"3. drop → ack latency, {r['signals']:,} alerts",
+                     f"p50 {r['p50']:.2f} ms, p90 {r['p90']:.2f} ms, max {r['max']:.2f} ms",
+                     f"p99 {r['p99']:.2f} ms", "p99 ≤ 20 ms", verdict(r["p99"] <= 20)))
+    r = results.get("idle")
+    if r:
+        rows.append((f"4. idle, {r['seconds']} s, empty spool",
+                     f"{r['voluntary']} voluntary + {r['involuntary']} involuntary switches, {r['threads']} threads"
+                     + (f" ({r['threads_started']} started)" if r["threads_started"] else ""),
+                     f"{r['wakeups_per_s']:.2f} wakeups/s, {r['cpu_ms_per_min']:.1f} ms CPU/min",
+                     "≤ 2/s, ≤ 30 ms/min", verdict(r["wakeups_per_s"] <= 2 and r["cpu_ms_per_min"] <= 30)))
+        rows.append(("   RSS idle", f"{r['rss_kib'] / 1024:.1f} MiB", "", "≤ 35 MiB", verdict(r["rss_kib"] <= 35 * 1024)))
+    r = results.get("replay")
+    if r:
+        rows.append((f"5. replay, {r['weeks']} weeks, 10 rules, current vs candidate",
+                     f"{r['rows']:,} bucket rows; runs {', '.join(f'{x:.3f}' for x in r['runs'])} s",
+                     f"{r['seconds']:.3f} s", "≤ 1 s", verdict(r["seconds"] <= 1)))
+    r = results.get("ready")
+    if r:
+        rows.append((f"6. start to READY=1, empty spool, {r['runs']} starts",
+                     f"max {r['max']:.1f} ms; first start (new store) {r['first']:.1f} ms",
+                     f"median {r['median']:.1f} ms", "≤ 100 ms", verdict(r["median"] <= 100)))
+    out = [f"vertrouwd benchmark, {facts['date']}",
+           "",
+           "| measurement | detail | figure | target | |",
+           "|---|---|---|---|---|"]
+    out += [f"| {a} | {b} | {c} | {d} | {e} |" for a, b, c, d, e in rows]
+    out += ["", "Machine:"]
+    out += [f"- {k}: {v}" for k, v in facts.items() if k != "date"]
+    out += [f"- load: {load.summary()}"]
+    return "\n".join(out) + "\n"
+
+
+def record(path, text):
+    """Replaces the block between the markers in RESULTS.md."""
+    begin, end = "<!-- bench:begin -->", "<!-- bench:end -->"
+    with open(path) as f:
+        doc = f.read()
+    if begin not in doc or end not in doc:
+        raise SystemExit(f"{path} has no {begin} … {end} block")
+    head, rest = doc.split(begin, 1)
+    _, tail = rest.split(end, 1)
+    with open(path, "w") as f:
+        f.write(head + begin + "\n" + text + end + tail)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--bin", required=True)
+    parser.add_argument("--work", required=True)
+    parser.add_argument("--only", default="ingest,files,latency,idle,replay,ready")
+    parser.add_argument("--quick", action="store_true", help="smaller workloads, to try the harness")
+    parser.add_argument("--record", help="write the table into this RESULTS.md")
+    args = parser.parse_args()
+    if not os.access(args.bin, os.X_OK):
+        raise SystemExit(f"no vertrouwd binary at {args.bin}")
+    bench = Bench(args)
+    facts = machine_facts(bench.tools, bench.work)
+    steps = {"ingest": bench.ingest, "files": bench.one_signal_files, "latency": bench.latency,
+             "idle": bench.idle, "replay": bench.replay, "ready": bench.ready}
+    try:
+        for name in args.only.split(","):
+            steps[name]()
+    finally:
+        bench.close()
+    text = table(bench.results, facts, bench.load)
+    with open(os.path.join(bench.work, "results.md"), "w") as f:
+        f.write(text)
+    with open(os.path.join(bench.work, "results.json"), "w") as f:
+        json.dump({"facts": facts, "results": bench.results, "load": bench.load.notes}, f, indent=2)
+    print(text)
+    if args.record:
+        record(args.record, text)
+        log(f"recorded in {args.record}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,179 @@
+// PreparedBatch — what committing a batch of spool files needs, worked out
+// before the write transaction: each signal's hour and keyed hash, sorted
+// as the de-duplication index is, and its bucket, numbered.
+//
+// Why: the transaction is the part of ingest that cannot run beside
+// anything else (one writer, fsync). Everything that needs no database is
+// done here, on the ingest loop's helper thread while the previous batch
+// commits (`make bench`, Benchmarks/RESULTS.md). Signals are reduced to
+// compact entries file by file, so that a batch in flight costs ~100
+// bytes a signal instead of the parsed signals themselves.
+import Crypto
+import VertrouwdCore
+
+/// A batch of files ready for `SignalStore.commit(_:rejectedFiles:now:day:)`.
+public struct PreparedBatch: Sendable {
+    struct Entry: Sendable {
+        var hour: Int64
+        var key: DedupKey
+        var file: Int32
+        var signal: Int32
+        /// The signal's bucket: a position in `buckets`.
+        var bucket: Int32
+        /// The signal's source: a position in `sources`.
+        var source: Int32
+        var count: Int32
+    }
+
+    /// A bucket's primary key, its text values numbered per dimension.
+    struct Bucket: Hashable, Sendable {
+        var hour: Int64
+        var category: UInt32
+        var site: UInt32
+        var cohort: UInt32
+        var channel: UInt32
+        var severity: UInt32
+    }
+
+    enum Dimension: Int, CaseIterable {
+        case category, site, cohort, channel, severity
+    }
+
+    /// The files, without their signals (`entries` holds what the commit
+    /// needs of them).
+    let files: [IngestFile]
+    /// In (hour, key) order; the same key twice in file order.
+    let entries: [Entry]
+    /// The distinct buckets, in the table's key order.
+    let buckets: [Bucket]
+    /// By dimension, by number: the text value.
+    let values: [[String]]
+    let sources: [String]
+
+    /// Builds a batch file by file.
+    public struct Builder {
+        private let hmac: HMAC<SHA256>
+        private var files: [IngestFile] = []
+        private var entries: [Entry] = []
+        private var numbers = [[String: UInt32]](repeating: [:], count: Dimension.allCases.count)
+        private var values = [[String]](repeating: [], count: Dimension.allCases.count)
+        private var bucketNumbers: [Bucket: Int32] = [:]
+        private var buckets: [Bucket] = []
+        private var sourceNumbers: [String: Int32] = [:]
+        private var sources: [String] = []
+
+        init(hmac: HMAC<SHA256>) {
+            self.hmac = hmac
+        }
+
+        /// The signals held so far.
+        public var signalCount: Int { entries.count }
+
+        public mutating func add(_ file: IngestFile) {
+            let f = Int32(files.count)
+            files.append(IngestFile(digest: file.digest, signals: [], rejections: file.rejections))
+            entries.reserveCapacity(entries.count + file.signals.count)
+            for (s, signal) in file.signals.enumerated() {
+                let hour = SignalStore.hour(of: signal.timestamp)
+                let bucket = Bucket(
+                    hour: hour, category: number(signal.category, .category), site: number(signal.site ?? "", .site),
+                    cohort: number(signal.cohort ?? "", .cohort), channel: number(signal.channel ?? "", .channel),
+                    severity: number(signal.severity.rawValue, .severity))
+                let b: Int32
+                if let known = bucketNumbers[bucket] {
+                    b = known
+                } else {
+                    b = Int32(buckets.count)
+                    bucketNumbers[bucket] = b
+                    buckets.append(bucket)
+                }
+                let source: Int32
+                if let known = sourceNumbers[signal.source] {
+                    source = known
+                } else {
+                    source = Int32(sources.count)
+                    sourceNumbers[signal.source] = source
+                    sources.append(signal.source)
+                }
+                entries.append(Entry(hour: hour, key: DedupKey(signal, hmac: hmac), file: f, signal: Int32(s),
+                                     bucket: b, source: source, count: Int32(signal.count)))
+            }
+        }
+
+        private mutating func number(_ value: String, _ dimension: Dimension) -> UInt32 {
+            if let known = numbers[dimension.rawValue][value] { return known }
+            let n = UInt32(values[dimension.rawValue].count)
+            numbers[dimension.rawValue][value] = n
+            values[dimension.rawValue].append(value)
+            return n
+        }
+
+        public consuming func finish() -> PreparedBatch {
+            // Renumber each dimension's values in byte order (SQLite's text
+            // order), so that buckets sort by integers in the table's order.
+            var ordered = values
+            var rank = [[UInt32]]()
+            for d in values.indices {
+                let order = values[d].indices.sorted { values[d][$0].utf8.lexicographicallyPrecedes(values[d][$1].utf8) }
+                var r = [UInt32](repeating: 0, count: order.count)
+                for (position, old) in order.enumerated() { r[old] = UInt32(position) }
+                rank.append(r)
+                ordered[d] = order.map { values[d][$0] }
+            }
+            let ranked = buckets.map {
+                Bucket(hour: $0.hour, category: rank[0][Int($0.category)], site: rank[1][Int($0.site)],
+                       cohort: rank[2][Int($0.cohort)], channel: rank[3][Int($0.channel)], severity: rank[4][Int($0.severity)])
+            }
+            let order = ranked.indices.sorted { ranked[$0].precedes(ranked[$1]) }
+            var renumber = [Int32](repeating: 0, count: order.count)
+            for (position, old) in order.enumerated() { renumber[old] = Int32(position) }
+            var entries = self.entries
+            for i in entries.indices { entries[i].bucket = renumber[Int(entries[i].bucket)] }
+            // Ties (the same signal twice) keep file order: file, then signal.
+            entries.sort { a, b in
+                if a.hour != b.hour { return a.hour < b.hour }
+                if a.key != b.key { return a.key < b.key }
+                return (a.file, a.signal) < (b.file, b.signal)
+            }
+            return PreparedBatch(files: files, entries: entries, buckets: order.map { ranked[$0] },
+                                 values: ordered, sources: sources)
+        }
+    }
+}
+
+extension PreparedBatch.Bucket {
+    func precedes(_ other: Self) -> Bool {
+        (hour, category, site, cohort, channel, severity) < (other.hour, other.category, other.site, other.cohort, other.channel, other.severity)
+    }
+}
+
+/// The keyed hash a signal is remembered by: 128 bits of
+/// HMAC-SHA256(install key, source ‖ 0 ‖ id), laid out as the 16 bytes
+/// stored. The id itself is never stored; without the key the hash cannot
+/// be checked against guesses.
+struct DedupKey: Hashable, Sendable, Comparable {
+    var high: UInt64
+    var low: UInt64
+
+    init(_ signal: Signal, hmac template: HMAC<SHA256>) {
+        var hmac = template // the keyed state is computed once per batch
+        var message = Array(signal.source.utf8)
+        message.append(0)
+        message.append(contentsOf: signal.id.utf8)
+        message.withUnsafeBytes { hmac.update(data: $0) }
+        let mac = hmac.finalize()
+        var high: UInt64 = 0
+        var low: UInt64 = 0
+        mac.withUnsafeBytes { raw in
+            withUnsafeMutableBytes(of: &high) { $0.copyMemory(from: UnsafeRawBufferPointer(rebasing: raw[0..<8])) }
+            withUnsafeMutableBytes(of: &low) { $0.copyMemory(from: UnsafeRawBufferPointer(rebasing: raw[8..<16])) }
+        }
+        self.high = high
+        self.low = low
+    }
+
+    /// memcmp order of the stored bytes.
+    static func < (a: DedupKey, b: DedupKey) -> Bool {
+        (a.high.bigEndian, a.low.bigEndian) < (b.high.bigEndian, b.low.bigEndian)
+    }
+}
