@@ -19,6 +19,7 @@ help:
 	@echo "make test-systemd    boot a minimal Debian under systemd-nspawn and check the units (root)"
 	@echo "make install  static release build, then binary, units, sysusers, tmpfiles, man pages, example config"
 	@echo "              (PREFIX=/usr, DESTDIR= for a package tree; an existing config is kept)"
+	@echo "make bench    vertrouwd against SEC and a bare loop (not part of make test); BENCH_RECORD=1 writes Benchmarks/RESULTS.md"
 
 deps:
 	@scripts/ensure-deps build
