@@ -53,7 +53,7 @@ public final class DeliveryService: Service, Sendable {
 
     public func run() async throws {
         let doorbell = self.doorbell
-        try await withGracefulShutdownHandler {
+        await withGracefulShutdownHandler {
             var store: SignalStore?
             while !Task.isShuttingDownGracefully {
                 if store == nil { store = try? openStore() }

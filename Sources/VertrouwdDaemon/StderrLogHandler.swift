@@ -3,6 +3,7 @@
 // daemon started under systemd without the journal API still logs with
 // the right levels.
 import Logging
+import VertrouwdSystemd
 
 #if canImport(Glibc)
 import Glibc
@@ -25,23 +26,12 @@ public struct StderrLogHandler: LogHandler {
         set { metadata[key] = newValue }
     }
 
-    /// syslog(3) priorities.
-    static func priority(_ level: Logger.Level) -> Int {
-        switch level {
-        case .trace, .debug: 7
-        case .info: 6
-        case .notice: 5
-        case .warning: 4
-        case .error: 3
-        case .critical: 2
-        }
-    }
 
     public func log(event: LogEvent) {
         // Messages are single lines; a newline inside one would forge a
         // second log record.
         let text = "\(event.message)".replacingOccurrences(of: "\n", with: " ")
-        let line = prefixed ? "<\(Self.priority(event.level))>\(text)\n" : "vertrouwd: \(event.level): \(text)\n"
+        let line = prefixed ? "<\(JournalFields.priority(event.level))>\(text)\n" : "vertrouwd: \(event.level): \(text)\n"
         var bytes = Array(line.utf8)[...]
         while !bytes.isEmpty {
             let n = bytes.withUnsafeBytes { write(STDERR_FILENO, $0.baseAddress, $0.count) }
