@@ -1,7 +1,9 @@
+import Foundation
 import ArgumentParser
 import VertrouwdConfig
 import VertrouwdCore
 import VertrouwdDaemon
+import VertrouwdStore
 
 /// Loads the config the way every command does: diagnostics on standard
 /// error; exit 1 for errors in the file, 2 when it cannot be read.
@@ -20,5 +22,21 @@ func loadConfiguration(_ path: String) throws -> (Configuration, CheckedConfig) 
             throw ExitCode(1)
         }
         return (configuration, checked)
+    }
+}
+
+/// Opens the daemon's state database for a command that reads it (summary,
+/// replay): exit 2 when there is none yet or it cannot be opened.
+func openStateStore(_ configuration: Configuration, missing: String = "") throws -> SignalStore {
+    let path = configuration.state.path
+    guard FileManager.default.fileExists(atPath: path) else {
+        printError("vertrouwd: no state database at \(path)\(missing)")
+        throw ExitCode(2)
+    }
+    do {
+        return try SignalStore(path: path)
+    } catch {
+        printError("vertrouwd: cannot open the state database: \(error)")
+        throw ExitCode(2)
     }
 }

@@ -38,17 +38,7 @@ struct ReplayCommand: ParsableCommand {
         let first = try day(from, "from")?.start ?? now - 8 * 604_800
         let last = try day(to, "to").map { $0.end - 1 } ?? now
         guard first <= last else { throw ValidationError("--from must not be after --to") }
-        guard FileManager.default.fileExists(atPath: current.state.path) else {
-            printError("vertrouwd: no state database at \(current.state.path); nothing to replay")
-            throw ExitCode(2)
-        }
-        let store: SignalStore
-        do {
-            store = try SignalStore(path: current.state.path)
-        } catch {
-            printError("vertrouwd: cannot open the state database: \(error)")
-            throw ExitCode(2)
-        }
+        let store = try openStateStore(current, missing: "; nothing to replay")
         let history = try Replay.History(store: store, configurations: [current, other], from: first, to: last)
         let a = try Replay.alerts(of: current, history: history, from: first, to: last)
         let b = try Replay.alerts(of: other, history: history, from: first, to: last)

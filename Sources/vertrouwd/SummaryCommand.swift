@@ -41,17 +41,7 @@ struct SummaryCommand: ParsableCommand {
             printError("vertrouwd: \(week) has not closed yet; a summary covers a whole week")
             throw ExitCode(1)
         }
-        guard FileManager.default.fileExists(atPath: configuration.state.path) else {
-            printError("vertrouwd: no state database at \(configuration.state.path)")
-            throw ExitCode(2)
-        }
-        let store: SignalStore
-        do {
-            store = try SignalStore(path: configuration.state.path)
-        } catch {
-            printError("vertrouwd: cannot open the state database: \(error)")
-            throw ExitCode(2)
-        }
+        let store = try openStateStore(configuration)
         let lang = language.flatMap(Language.init(rawValue:)) ?? configuration.school.language
         let rendering: SummaryPublisher.Rendering
         if let frozen = try store.publishedSummary(week: window.label) {
