@@ -25,34 +25,7 @@ final class DaemonHarness: @unchecked Sendable {
         dir = try TemporaryDirectory()
         let stateDir = stateDirectory ?? dir.url.path + "/state"
         statePath = stateDir + "/state.db"
-        let text = """
-            [school]
-            name = "Testschool"
-
-            [spool]
-            path = "\(dir.url.path)/spool"
-            rescan = "2s"
-            \(spoolExtra)
-
-            [state]
-            path = "\(stateDir)/state.db"
-
-            [taxonomy]
-            categories = ["grooming", "sextortion.threat", "sextortion.payment", "image.request", "image.shared", "help_seeking", "distress"]
-            sites = ["hoofdgebouw", "dependance"]
-
-            [taxonomy.cohorts]
-            "klas-1" = "onderbouw"
-            "klas-4" = "bovenbouw"
-
-            [taxonomy.channels]
-            instagram = "social"
-            snapchat = "social"
-            discord = "gaming"
-
-            [[source]]
-            name = "webfilter"
-
+        let text = Self.baseConfig(root: dir.url.path, stateDirectory: stateDir, spool: spoolExtra) + """
             [[source]]
             name = "chatguard"
 
@@ -68,6 +41,40 @@ final class DaemonHarness: @unchecked Sendable {
             \(extra)
             """
         configPath = try dir.write("vertrouwd.toml", text).path
+    }
+
+    /// The school, spool, state, taxonomy and first source every test
+    /// daemon shares; callers append sources, recipients and delivery.
+    static func baseConfig(root: String, stateDirectory: String? = nil, spool spoolExtra: String = "") -> String {
+        """
+        [school]
+        name = "Testschool"
+
+        [spool]
+        path = "\(root)/spool"
+        rescan = "2s"
+        \(spoolExtra)
+
+        [state]
+        path = "\(stateDirectory ?? root + "/state")/state.db"
+
+        [taxonomy]
+        categories = ["grooming", "sextortion.threat", "sextortion.payment", "image.request", "image.shared", "help_seeking", "distress"]
+        sites = ["hoofdgebouw", "dependance"]
+
+        [taxonomy.cohorts]
+        "klas-1" = "onderbouw"
+        "klas-4" = "bovenbouw"
+
+        [taxonomy.channels]
+        instagram = "social"
+        snapchat = "social"
+        discord = "gaming"
+
+        [[source]]
+        name = "webfilter"
+
+        """
     }
 
     // MARK: - The daemon

@@ -40,33 +40,7 @@ enum MailTest {
     /// A config like DaemonHarness's, with e-mail by SMTP to `relayPort` and
     /// the socket route only when `socket` is true.
     static func config(root: String, relayPort: Int, socket: Bool = false, extra: String = Integration.AlertTests.rules) -> String {
-        """
-        [school]
-        name = "Testschool"
-
-        [spool]
-        path = "\(root)/spool"
-        rescan = "2s"
-
-        [state]
-        path = "\(root)/state/state.db"
-
-        [taxonomy]
-        categories = ["grooming", "sextortion.threat", "sextortion.payment", "image.request", "image.shared", "help_seeking", "distress"]
-        sites = ["hoofdgebouw", "dependance"]
-
-        [taxonomy.cohorts]
-        "klas-1" = "onderbouw"
-        "klas-4" = "bovenbouw"
-
-        [taxonomy.channels]
-        instagram = "social"
-        snapchat = "social"
-        discord = "gaming"
-
-        [[source]]
-        name = "webfilter"
-
+        DaemonHarness.baseConfig(root: root) + """
         [[recipient]]
         name = "vertrouwenspersoon"
         email = "\(recipient)"
