@@ -4,7 +4,8 @@
 // or is bound from submit.socket. Security stance: the peer's uid/gid come
 // from SO_PEERCRED and must belong to one of submit.allowed_groups (root is
 // not let in by default); a refused peer gets `err 0 not_allowed` and is
-// disconnected. Each line is validated with the daemon's own rules and
+// disconnected — after what it already sent is read and thrown away, so
+// that its own write does not fail with EPIPE before it reads the reason. Each line is validated with the daemon's own rules and
 // answered `ok N` only after the signal is durable — written to the spool
 // with fsync and rename, where the ingest loop counts it — or `err N
 // <reason>`. Nothing a peer sends is ever logged or echoed.
@@ -90,8 +91,8 @@ public final class SubmitSocket: Sendable {
         let allowedGroups = rules.withLock { $0.allowedGroups }
         guard let peer = PeerCredentials.of(client),
               PeerCredentials.isMember(uid: peer.uid, gid: peer.gid, ofAnyGroup: allowedGroups) else {
-            send(client, "err 0 not_allowed\n")
             logger.warning("submit socket: refused a peer outside submit.allowed_groups", metadata: ["event": "submit_refused"])
+            refuse(client, "err 0 not_allowed\n")
             return
         }
         var timeout = timeval(tv_sec: 30, tv_usec: 0)
@@ -112,7 +113,7 @@ public final class SubmitSocket: Sendable {
             }
             if pending.count > maxLineBytes {
                 number += 1
-                send(client, "err \(number) line_too_long\n")
+                refuse(client, "err \(number) line_too_long\n")
                 return
             }
         }
@@ -143,9 +144,35 @@ public final class SubmitSocket: Sendable {
         }
     }
 
+    /// Sends the last answer and closes gently: shuts down the write side
+    /// (the peer reads the answer, then end of stream) and reads until the
+    /// peer's end of stream, `lingerBytes` or `lingerSeconds`, throwing
+    /// what it reads away. Closing at once would turn the peer's next write
+    /// into EPIPE, and a producer would see "broken pipe" instead of the
+    /// reason. Nothing read here is looked at.
+    func refuse(_ fd: Int32, _ text: String) {
+        send(fd, text)
+        shutdown(fd, Int32(SHUT_WR))
+        var timeout = timeval(tv_sec: 1, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        let deadline = DispatchTime.now().uptimeNanoseconds + UInt64(Self.lingerSeconds) * 1_000_000_000
+        var discarded = 0
+        var buffer = [UInt8](repeating: 0, count: 16_384)
+        while discarded < Self.lingerBytes, DispatchTime.now().uptimeNanoseconds < deadline {
+            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else { return }
+            discarded += n
+        }
+    }
+    static let lingerBytes = 1 << 20
+    static let lingerSeconds = 5
+
     func send(_ fd: Int32, _ text: String) {
         let bytes = Array(text.utf8)
-        _ = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        // MSG_NOSIGNAL: a peer gone before its answer is EPIPE, not SIGPIPE
+        // (the daemon ignores SIGPIPE too; this keeps the class safe alone).
+        _ = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
     }
 }
 

@@ -73,7 +73,8 @@ struct Listen: ParsableCommand {
                 pending.removeSubrange(...newline)
                 if let id = handle(line) {
                     let ack = Array("{\"ack\":\"\(id)\"}\n".utf8)
-                    _ = ack.withUnsafeBytes { write(client, $0.baseAddress, $0.count) }
+                    // A daemon that gave up waiting has hung up: EPIPE, not SIGPIPE.
+                    _ = ack.withUnsafeBytes { send(client, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
                 }
             }
             guard pending.count <= 16 << 20 else { return } // not a vertrouwd peer

@@ -42,6 +42,11 @@ struct Run: AsyncParsableCommand {
         // heap to stay. Peak RSS on a 1,000,000-signal backlog: 101 MiB
         // without, 84 MiB with (Benchmarks/RESULTS.md).
         fixMmapThreshold(256 * 1024)
+        // A peer that hangs up before reading its answer (a producer on the
+        // submit socket, a receiver) must cost a failed write, EPIPE, not the
+        // daemon: SIGPIPE's default action would end the process. Children
+        // (the sendmail route) get the default back (ChildProcess).
+        signal(SIGPIPE, SIG_IGN)
         let (configuration, _) = try loadConfiguration(options.config)
         let target = LogTarget.detect()
         let level = logLevel.level

@@ -48,6 +48,58 @@ extension Integration {
             #expect(try h.total() == 0)
         }
 
+        /// The daemon answers a refused peer and only then hangs up, after
+        /// reading what the peer sent: the peer's write must not fail with
+        /// EPIPE before it could read the reason. The pause makes sure the
+        /// daemon has refused before the peer writes.
+        @Test func aRefusedPeerThatWritesLateStillReadsTheReason() throws {
+            let dir = try TemporaryDirectory()
+            let path = dir.url.path + "/submit.sock"
+            let h = try DaemonHarness(extra: Self.config(path, groups: "\"nogroup\""))
+            try h.start()
+            var fd: Int32 = -1
+            try waitUntil("the submit socket accepts", timeout: 15) { fd = connectUnix(path); return fd >= 0 }
+            defer { close(fd) }
+            usleep(300_000)
+            let text = Array(String(repeating: Lines.signal() + "\n", count: 200).utf8)
+            let written = text.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            let sendErrno = errno
+            #expect(written == text.count, "send failed: errno \(sendErrno)")
+            #expect(readLine(fd) == "err 0 not_allowed")
+            #expect(readLine(fd) == nil)
+            #expect(h.stop() == 0)
+            #expect(try h.total() == 0)
+        }
+
+        /// A producer that sends and hangs up without reading its answers
+        /// must not take the daemon down (SIGPIPE on the answer's write).
+        @Test func producersThatHangUpBeforeTheirAnswersCannotStopTheDaemon() throws {
+            let dir = try TemporaryDirectory()
+            let path = dir.url.path + "/submit.sock"
+            let h = try DaemonHarness(extra: Self.config(path, groups: "\"root\""))
+            try h.start()
+            var sent = 0
+            for round in 0..<20 {
+                var fd: Int32 = -1
+                try waitUntil("the submit socket accepts", timeout: 15) { fd = connectUnix(path); return fd >= 0 }
+                // A too-long line in every other round takes the refusal path.
+                let text = round % 2 == 0
+                    ? String(repeating: Lines.signal() + "\n", count: 20)
+                    : String(repeating: "x", count: 70_000)
+                if round % 2 == 0 { sent += 20 }
+                _ = Array(text.utf8).withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+                close(fd)
+            }
+            #expect(try converse(path, Lines.signal() + "\n", lines: 1) == ["ok 1"])
+            #expect(h.process?.isRunning == true)
+            try h.waitUntilDrained()
+            // Every line the daemon answered is counted; a line it had not
+            // read yet when the peer hung up is the peer's to send again.
+            let total = try h.total()
+            #expect(total >= 1 && total <= sent + 1)
+            #expect(h.stop() == 0)
+        }
+
         @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/systemd-socket-activate")))
         func socketActivationThroughSystemdSocketActivate() throws {
             let dir = try TemporaryDirectory()
