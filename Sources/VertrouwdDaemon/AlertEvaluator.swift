@@ -10,13 +10,17 @@
 // shows (P9), never a count.
 import Foundation
 import Logging
+import Synchronization
 import VertrouwdCore
 import VertrouwdStore
 
-public struct AlertEvaluator: Sendable {
+public final class AlertEvaluator: Sendable {
     let configuration: Configuration
     let engine: RuleEngine
     let logger: Logger
+    /// The counts and alert log between passes (`LiveCounts`): a pass after
+    /// an ingest batch reads only the groups the batch touched.
+    private let live: Mutex<LiveCounts>
 
     init(configuration: Configuration, logger: Logger) {
         self.configuration = configuration
@@ -24,42 +28,70 @@ public struct AlertEvaluator: Sendable {
                                  minGroupSize: configuration.privacy.minGroupSize, zone: configuration.school.timeZone,
                                  maxAge: configuration.ingest.maxAge)
         self.logger = logger
+        self.live = Mutex(LiveCounts(engine: engine))
+    }
+
+    /// Takes the bucket increments an ingest batch committed.
+    func counted(_ increments: [StoredBucket]) {
+        let buckets = increments.map(Self.bucketCount)
+        live.withLock { $0.add(buckets) }
     }
 
     /// Decides and records; returns how many alerts were new.
+    ///
+    /// A full pass (the store's buckets and alert log) at the first call,
+    /// after a failed one and whenever the evaluated windows moved; else
+    /// only the groups counted since the last pass, and nothing at all when
+    /// there are none.
     func evaluate(store: SignalStore, now: Int64) throws(StoreError) -> Int {
         guard !configuration.rules.isEmpty else { return 0 }
+        let decisions: [AlertDecision]
+        if live.withLock({ $0.needsFullPass(now: now) }) {
+            decisions = try fullPass(store: store, now: now)
+        } else {
+            decisions = live.withLock { $0.evaluateChanges(now: now) }
+        }
+        guard !decisions.isEmpty else {
+            live.withLock { $0.recorded([]) }
+            return 0
+        }
+        let records = decisions.compactMap { decision -> (keys: [AlertLogKey], messages: [OutboxEntry])? in
+            guard let content = content(of: decision) else { return nil }
+            let keys = decision.logKeys.map { AlertLogKey(rule: $0.rule, windowStart: $0.windowStart, group: $0.group, band: $0.band) }
+            return (keys, messages(for: content, now: now))
+        }
+        let added: [AlertLogKey]
+        do {
+            added = try store.record(records, now: now)
+        } catch {
+            live.withLock { $0.invalidate() }
+            throw error
+        }
+        live.withLock { $0.recorded(decisions) }
+        for key in added {
+            logger.notice("alert: rule \(key.rule), window starting \(LocalDay.string(for: key.windowStart, in: configuration.school.timeZone)), at least \(key.band)",
+                          metadata: ["event": "alert", "rule": "\(key.rule)", "band": "\(key.band)"])
+        }
+        return added.count
+    }
+
+    /// Reads every bucket and alert-log entry the rules look at, and
+    /// evaluates them all.
+    private func fullPass(store: SignalStore, now: Int64) throws(StoreError) -> [AlertDecision] {
+        guard let hours = engine.hoursNeeded(now: now) else { return [] }
         // The engine looks back over max_age and, for rise rules, one
         // closed week: two extra weeks of log cover every window it sees.
         let since = now - configuration.ingest.maxAge.seconds - 2 * 604_800
         let log = Set(try store.alertLog(since: since).map {
             AlertKey(rule: $0.rule, windowStart: $0.windowStart, group: $0.groupDictionary, band: $0.band)
         })
-        let decisions: [AlertDecision]
-        do {
-            decisions = try engine.evaluate(now: now, log: log) { hours in
-                try store.buckets(hours: hours).map {
-                    BucketCount(hour: $0.hour, category: $0.category, site: $0.site, cohort: $0.cohort, channel: $0.channel,
-                                severity: Severity(rawValue: $0.severity) ?? .medium, count: $0.count)
-                }
-            }
-        } catch let error as StoreError {
-            throw error
-        } catch {
-            throw StoreError(.other, "\(error)")
-        }
-        guard !decisions.isEmpty else { return 0 }
-        let records = decisions.compactMap { decision -> (keys: [AlertLogKey], messages: [OutboxEntry])? in
-            guard let content = content(of: decision) else { return nil }
-            let keys = decision.logKeys.map { AlertLogKey(rule: $0.rule, windowStart: $0.windowStart, group: $0.group, band: $0.band) }
-            return (keys, messages(for: content, now: now))
-        }
-        let added = try store.record(records, now: now)
-        for key in added {
-            logger.notice("alert: rule \(key.rule), window starting \(LocalDay.string(for: key.windowStart, in: configuration.school.timeZone)), at least \(key.band)",
-                          metadata: ["event": "alert", "rule": "\(key.rule)", "band": "\(key.band)"])
-        }
-        return added.count
+        let buckets = try store.buckets(hours: hours).map(Self.bucketCount)
+        return live.withLock { $0.load(buckets: buckets, log: log, now: now) }
+    }
+
+    static func bucketCount(_ b: StoredBucket) -> BucketCount {
+        BucketCount(hour: b.hour, category: b.category, site: b.site, cohort: b.cohort, channel: b.channel,
+                    severity: Severity(rawValue: b.severity) ?? .medium, count: b.count)
     }
 
     /// The message content of a decision, or nil when its rule is gone

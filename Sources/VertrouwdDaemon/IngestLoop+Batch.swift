@@ -114,8 +114,10 @@ extension IngestLoop {
         let now = gathered.now
         let outcomes: [IngestOutcome]
         do {
-            outcomes = try store.commit(gathered.batch, rejectedFiles: gathered.rejectedFiles, now: now,
-                                        day: LocalDay.string(for: now, in: configuration.school.timeZone))
+            let committed = try store.commitCounting(gathered.batch, rejectedFiles: gathered.rejectedFiles, now: now,
+                                                     day: LocalDay.string(for: now, in: configuration.school.timeZone))
+            outcomes = committed.outcomes
+            evaluator.counted(committed.added)
         } catch {
             // Nothing was counted; the claimed files wait in cur/.
             return .failed("cannot write the state database (\(error))")

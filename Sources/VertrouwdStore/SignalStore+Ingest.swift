@@ -37,6 +37,21 @@ extension SignalStore {
 
     /// Counts a prepared batch in one transaction (see `commit(_:rejectedFiles:now:day:)`).
     public func commit(_ batch: PreparedBatch, rejectedFiles: [String] = [], now: Int64, day: String) throws(StoreError) -> [IngestOutcome] {
+        try commitCounting(batch, rejectedFiles: rejectedFiles, now: now, day: day).outcomes
+    }
+
+    /// What a commit counted.
+    public struct Committed: Sendable {
+        /// Per file, in the batch's order.
+        public var outcomes: [IngestOutcome]
+        /// The increments the commit added to the buckets, one per bucket
+        /// (`count` is the increment, not the new total): what the alert
+        /// evaluator needs to keep its copy of the counts up to date.
+        public var added: [StoredBucket]
+    }
+
+    /// `commit(_:rejectedFiles:now:day:)`, also returning the increments.
+    public func commitCounting(_ batch: PreparedBatch, rejectedFiles: [String] = [], now: Int64, day: String) throws(StoreError) -> Committed {
         do {
             return try queue.write { db in
                 try count(batch, rejectedFiles: rejectedFiles, in: db, now: now, day: day)
@@ -46,7 +61,7 @@ extension SignalStore {
         }
     }
 
-    private func count(_ batch: PreparedBatch, rejectedFiles: [String], in db: Database, now: Int64, day: String) throws -> [IngestOutcome] {
+    private func count(_ batch: PreparedBatch, rejectedFiles: [String], in db: Database, now: Int64, day: String) throws -> Committed {
         let files = batch.files
         var outcomes = [IngestOutcome](repeating: IngestOutcome(), count: files.count)
         // Files counted before, or twice in this batch, add nothing.
@@ -116,7 +131,14 @@ extension SignalStore {
         for (i, file) in files.enumerated() where counted[i] {
             try record.execute(arguments: [Data(file.digest), now])
         }
-        return outcomes
+        let text = { (dimension: PreparedBatch.Dimension, number: UInt32) in batch.values[dimension.rawValue][Int(number)] }
+        let added = zip(batch.buckets, bucketCounts).compactMap { bucket, n -> StoredBucket? in
+            guard n > 0 else { return nil }
+            return StoredBucket(hour: bucket.hour, category: text(.category, bucket.category), site: text(.site, bucket.site),
+                                cohort: text(.cohort, bucket.cohort), channel: text(.channel, bucket.channel),
+                                severity: text(.severity, bucket.severity), count: n)
+        }
+        return Committed(outcomes: outcomes, added: added)
     }
 
     /// INSERT OR IGNORE of one (hour, key), bound straight from the prepared
