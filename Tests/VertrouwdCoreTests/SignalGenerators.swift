@@ -27,7 +27,30 @@ enum SignalGen {
     /// Ids the way producers make them: ULIDs, UUIDs, prefixed counters and
     /// timestamps, and random strings of the id alphabet (without `.`, which
     /// could spell a real domain such as `x.nl` by chance).
+    ///
+    /// An id with an IBAN's start (two letters and two digits at its start
+    /// or after a non-alphanumeric) is drawn again: one of 97 such random
+    /// strings of the right length passes the IBAN checksum, and the gate
+    /// then rightly refuses it (`is386aKLwbpjsqsSHjCD8ax357` is an
+    /// Icelandic IBAN by length and checksum).
     static func id(_ rng: inout some RandomNumberGenerator) -> String {
+        while true {
+            let id = anyID(&rng)
+            if !hasIBANStart(id) { return id }
+        }
+    }
+
+    static func hasIBANStart(_ id: String) -> Bool {
+        let b = Array(id.utf8)
+        let isLetter = { (c: UInt8) in (c | 0x20) >= 0x61 && (c | 0x20) <= 0x7A }
+        let isDigit = { (c: UInt8) in c >= 0x30 && c <= 0x39 }
+        for i in b.indices where i + 3 < b.count && (i == 0 || !(isLetter(b[i - 1]) || isDigit(b[i - 1]))) {
+            if isLetter(b[i]) && isLetter(b[i + 1]) && isDigit(b[i + 2]) && isDigit(b[i + 3]) { return true }
+        }
+        return false
+    }
+
+    private static func anyID(_ rng: inout some RandomNumberGenerator) -> String {
         switch Int.random(in: 0..<5, using: &rng) {
         case 0: return "01" + rng.string(from: crockford, count: 24)
         case 1:
