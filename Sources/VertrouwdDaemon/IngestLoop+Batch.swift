@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Synchronization
 import VertrouwdCore
 import VertrouwdSpool
 import VertrouwdStore
@@ -123,6 +124,19 @@ extension IngestLoop {
             return .failed("cannot write the state database (\(error))")
         }
 
+        // Counted files are removed first, on two threads at once when there
+        // are many: on a disk with online discard an unlink waits for the
+        // device, and two waits overlap (`make bench`).
+        let counted = gathered.claimed.filter { if case .count = $0.fate { true } else { false } }
+        let failedRemovals = remove(counted.map(\.name))
+        for (i, error) in failedRemovals.sorted(by: { $0.key < $1.key }) {
+            logger.error("cannot remove a counted spool file: \(error.message)",
+                         metadata: ["event": "remove_failed", "file": "\(counted[i].id)"])
+        }
+
+        // A large batch is one log line; its files are logged at debug.
+        let oneByOne = gathered.claimed.count <= Self.filesLoggedOneByOne
+        var tally = BatchTally(files: gathered.claimed.count)
         for file in gathered.claimed {
             switch file.fate {
             case .quarantine(let reason):
@@ -139,26 +153,109 @@ extension IngestLoop {
                         stuck.withLock { _ = $0.insert(file.name) }
                     }
                 }
-                logger.warning("file \(file.id) quarantined: \(reason.rawValue)",
-                               metadata: ["event": "file_quarantined", "file": "\(file.id)", "reason": "\(reason.rawValue)"])
+                logger.log(level: oneByOne ? .warning : .debug, "file \(file.id) quarantined: \(reason.rawValue)",
+                           metadata: ["event": "file_quarantined", "file": "\(file.id)", "reason": "\(reason.rawValue)"])
+                tally.quarantined[reason.rawValue, default: 0] += 1
             case .count(let parsed, let index):
-                do {
-                    try spool.remove(claimed: file.name)
-                } catch {
-                    logger.error("cannot remove a counted spool file: \(error.message)", metadata: ["event": "remove_failed", "file": "\(file.id)"])
-                }
-                log(file.id, parsed, outcomes[index])
+                log(file.id, parsed, outcomes[index], quiet: !oneByOne)
+                tally.add(parsed, outcomes[index])
             }
         }
+        if !oneByOne { log(tally) }
         return .done(gathered.claimed.count)
+    }
+
+    /// Removes claimed files; returns the errors by position in `names`.
+    /// Up to `removalThreads` threads share the work when there are more
+    /// than `filesLoggedOneByOne` names.
+    func remove(_ names: [String]) -> [Int: SpoolError] {
+        let threads = names.count > Self.filesLoggedOneByOne ? Self.removalThreads : 1
+        let errors = Mutex<[Int: SpoolError]>([:])
+        DispatchQueue.concurrentPerform(iterations: threads) { part in
+            for i in stride(from: part, to: names.count, by: threads) {
+                do throws(SpoolError) {
+                    try spool.remove(claimed: names[i])
+                } catch {
+                    errors.withLock { $0[i] = error }
+                }
+            }
+        }
+        return errors.withLock { $0 }
+    }
+
+    static let removalThreads = 4
+
+    /// A batch of more files than this is logged as one line, and its files
+    /// one by one only at debug level. journald keeps 10,000 lines per 30 s
+    /// of a service by default (RateLimitBurst): a backlog logged file by
+    /// file would have it drop the lines that matter — alerts, degraded.
+    /// Writing the lines was also an eighth of the ingest thread's time on
+    /// one-signal files (`make bench`).
+    static let filesLoggedOneByOne = 16
+
+    /// What a batch did, summed over its files.
+    struct BatchTally {
+        /// Counted and quarantined alike.
+        var files: Int
+        var countedBefore = 0
+        var accepted = 0
+        var duplicates = 0
+        /// Reason → rejected lines.
+        var rejected: [String: Int] = [:]
+        /// Reason → files quarantined whole.
+        var quarantined: [String: Int] = [:]
+
+        mutating func add(_ parsed: SignalFile, _ outcome: IngestOutcome) {
+            if outcome.alreadyProcessed {
+                countedBefore += 1
+                return
+            }
+            accepted += outcome.accepted
+            duplicates += outcome.duplicates
+            for line in parsed.rejected { rejected[line.rejection.reason.rawValue, default: 0] += 1 }
+        }
+    }
+
+    /// One line for a large batch, every count shown as "<k" or ≥ k (P4).
+    func log(_ tally: BatchTally) {
+        let policy = configuration.privacy
+        let byReason = { (counts: [String: Int]) in
+            counts.sorted { $0.key < $1.key }.map { "\($0.key) \(policy.shown($0.value))" }.joined(separator: ", ")
+        }
+        var metadata: Logger.Metadata = [
+            "event": "batch_ingested", "files": "\(policy.shown(tally.files))", "accepted": "\(policy.shown(tally.accepted))",
+        ]
+        var text = "batch of \(policy.shown(tally.files)) files: accepted \(policy.shown(tally.accepted))"
+        if tally.duplicates > 0 {
+            text += ", duplicates \(policy.shown(tally.duplicates))"
+            metadata["duplicates"] = "\(policy.shown(tally.duplicates))"
+        }
+        let rejectedLines = tally.rejected.values.reduce(0, +)
+        if rejectedLines > 0 {
+            text += ", rejected \(policy.shown(rejectedLines)) (\(byReason(tally.rejected)))"
+            metadata["rejected"] = "\(policy.shown(rejectedLines))"
+            metadata["reasons"] = "\(tally.rejected.keys.sorted().joined(separator: ","))"
+        }
+        let quarantinedFiles = tally.quarantined.values.reduce(0, +)
+        if quarantinedFiles > 0 {
+            text += ", files quarantined \(policy.shown(quarantinedFiles)) (\(byReason(tally.quarantined)))"
+            metadata["quarantined"] = "\(policy.shown(quarantinedFiles))"
+        }
+        if tally.countedBefore > 0 {
+            text += ", files counted before \(policy.shown(tally.countedBefore))"
+        }
+        logger.log(level: rejectedLines + quarantinedFiles > 0 ? .notice : .info, "\(text)", metadata: metadata)
     }
 
     /// One line per file: what was accepted and why lines were rejected,
     /// every count shown as "<k" or ≥ k (P4).
-    func log(_ id: String, _ parsed: SignalFile, _ outcome: IngestOutcome) {
+    /// `quiet`: at debug level, and not even put together unless debug
+    /// lines are logged.
+    func log(_ id: String, _ parsed: SignalFile, _ outcome: IngestOutcome, quiet: Bool = false) {
+        if quiet && logger.logLevel > .debug { return }
         let policy = configuration.privacy
         if outcome.alreadyProcessed {
-            logger.info("file \(id) was counted before; removed", metadata: ["event": "file_repeated", "file": "\(id)"])
+            logger.log(level: quiet ? .debug : .info, "file \(id) was counted before; removed", metadata: ["event": "file_repeated", "file": "\(id)"])
             return
         }
         var metadata: Logger.Metadata = [
@@ -177,9 +274,9 @@ extension IngestLoop {
             text += ", rejected \(policy.shown(parsed.rejected.count)) (\(reasons.joined(separator: ", ")))"
             metadata["rejected"] = "\(policy.shown(parsed.rejected.count))"
             metadata["reasons"] = "\(byReason.keys.sorted().joined(separator: ","))"
-            logger.notice("\(text)", metadata: metadata)
+            logger.log(level: quiet ? .debug : .notice, "\(text)", metadata: metadata)
         } else {
-            logger.info("\(text)", metadata: metadata)
+            logger.log(level: quiet ? .debug : .info, "\(text)", metadata: metadata)
         }
     }
 

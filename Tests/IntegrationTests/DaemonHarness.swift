@@ -80,10 +80,10 @@ final class DaemonHarness: @unchecked Sendable {
     // MARK: - The daemon
 
     /// Starts `vertrouwd run` and waits until it says it is ready.
-    func start(timeout: TimeInterval = 20) throws {
+    func start(timeout: TimeInterval = 20, arguments: [String] = []) throws {
         let p = Process()
         p.executableURL = Binary.url
-        p.arguments = ["run", "--config", configPath]
+        p.arguments = ["run", "--config", configPath] + arguments
         let pipe = Pipe()
         p.standardError = pipe
         p.standardOutput = pipe
