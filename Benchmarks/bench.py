@@ -147,7 +147,7 @@ class Load:
     def summary(self):
         clean = all(not b for _, _, b in self.notes)
         loads = ", ".join(f"{l} {a}" for l, a, _ in self.notes)
-        return ("no compiler ran during the run" if clean else "COMPILERS RAN during the run (figures disturbed)") \
+        return ("no compiler or other busy process at any check" if clean else "OTHER WORK RAN during the run (figures disturbed)") \
             + f"; 1-min load at each step: {loads}"
 
 
