@@ -37,6 +37,12 @@ public final class AlertEvaluator: Sendable {
         live.withLock { $0.add(buckets) }
     }
 
+    /// The store changed other than by ingest (a purge): the next pass
+    /// reads it afresh.
+    func storeChanged() {
+        live.withLock { $0.invalidate() }
+    }
+
     /// Decides and records; returns how many alerts were new.
     ///
     /// A full pass (the store's buckets and alert log) at the first call,

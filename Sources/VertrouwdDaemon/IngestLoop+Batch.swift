@@ -285,8 +285,11 @@ extension IngestLoop {
         let retention = Int64(configuration.state.retentionWeeks) * 604_800
         let oldestDay = LocalDay.string(for: now - retention, in: configuration.school.timeZone)
         do {
-            _ = try store.purge(now: now, retentionSeconds: retention,
-                                dedupHorizonSeconds: configuration.ingest.dedupHorizon.seconds, oldestDay: oldestDay)
+            let purged = try store.purge(now: now, retentionSeconds: retention,
+                                         dedupHorizonSeconds: configuration.ingest.dedupHorizon.seconds, oldestDay: oldestDay)
+            // With retention at its minimum and a long max_age, the purge
+            // can reach hours the rules still read: start again from the store.
+            if purged.buckets > 0 { evaluator.storeChanged() }
         } catch {
             logger.warning("purge failed: \(error)", metadata: ["event": "purge_failed"])
         }
