@@ -166,10 +166,10 @@ extension IngestLoop {
     }
 
     /// Removes claimed files; returns the errors by position in `names`.
-    /// Up to `removalThreads` threads share the work when there are more
-    /// than `filesLoggedOneByOne` names.
+    /// `removalThreads` threads share the work when there are at least
+    /// `parallelRemovalFrom` names.
     func remove(_ names: [String]) -> [Int: SpoolError] {
-        let threads = names.count > Self.filesLoggedOneByOne ? Self.removalThreads : 1
+        let threads = names.count >= Self.parallelRemovalFrom ? Self.removalThreads : 1
         let errors = Mutex<[Int: SpoolError]>([:])
         DispatchQueue.concurrentPerform(iterations: threads) { part in
             for i in stride(from: part, to: names.count, by: threads) {
@@ -184,6 +184,7 @@ extension IngestLoop {
     }
 
     static let removalThreads = 4
+    static let parallelRemovalFrom = 16
 
     /// A batch of more files than this is logged as one line, and its files
     /// one by one only at debug level. journald keeps 10,000 lines per 30 s
