@@ -68,14 +68,39 @@ public struct LiveCounts: Sendable {
     /// `engine.hoursNeeded(now:)`) and alert log (every key of the windows
     /// evaluated at `now`), and evaluates everything.
     public mutating func load(buckets: [BucketCount], log: Set<AlertKey>, now: Int64) -> [AlertDecision] {
+        load(log: log, now: now) { add in buckets.forEach(add) }
+    }
+
+    /// `load(buckets:log:now:)` for a caller that streams the buckets
+    /// (from a database cursor) rather than holding them all: `feed` calls
+    /// its argument once per bucket. Only the sums per profile and hour are
+    /// kept, and the full evaluation runs over those.
+    public mutating func load<E: Error>(log: Set<AlertKey>, now: Int64,
+                                        feed: ((BucketCount) -> Void) throws(E) -> Void) throws(E) -> [AlertDecision] {
         let signature = Self.signature(engine, now: now)
         self = LiveCounts(engine: engine)
         self.log = log
         guard let signature else { return [] }
+        try feed { bucket in
+            if signature.hours.contains(bucket.hour) { self.add(bucket) }
+        }
         self.signature = signature
-        for bucket in buckets where signature.hours.contains(bucket.hour) { add(bucket) }
         touched.removeAll()
-        return engine.evaluate(now: now, log: log, index: BucketIndex(buckets), cache: nil)
+        return engine.evaluate(now: now, log: log, index: BucketIndex(allBuckets()), cache: nil)
+    }
+
+    /// Every held count as a bucket (severity, which no rule groups by,
+    /// summed away).
+    private func allBuckets() -> [BucketCount] {
+        var buckets: [BucketCount] = []
+        buckets.reserveCapacity(counts.reduce(0) { $0 + $1.count })
+        for (p, profile) in profiles.enumerated() {
+            for (hour, count) in counts[p] {
+                buckets.append(BucketCount(hour: hour, category: profile.category, site: profile.site,
+                                           cohort: profile.cohort, channel: profile.channel, count: count))
+            }
+        }
+        return buckets
     }
 
     /// Adds the increments an ingest batch committed. Hours outside the

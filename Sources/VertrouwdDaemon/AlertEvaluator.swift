@@ -91,8 +91,18 @@ public final class AlertEvaluator: Sendable {
         let log = Set(try store.alertLog(since: since).map {
             AlertKey(rule: $0.rule, windowStart: $0.windowStart, group: $0.groupDictionary, band: $0.band)
         })
-        let buckets = try store.buckets(hours: hours).map(Self.bucketCount)
-        return live.withLock { $0.load(buckets: buckets, log: log, now: now) }
+        // Streamed into LiveCounts, which keeps sums per profile and hour.
+        let decisions = try live.withLock { live throws(StoreError) in
+            try live.load(log: log, now: now) { (add: (BucketCount) -> Void) throws(StoreError) in
+                try store.forEachBucket(hours: hours) { add(Self.bucketCount($0)) }
+            }
+        }
+        // A full pass reads every bucket of the open windows (after a flood,
+        // 10⁵ rows); the small blocks that took would stay in the heap:
+        // give them back to the system. Full passes
+        // are rare (start, a new day or week, after a failure).
+        Heap.trim()
+        return decisions
     }
 
     static func bucketCount(_ b: StoredBucket) -> BucketCount {
@@ -149,5 +159,18 @@ public final class AlertEvaluator: Sendable {
             let b = UInt8.random(in: .min ... .max, using: &generator)
             return (b < 16 ? "0" : "") + String(b, radix: 16)
         }.joined()
+    }
+}
+
+/// glibc's malloc_trim, looked up at run time (it is not in Swift's Glibc
+/// module); a no-op where it is missing.
+enum Heap {
+    private typealias MallocTrim = @convention(c) (Int) -> Int32
+    private static let mallocTrim: MallocTrim? = dlsym(dlopen(nil, RTLD_NOW), "malloc_trim").map {
+        unsafeBitCast($0, to: MallocTrim.self)
+    }
+
+    static func trim() {
+        _ = mallocTrim?(0)
     }
 }

@@ -33,6 +33,25 @@ extension SignalStore {
         }
     }
 
+    /// The buckets whose hour lies in `hours`, one at a time from a cursor:
+    /// for a caller that keeps less than all of them (the alert evaluator).
+    public func forEachBucket(hours: Range<Int64>, _ body: (StoredBucket) -> Void) throws(StoreError) {
+        do {
+            try queue.read { db in
+                let rows = try Row.fetchCursor(db, sql: """
+                    SELECT hour, category, site, cohort, channel, severity, count FROM buckets
+                    WHERE hour >= ? AND hour < ?
+                    """, arguments: [hours.lowerBound, hours.upperBound])
+                while let row = try rows.next() {
+                    body(StoredBucket(hour: row[0], category: row[1], site: row[2], cohort: row[3],
+                                      channel: row[4], severity: row[5], count: row[6]))
+                }
+            }
+        } catch {
+            throw StoreError(error)
+        }
+    }
+
     /// Health counters of the local days in `days` (inclusive ISO dates):
     /// reason → count, summed over sources and days.
     public func health(days: ClosedRange<String>) throws(StoreError) -> [String: Int] {
