@@ -33,7 +33,7 @@ public final class AlertEvaluator: Sendable {
 
     /// Takes the bucket increments an ingest batch committed.
     func counted(_ increments: [StoredBucket]) {
-        let buckets = increments.map(Self.bucketCount)
+        let buckets = increments.map(BucketCount.init)
         live.withLock { $0.add(buckets) }
     }
 
@@ -94,7 +94,7 @@ public final class AlertEvaluator: Sendable {
         // Streamed into LiveCounts, which keeps sums per profile and hour.
         let decisions = try live.withLock { live throws(StoreError) in
             try live.load(log: log, now: now) { (add: (BucketCount) -> Void) throws(StoreError) in
-                try store.forEachBucket(hours: hours) { add(Self.bucketCount($0)) }
+                try store.forEachBucket(hours: hours) { add(BucketCount($0)) }
             }
         }
         // A full pass reads every bucket of the open windows (after a flood,
@@ -103,11 +103,6 @@ public final class AlertEvaluator: Sendable {
         // are rare (start, a new day or week, after a failure).
         Heap.trim()
         return decisions
-    }
-
-    static func bucketCount(_ b: StoredBucket) -> BucketCount {
-        BucketCount(hour: b.hour, category: b.category, site: b.site, cohort: b.cohort, channel: b.channel,
-                    severity: Severity(rawValue: b.severity) ?? .medium, count: b.count)
     }
 
     /// The message content of a decision, or nil when its rule is gone
@@ -159,18 +154,5 @@ public final class AlertEvaluator: Sendable {
             let b = UInt8.random(in: .min ... .max, using: &generator)
             return (b < 16 ? "0" : "") + String(b, radix: 16)
         }.joined()
-    }
-}
-
-/// glibc's malloc_trim, looked up at run time (it is not in Swift's Glibc
-/// module); a no-op where it is missing.
-enum Heap {
-    private typealias MallocTrim = @convention(c) (Int) -> Int32
-    private static let mallocTrim: MallocTrim? = dlsym(dlopen(nil, RTLD_NOW), "malloc_trim").map {
-        unsafeBitCast($0, to: MallocTrim.self)
-    }
-
-    static func trim() {
-        _ = mallocTrim?(0)
     }
 }

@@ -55,7 +55,7 @@ public enum Replay {
                 return
             }
             hours = low ..< high
-            index = BucketIndex(try store.buckets(hours: low ..< high).map(Replay.bucketCount))
+            index = BucketIndex(try store.buckets(hours: low ..< high).map(BucketCount.init))
         }
 
         func covers(_ range: Range<Int64>) -> Bool {
@@ -94,10 +94,6 @@ public enum Replay {
                    maxAge: configuration.ingest.maxAge)
     }
 
-    static func bucketCount(_ stored: StoredBucket) -> BucketCount {
-        BucketCount(hour: stored.hour, category: stored.category, site: stored.site, cohort: stored.cohort, channel: stored.channel,
-                    severity: Severity(rawValue: stored.severity) ?? .medium, count: stored.count)
-    }
 
     /// The report `vertrouwd replay` prints: per rule, what each config
     /// sends, and the alerts only one of them sends.
@@ -123,5 +119,14 @@ public enum Replay {
         }
         out += differences == 0 ? "no difference\n" : "\(differences) alert\(differences == 1 ? "" : "s") differ (+ only the candidate sends, - only the current config sends)\n"
         return out
+    }
+}
+
+extension BucketCount {
+    /// A stored bucket as the rule engine counts it (an unknown severity
+    /// text counts as medium).
+    init(_ stored: StoredBucket) {
+        self.init(hour: stored.hour, category: stored.category, site: stored.site, cohort: stored.cohort,
+                  channel: stored.channel, severity: Severity(rawValue: stored.severity) ?? .medium, count: stored.count)
     }
 }

@@ -14,35 +14,26 @@ public struct StoredBucket: Hashable, Sendable {
 }
 
 extension SignalStore {
-    /// The buckets whose hour lies in `hours` (UTC hours since the epoch).
+    /// The buckets whose hour lies in `hours` (UTC hours since the epoch),
+    /// in key order (hour first).
     public func buckets(hours: Range<Int64>) throws(StoreError) -> [StoredBucket] {
-        do {
-            return try queue.read { db in
-                try Row.fetchAll(db, sql: """
-                    SELECT hour, category, site, cohort, channel, severity, count FROM buckets
-                    WHERE hour >= ? AND hour < ? ORDER BY hour, category, site, cohort, channel, severity
-                    """, arguments: [hours.lowerBound, hours.upperBound]).map {
-                    // By position: looking columns up by name costs more
-                    // than the rest of the read (a replay reads ~10⁵ rows).
-                    StoredBucket(hour: $0[0], category: $0[1], site: $0[2], cohort: $0[3],
-                                 channel: $0[4], severity: $0[5], count: $0[6])
-                }
-            }
-        } catch {
-            throw StoreError(error)
-        }
+        var result: [StoredBucket] = []
+        try forEachBucket(hours: hours) { result.append($0) }
+        return result
     }
 
-    /// The buckets whose hour lies in `hours`, one at a time from a cursor:
-    /// for a caller that keeps less than all of them (the alert evaluator).
+    /// The same, one at a time from a cursor: for a caller that keeps less
+    /// than all of them (the alert evaluator's full pass).
     public func forEachBucket(hours: Range<Int64>, _ body: (StoredBucket) -> Void) throws(StoreError) {
         do {
             try queue.read { db in
                 let rows = try Row.fetchCursor(db, sql: """
                     SELECT hour, category, site, cohort, channel, severity, count FROM buckets
-                    WHERE hour >= ? AND hour < ?
+                    WHERE hour >= ? AND hour < ? ORDER BY hour, category, site, cohort, channel, severity
                     """, arguments: [hours.lowerBound, hours.upperBound])
                 while let row = try rows.next() {
+                    // By position: looking columns up by name costs more
+                    // than the rest of the read (a replay reads ~10⁵ rows).
                     body(StoredBucket(hour: row[0], category: row[1], site: row[2], cohort: row[3],
                                       channel: row[4], severity: row[5], count: row[6]))
                 }
