@@ -41,7 +41,7 @@ struct Run: AsyncParsableCommand {
         // system, where glibc's sliding threshold would move them into the
         // heap to stay. Peak RSS on a 1,000,000-signal backlog: 101 MiB
         // without, 84 MiB with (Benchmarks/RESULTS.md).
-        fixMmapThreshold(256 * 1024)
+        Heap.fixMmapThreshold(256 * 1024)
         // A peer that hangs up before reading its answer (a producer on the
         // submit socket, a receiver) must cost a failed write, EPIPE, not the
         // daemon: SIGPIPE's default action would end the process. Children
@@ -141,15 +141,6 @@ struct Run: AsyncParsableCommand {
         try await group.run()
         logger.info("vertrouwd stopped", metadata: ["event": "exit"])
     }
-}
-
-/// mallopt(M_MMAP_THRESHOLD, bytes); <malloc.h> is not in Swift's Glibc
-/// module, so the function is looked up by name.
-func fixMmapThreshold(_ bytes: Int32) {
-    typealias Mallopt = @convention(c) (Int32, Int32) -> Int32
-    let M_MMAP_THRESHOLD: Int32 = -3
-    guard let symbol = dlsym(dlopen(nil, RTLD_NOW), "mallopt") else { return }
-    _ = unsafeBitCast(symbol, to: Mallopt.self)(M_MMAP_THRESHOLD, bytes)
 }
 
 enum LogLevelOption: String, ExpressibleByArgument, CaseIterable {
