@@ -5,13 +5,24 @@ import Testing
 import Glibc
 #endif
 
-/// Sends `text` and reads `lines` answer lines.
-func converse(_ path: String, _ text: String, lines: Int) throws -> [String] {
+/// Connects to the submit socket, waiting until the daemon listens.
+func connectWhenReady(_ path: String) throws -> Int32 {
     var fd: Int32 = -1
     try waitUntil("the submit socket accepts", timeout: 15) {
         fd = connectUnix(path)
         return fd >= 0
     }
+    return fd
+}
+
+/// Sends `text` without SIGPIPE; returns what send(2) returned.
+func sendAll(_ fd: Int32, _ text: String) -> Int {
+    Array(text.utf8).withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+}
+
+/// Sends `text` and reads `lines` answer lines.
+func converse(_ path: String, _ text: String, lines: Int) throws -> [String] {
+    let fd = try connectWhenReady(path)
     defer { close(fd) }
     _ = Array(text.utf8).withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
     return (0..<lines).compactMap { _ in readLine(fd) }
@@ -57,14 +68,13 @@ extension Integration {
             let path = dir.url.path + "/submit.sock"
             let h = try DaemonHarness(extra: Self.config(path, groups: "\"nogroup\""))
             try h.start()
-            var fd: Int32 = -1
-            try waitUntil("the submit socket accepts", timeout: 15) { fd = connectUnix(path); return fd >= 0 }
+            let fd = try connectWhenReady(path)
             defer { close(fd) }
             usleep(300_000)
-            let text = Array(String(repeating: Lines.signal() + "\n", count: 200).utf8)
-            let written = text.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            let text = String(repeating: Lines.signal() + "\n", count: 200)
+            let written = sendAll(fd, text)
             let sendErrno = errno
-            #expect(written == text.count, "send failed: errno \(sendErrno)")
+            #expect(written == text.utf8.count, "send failed: errno \(sendErrno)")
             #expect(readLine(fd) == "err 0 not_allowed")
             #expect(readLine(fd) == nil)
             #expect(h.stop() == 0)
@@ -80,14 +90,13 @@ extension Integration {
             try h.start()
             var sent = 0
             for round in 0..<20 {
-                var fd: Int32 = -1
-                try waitUntil("the submit socket accepts", timeout: 15) { fd = connectUnix(path); return fd >= 0 }
+                let fd = try connectWhenReady(path)
                 // A too-long line in every other round takes the refusal path.
                 let text = round % 2 == 0
                     ? String(repeating: Lines.signal() + "\n", count: 20)
                     : String(repeating: "x", count: 70_000)
                 if round % 2 == 0 { sent += 20 }
-                _ = Array(text.utf8).withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+                _ = sendAll(fd, text)
                 close(fd)
             }
             #expect(try converse(path, Lines.signal() + "\n", lines: 1) == ["ok 1"])
