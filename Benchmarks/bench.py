@@ -470,6 +470,29 @@ class Bench:
         finally:
             db.close()
 
+    def drain_backlog(self, folder, config, total, label, alerts=0):
+        """Runs the daemon on a backlog already in new/ until the store
+        holds `total` signals and the spool is empty, then checks both.
+        Returns (seconds from READY=1, /proc status at the end, alerts
+        acked; it waits up to 10 s for `alerts` of them)."""
+        receiver = self.receiver()
+        self.load.check(f"{label} (vertrouwd)")
+        d = self.daemon(folder, config)
+        try:
+            t0 = d.wait_ready()
+            t1 = self.wait_empty(folder, self.wait_counted(folder, total, timeout=600))
+            status = d.status()
+            if alerts:
+                receiver.wait_for(alerts, 10)
+        finally:
+            d.stop()
+            receiver.close()
+        counted = self.store_total(folder)
+        self.check_spool(folder, label)
+        if counted != total:
+            raise SystemExit(f"{label}: the store counted {counted}, not {total}")
+        return t1 - t0, status, len(receiver.acked)
+
     @staticmethod
     def wait_counted(folder, total, timeout):
         """The time (monotonic) the store was first seen holding `total`
@@ -558,30 +581,15 @@ class Bench:
         log("batch ingest: vertrouwd")
         for path in files:
             shutil.copyfile(path, os.path.join(folder, "spool", "new", os.path.basename(path)))
-        config = self.config(folder, max_file_bytes=4 << 20)
-        receiver = self.receiver()
-        self.load.check("ingest (vertrouwd)")
-        d = self.daemon(folder, config)
-        try:
-            t0 = d.wait_ready()
-            t1 = self.wait_empty(folder, self.wait_counted(folder, total, timeout=600))
-            status = d.status()
-            status_cpu = status["cpu_seconds"]
-            receiver.wait_for(1, 10)
-        finally:
-            d.stop()
-            receiver.close()
-        counted = self.store_total(folder)
-        self.check_spool(folder, "batch ingest")
-        if counted != total:
-            raise SystemExit(f"batch ingest: the store counted {counted}, not {total}")
-        seconds = t1 - t0
+        seconds, status, alerts = self.drain_backlog(folder, self.config(folder, max_file_bytes=4 << 20), total,
+                                                     "batch ingest", alerts=1)
+        status_cpu = status["cpu_seconds"]
         rate = total / seconds
         self.results["ingest"] = {
             "signals": total, "bytes": size, "seconds": seconds, "rate": rate, "peak_rss_kib": status["VmHWM"],
             "sec_seconds": sec_seconds, "sec_rate": sec_rate, "sec_peak_rss_kib": hwm.kib,
             "sec_cpu_seconds": usage.ru_utime + usage.ru_stime, "cpu_seconds": status_cpu,
-            "sec_alerts": sec_alerts, "alerts": len(receiver.acked), "ratio": rate / sec_rate,
+            "sec_alerts": sec_alerts, "alerts": alerts, "ratio": rate / sec_rate,
         }
         log(f"  vertrouwd {rate:,.0f}/s ({seconds:.2f} s), SEC {sec_rate:,.0f}/s ({sec_seconds:.2f} s)")
 
@@ -613,22 +621,7 @@ class Bench:
         bare_rate = total / bare_seconds
 
         populate(os.path.join(folder, "spool", "new"))
-        config = self.config(folder)
-        receiver = self.receiver()
-        self.load.check("one-signal files (vertrouwd)")
-        d = self.daemon(folder, config)
-        try:
-            t0 = d.wait_ready()
-            t1 = self.wait_empty(folder, self.wait_counted(folder, total, timeout=600))
-            status = d.status()
-        finally:
-            d.stop()
-            receiver.close()
-        counted = self.store_total(folder)
-        self.check_spool(folder, "one-signal files")
-        if counted != total:
-            raise SystemExit(f"one-signal files: the store counted {counted}, not {total}")
-        seconds = t1 - t0
+        seconds, status, _ = self.drain_backlog(folder, self.config(folder), total, "one-signal files")
         rate = total / seconds
         self.results["files"] = {"files": total, "seconds": seconds, "rate": rate, "bare_seconds": bare_seconds,
                                  "bare_rate": bare_rate, "ratio": rate / bare_rate, "peak_rss_kib": status["VmHWM"]}
