@@ -5,7 +5,11 @@ DEV_CONFIG   ?= Config/vertrouwd.dev.toml
 FUZZ_SECONDS ?= 60
 FUZZ_TARGETS ?= ConfigFuzz SignalFuzz
 FUZZ_SCRATCH ?= .build-fuzz
-BIN           = .build/debug/vertrouwd
+# The debug build's folder. scripts/test-make-run points a fresh clone's
+# `make run` at the tree's own, so the clone does not build every
+# dependency again.
+DEBUG_SCRATCH ?= .build
+BIN           = $(DEBUG_SCRATCH)/debug/vertrouwd
 
 .PHONY: help deps test-deps build release test unit-tests fuzz run check-config clean
 
@@ -14,7 +18,7 @@ help:
 	@echo "make test     install test dependencies, build, run every test, $(FUZZ_SECONDS)s of fuzzing per target,"
 	@echo "              test-make-run and test-systemd"
 	@echo "make build    debug build          make release   release build"
-	@echo "make fuzz     fuzz each target for FUZZ_SECONDS (default $(FUZZ_SECONDS))"
+	@echo "make fuzz     fuzz each target for FUZZ_SECONDS (default $(FUZZ_SECONDS)); FUZZ_PARALLEL=1 runs them at once"
 	@echo "make test-make-run   make run on a fresh clone: alerts within 60s, Ctrl-C stops all"
 	@echo "make test-systemd    boot a minimal Debian under systemd-nspawn and check the units (root)"
 	@echo "make install  static release build, then binary, units, sysusers, tmpfiles, man pages, example config"
@@ -29,19 +33,19 @@ test-deps:
 	@scripts/ensure-test-tools
 
 build: deps
-	$(SWIFT) build
+	$(SWIFT) build --scratch-path $(DEBUG_SCRATCH)
 
 release: deps
 	$(SWIFT) build -c release
 
 # Every test: unit, golden, property and integration tests (these run the
-# built binary), the fuzzers, `make run` on a fresh clone (alerts within 60 s,
-# Ctrl-C leaves nothing running), and the boot test under a real systemd.
-test: test-deps build
-	$(SWIFT) test
-	$(MAKE) --no-print-directory fuzz
-	$(MAKE) --no-print-directory test-make-run
-	$(MAKE) --no-print-directory test-systemd
+# built binary), the fuzzers, `make run` as a newcomer types it (alerts
+# within 60 s, Ctrl-C leaves nothing running), and the boot test under a
+# real systemd. scripts/test-all runs them so that builds are shared and the
+# boot test's root file system is made while the build runs, and prints how
+# long each stage took.
+test: test-deps
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/test-all
 
 # The newcomer's first minute: clones HEAD into a temporary folder, types
 # `make run` there on a pseudo-terminal, waits for the sample alerts, presses
@@ -55,14 +59,17 @@ fuzz: deps
 	@set -e; for t in $(FUZZ_TARGETS); do \
 		VERTROUWD_FUZZ=1 $(SWIFT) build --sanitize=fuzzer --scratch-path $(FUZZ_SCRATCH) --product $$t; \
 	done
-	@set -e; for t in $(FUZZ_TARGETS); do \
+	@set -e; pids=; for t in $(FUZZ_TARGETS); do \
 		seeds=; [ -d Tests/Fuzz/$$t ] && seeds=Tests/Fuzz/$$t; mkdir -p $(FUZZ_SCRATCH)/corpus/$$t; \
 		echo "fuzzing $$t for $(FUZZ_SECONDS)s"; \
-		$(FUZZ_SCRATCH)/debug/$$t -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+		( $(FUZZ_SCRATCH)/debug/$$t -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
 			-artifact_prefix=fuzz-artifacts/$$t- \
-			$(FUZZ_SCRATCH)/corpus/$$t $$seeds 2>&1 | tail -n 12; \
-		test $${PIPESTATUS[0]} -eq 0 || { echo "fuzzing $$t found a crash: see fuzz-artifacts/"; exit 1; }; \
-	done
+			$(FUZZ_SCRATCH)/corpus/$$t $$seeds > $(FUZZ_SCRATCH)/$$t.log 2>&1; \
+		  rc=$$?; echo "---- $$t"; tail -n 12 $(FUZZ_SCRATCH)/$$t.log; \
+		  test $$rc -eq 0 || { echo "fuzzing $$t found a crash: see fuzz-artifacts/"; exit 1; } ) & \
+		if [ -n "$(FUZZ_PARALLEL)" ]; then pids="$$pids $$!"; else wait $$! || exit 1; fi; \
+	done; \
+	for p in $$pids; do wait $$p || exit 1; done
 
 check-config: build
 	@chmod go-w $(DEV_CONFIG)
