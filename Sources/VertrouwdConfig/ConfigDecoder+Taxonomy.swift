@@ -144,6 +144,9 @@ extension Decoding {
             }
             seen[name] = value.position
             sources.append(name)
+            var settings = SourceSettings()
+            settings.subjects = t.choice("subjects", SourceSettings.SubjectPolicy.self) ?? settings.subjects
+            if settings != SourceSettings() { sourceSettings[name] = settings }
         }
     }
 }

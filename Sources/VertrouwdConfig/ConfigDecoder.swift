@@ -40,6 +40,7 @@ struct Decoding {
     /// checked against them.
     var categoriesKnown = true
     var sources: [String] = []
+    var sourceSettings: [String: SourceSettings] = [:]
     var rules: [Rule] = []
     var recipients: [Recipient] = []
     var delivery = DeliverySettings()
@@ -68,6 +69,7 @@ struct Decoding {
 
         var configuration = Configuration(
             school: school, taxonomy: taxonomy, sources: sources, rules: rules, recipients: recipients)
+        configuration.sourceSettings = sourceSettings
         configuration.spool = spool
         configuration.ingest = ingest
         configuration.state = state
@@ -190,7 +192,18 @@ struct Decoding {
                 privacy.minGroupSize = Int(k)
             }
         }
-        privacy.roundTo = t.integer("round_to", in: 1...1_000) ?? privacy.roundTo
+        if let m = t.integer("round_to", in: 1...1_000) {
+            // Counts from k up round to at least the smallest multiple of
+            // m that is ≥ k; past 2k that overstates a small count wildly
+            // (k = 5, round_to = 1000 would show 5 as 1000).
+            let k = privacy.minGroupSize
+            if m > 2 * k {
+                context.error(at: t.value("round_to")!, "\"round_to\" must be at most twice min_group_size (\(2 * k)), not \(m)",
+                              hint: "a larger base would publish \(k) as \(m)")
+            } else {
+                privacy.roundTo = m
+            }
+        }
         t.finish()
     }
 

@@ -9,7 +9,8 @@ public enum ConfigSummary {
         lines.append("school: \(c.school.name) (\(c.school.timeZone.identifier), \(c.school.language.rawValue))")
         lines.append("categories: \(t.categories.values.count) (\(t.categories.values.joined(separator: ", ")))")
         lines.append("sites: \(t.sites.values.count); cohorts: \(counted(t.cohorts)); channels: \(counted(t.channels))")
-        lines.append("sources: \(c.sources.count) (\(c.sources.joined(separator: ", ")))")
+        let sourceNames = c.sources.map { c.sourceSettings[$0]?.subjects == .required ? "\($0) [subjects required]" : $0 }
+        lines.append("sources: \(c.sources.count) (\(sourceNames.joined(separator: ", ")))")
         lines.append("privacy: k = \(c.privacy.minGroupSize), counts rounded to \(c.privacy.roundTo)")
         lines.append("rules: \(c.rules.count)")
         for rule in c.rules {

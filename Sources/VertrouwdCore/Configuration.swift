@@ -11,6 +11,9 @@ public struct Configuration: Hashable, Sendable {
     public var taxonomy: Taxonomy
     /// The producers allowed to drop signals, by name.
     public var sources: [String]
+    /// Per source name, what its `[[source]]` table says beyond the name
+    /// (absent: the defaults).
+    public var sourceSettings: [String: SourceSettings] = [:]
     public var rules: [Rule]
     public var recipients: [Recipient]
     public var delivery = DeliverySettings()

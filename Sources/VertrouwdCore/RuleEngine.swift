@@ -154,9 +154,12 @@ public struct RuleEngine: Sendable {
             // A logged highest band already announced everything below it.
             guard !log.contains(key(highest)) else { continue }
             let newKeys = crossed.map(key).filter { !log.contains($0) }
+            // An escalation follows an earlier alert of this group and
+            // window; a first alert that starts above the base band is not
+            // one ("doubled since the previous alert" would be false).
             decisions.append(AlertDecision(
                 rule: rule.name, window: window, group: group, atLeast: highest,
-                escalation: highest > base, severity: rule.severity, logKeys: newKeys
+                escalation: newKeys.count < crossed.count, severity: rule.severity, logKeys: newKeys
             ))
         }
         return decisions

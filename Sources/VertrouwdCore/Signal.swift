@@ -25,6 +25,11 @@ public struct Signal: Hashable, Sendable {
     public var severity: Severity
     /// How many occurrences this signal stands for: 1…1000 (default 1).
     public var count: Int
+    /// The producer's opaque pseudonym of the pupil (`[A-Za-z0-9_-]{16,64}`,
+    /// a keyed hash of an account the producer holds), or nil. Like `id` it
+    /// passed the PII gate and is never output; it is what k is meant to
+    /// count (DESIGN §6 P10).
+    public var subject: String?
 
     /// The range `count` must lie in.
     public static let countRange: ClosedRange<Int> = 1...1000
@@ -32,7 +37,7 @@ public struct Signal: Hashable, Sendable {
     public init(
         id: String, timestamp: Int64, source: String, category: String,
         site: String? = nil, cohort: String? = nil, channel: String? = nil,
-        severity: Severity, count: Int = 1
+        severity: Severity, count: Int = 1, subject: String? = nil
     ) {
         self.id = id
         self.timestamp = timestamp
@@ -43,5 +48,9 @@ public struct Signal: Hashable, Sendable {
         self.channel = channel
         self.severity = severity
         self.count = count
+        self.subject = subject
     }
+
+    /// The length a `subject` must have.
+    public static let subjectLength: ClosedRange<Int> = 16...64
 }

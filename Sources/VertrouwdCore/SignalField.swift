@@ -1,6 +1,6 @@
-/// The ten keys of the v1 signal schema (DESIGN §2).
+/// The eleven keys of the v1 signal schema (DESIGN §2).
 enum SignalField: UInt8, CaseIterable, Sendable {
-    case v, id, ts, source, category, site, cohort, channel, severity, count
+    case v, id, ts, source, category, site, cohort, channel, severity, count, subject
 
     /// The key as it appears in JSON, also the `field` of a rejection.
     var name: String {
@@ -15,10 +15,15 @@ enum SignalField: UInt8, CaseIterable, Sendable {
         case .channel: "channel"
         case .severity: "severity"
         case .count: "count"
+        case .subject: "subject"
         }
     }
 
     var bit: UInt16 { 1 << UInt16(rawValue) }
+
+    /// Opaque producer tokens (`id`, `subject`) and the timestamp: the PII
+    /// gate's 8-digits rule does not apply to them, every other detector does.
+    var isOpaque: Bool { self == .id || self == .ts || self == .subject }
 
     /// The required keys, in the order a missing one is reported.
     static let required: [SignalField] = [.v, .id, .ts, .source, .category]
@@ -45,7 +50,9 @@ enum SignalField: UInt8, CaseIterable, Sendable {
         case 6:
             if equals("source") { self = .source; return }
             if equals("cohort") { self = .cohort; return }
-        case 7: if equals("channel") { self = .channel; return }
+        case 7:
+            if equals("channel") { self = .channel; return }
+            if equals("subject") { self = .subject; return }
         case 8:
             if equals("category") { self = .category; return }
             if equals("severity") { self = .severity; return }

@@ -6,7 +6,7 @@
 public struct SignalRejection: Error, Hashable, Sendable, CustomStringConvertible {
     public var reason: RejectReason
     /// A schema field name (`v`, `id`, `ts`, `source`, `category`, `site`,
-    /// `cohort`, `channel`, `severity`, `count`) or nil. An unknown key's text
+    /// `cohort`, `channel`, `severity`, `count`, `subject`) or nil. An unknown key's text
     /// is never reported: it could itself be personal data.
     public var field: String?
 
@@ -34,6 +34,9 @@ public enum RejectReason: String, CaseIterable, Hashable, Sendable {
     // The line as a whole.
     case lineTooLong = "line_too_long"
     case notUTF8 = "not_utf8"
+    /// A NUL byte in the line: UTF-16 text, or text padded to hide from
+    /// the PII gate (the gate scans such a line without its NULs first).
+    case nulByte = "nul_byte"
     case malformedJSON = "malformed_json"
     case notAnObject = "not_an_object"
     case trailingData = "trailing_data"
@@ -56,6 +59,9 @@ public enum RejectReason: String, CaseIterable, Hashable, Sendable {
     case unknownChannel = "unknown_channel"
     case badSeverity = "bad_severity"
     case badCount = "bad_count"
+    case badSubject = "bad_subject"
+    /// The source requires a `subject` (`[[source]] subjects = "required"`).
+    case missingSubject = "missing_subject"
     // The PII gate, one per detector.
     case piiEmail = "pii_email"
     case piiPhone = "pii_phone"

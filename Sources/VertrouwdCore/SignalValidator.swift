@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Turns one ingest line into a `Signal` or a `SignalRejection`
 /// (DESIGN §2): strict JSON decoding, the v1 schema, the configured
 /// vocabularies and the PII gate.
@@ -11,12 +17,20 @@
 ///    `malformed_json`, `too_deep`, `trailing_data`;
 /// 3. the first field error in line order (`unknown_field`,
 ///    `duplicate_field`, `wrong_type`, a bad value);
-/// 4. `missing_field`, for the first of v, id, ts, source, category.
+/// 4. `missing_field`, for the first of v, id, ts, source, category;
+/// 5. `missing_subject`, when the source requires a `subject`.
+///
+/// A line with a NUL byte (UTF-16 text, or text padded with NULs) is
+/// rejected as `nul_byte` before anything else, after the PII gate has
+/// scanned it with the NULs taken out: padding cannot hide a phone number.
 ///
 /// Pure: the clock is the `now` argument, and nothing is logged.
 public struct SignalValidator: Sendable {
     public let taxonomy: Taxonomy
     public let sources: [String]
+    /// The sources whose signals must carry a `subject`
+    /// (`[[source]] subjects = "required"`).
+    public let subjectRequired: Set<String>
     public let ingest: IngestSettings
     /// Lines longer than this (without the newline) are rejected unread.
     public let maxLineBytes: Int
@@ -30,9 +44,11 @@ public struct SignalValidator: Sendable {
     private let cohortTable: ByteVocabulary
     private let channelTable: ByteVocabulary
 
-    public init(taxonomy: Taxonomy, sources: [String], ingest: IngestSettings, maxLineBytes: Int = defaultMaxLineBytes) {
+    public init(taxonomy: Taxonomy, sources: [String], ingest: IngestSettings, maxLineBytes: Int = defaultMaxLineBytes,
+                subjectRequired: Set<String> = []) {
         self.taxonomy = taxonomy
         self.sources = sources
+        self.subjectRequired = subjectRequired
         self.ingest = ingest
         self.maxLineBytes = maxLineBytes
         sourceTable = ByteVocabulary(sources)
@@ -40,6 +56,12 @@ public struct SignalValidator: Sendable {
         siteTable = ByteVocabulary(taxonomy.sites.values)
         cohortTable = ByteVocabulary(taxonomy.cohorts.values)
         channelTable = ByteVocabulary(taxonomy.channels.values)
+    }
+
+    /// The validator the configuration asks for: its vocabularies, sources
+    /// (and which of them require a `subject`) and ingest limits.
+    public init(configuration c: Configuration) {
+        self.init(taxonomy: c.taxonomy, sources: c.sources, ingest: c.ingest, subjectRequired: c.sourcesRequiringSubject)
     }
 
     /// Whether a line holds no signal at all (empty, or only spaces, tabs
@@ -64,11 +86,15 @@ public struct SignalValidator: Sendable {
         guard body.count <= maxLineBytes else {
             return .failure(rawRejection(body, otherwise: .lineTooLong))
         }
+        if let base = body.baseAddress, memchr(base, 0, body.count) != nil {
+            let visible = body.filter { $0 != 0 }
+            return .failure(visible.withUnsafeBytes { rawRejection($0, otherwise: .nulByte) })
+        }
         guard UTF8Validation.isValid(body) else {
             return .failure(rawRejection(body, otherwise: .notUTF8))
         }
         return withUnsafeTemporaryAllocation(byteCount: max(body.count, 1), alignment: 1) { scratch in
-            var fields = FieldAccumulator(now: now)
+            var fields = FieldAccumulator(now: now, subjectRequired: subjectRequired)
             do throws(SignalRejection) {
                 // A PII hit comes back as a value: no throw on the hot path.
                 if let hit = try decode(body, scratch: scratch, into: &fields) { return .failure(hit) }
@@ -155,7 +181,7 @@ public struct SignalValidator: Sendable {
                 timestamp = RFC3339.epochSeconds(text)
             }
             if timestamp == nil,
-               let hit = PIIGate.scan(text, digitsRule: field != .id && field != .ts, isVocabularyValue: vocabularyValue != nil) {
+               let hit = PIIGate.scan(text, digitsRule: !(field?.isOpaque ?? false), isVocabularyValue: vocabularyValue != nil) {
                 return SignalRejection(hit.reason, field: field?.name)
             }
             guard let field, fields.isFirst(field) else { return nil }
@@ -193,6 +219,12 @@ public struct SignalValidator: Sendable {
             case .channel:
                 fields.channel = vocabularyValue
                 if vocabularyValue == nil { fields.note(SignalRejection(.unknownChannel, field: field.name)) }
+            case .subject:
+                if Self.isWellFormedSubject(text) {
+                    fields.subject = String(decoding: text, as: UTF8.self)
+                } else {
+                    fields.note(SignalRejection(.badSubject, field: field.name))
+                }
             case .severity:
                 if let severity = Self.severity(text) {
                     fields.severity = severity
@@ -203,7 +235,7 @@ public struct SignalValidator: Sendable {
                 fields.note(SignalRejection(.wrongType, field: field.name))
             }
         case .integer(let number, let literal):
-            if let hit = PIIGate.scan(literal, digitsRule: field != .id && field != .ts) { return SignalRejection(hit.reason, field: field?.name) }
+            if let hit = PIIGate.scan(literal, digitsRule: !(field?.isOpaque ?? false)) { return SignalRejection(hit.reason, field: field?.name) }
             guard let field, fields.isFirst(field) else { return nil }
             switch field {
             case .v:
@@ -218,7 +250,7 @@ public struct SignalValidator: Sendable {
                 fields.note(SignalRejection(.wrongType, field: field.name))
             }
         case .number(let literal):
-            if let hit = PIIGate.scan(literal, digitsRule: field != .id && field != .ts) { return SignalRejection(hit.reason, field: field?.name) }
+            if let hit = PIIGate.scan(literal, digitsRule: !(field?.isOpaque ?? false)) { return SignalRejection(hit.reason, field: field?.name) }
             guard let field, fields.isFirst(field) else { return nil }
             fields.note(SignalRejection(.wrongType, field: field.name))
         case .bool, .null, .nested:
@@ -239,6 +271,12 @@ public struct SignalValidator: Sendable {
         return true
     }
 
+    /// 16–64 characters of `[A-Za-z0-9_-]` (base64url or hex of a keyed hash).
+    static func isWellFormedSubject(_ text: UnsafeRawBufferPointer) -> Bool {
+        guard Signal.subjectLength.contains(text.count) else { return false }
+        return text.allSatisfy { isAlnum($0) || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-") }
+    }
+
     static func severity(_ text: UnsafeRawBufferPointer) -> Severity? {
         func equals(_ word: StaticString) -> Bool {
             word.utf8CodeUnitCount == text.count && (0..<text.count).allSatisfy { text[$0] == word.utf8Start[$0] }
@@ -252,6 +290,7 @@ public struct SignalValidator: Sendable {
     /// What the members of one line said so far, and the first field error.
     private struct FieldAccumulator {
         let now: Int64
+        let subjectRequired: Set<String>
         var seen: UInt16 = 0
         var duplicate: UInt16 = 0
         var firstError: SignalRejection?
@@ -265,8 +304,12 @@ public struct SignalValidator: Sendable {
         var channel: String?
         var severity: Severity?
         var count: Int?
+        var subject: String?
 
-        init(now: Int64) { self.now = now }
+        init(now: Int64, subjectRequired: Set<String>) {
+            self.now = now
+            self.subjectRequired = subjectRequired
+        }
 
         mutating func note(_ rejection: SignalRejection) {
             if firstError == nil { firstError = rejection }
@@ -291,11 +334,14 @@ public struct SignalValidator: Sendable {
             guard version == 1, let id, let timestamp, let source, let category else {
                 preconditionFailure("required fields seen without error but not set")
             }
+            if subject == nil, !subjectRequired.isEmpty, subjectRequired.contains(source) {
+                return .failure(SignalRejection(.missingSubject, field: SignalField.subject.name))
+            }
             return .success(Signal(
                 id: id, timestamp: timestamp, source: source, category: category,
                 site: site, cohort: cohort, channel: channel,
                 severity: severity ?? Taxonomy.defaultSeverity(of: category),
-                count: count ?? 1))
+                count: count ?? 1, subject: subject))
         }
     }
 }

@@ -74,7 +74,7 @@ public final class IngestLoop: Sendable {
     ) {
         self.configuration = configuration
         self.spool = SpoolDirectory(root: configuration.spool.path)
-        self.validator = SignalValidator(taxonomy: configuration.taxonomy, sources: configuration.sources, ingest: configuration.ingest)
+        self.validator = SignalValidator(configuration: configuration)
         let path = configuration.state.path
         self.openStore = openStore ?? { try SignalStore(path: path) }
         self.logger = logger

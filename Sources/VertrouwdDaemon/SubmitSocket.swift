@@ -49,7 +49,7 @@ public final class SubmitSocket: Sendable {
 
     private static func rules(for c: Configuration) -> Rules {
         Rules(spool: SpoolDirectory(root: c.spool.path),
-              validator: SignalValidator(taxonomy: c.taxonomy, sources: c.sources, ingest: c.ingest),
+              validator: SignalValidator(configuration: c),
               allowedGroups: c.submit.allowedGroups)
     }
 

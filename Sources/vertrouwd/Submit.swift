@@ -39,7 +39,7 @@ struct Submit: ParsableCommand {
             printError("vertrouwd: \(error.text)")
             throw ExitCode(2)
         }
-        let validator = SignalValidator(taxonomy: configuration.taxonomy, sources: configuration.sources, ingest: configuration.ingest)
+        let validator = SignalValidator(configuration: configuration)
         let parsed = SignalFile(bytes: bytes, validator: validator, now: Int64(Date().timeIntervalSince1970))
         if !parsed.rejected.isEmpty {
             for line in parsed.rejected {

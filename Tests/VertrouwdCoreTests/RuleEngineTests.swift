@@ -74,8 +74,15 @@ struct RuleEngineTests {
         store.add(morning, "sextortion.payment", count: 23)
         let decisions = engine.evaluate(now: morning, log: [], buckets: store.source)
         #expect(decisions.count == 1)
-        #expect(decisions[0].atLeast == 20 && decisions[0].escalation)
+        // The first alert of the group: not an escalation, whatever its band
+        // (issue #13, finding 13: it used to say "doubled since the previous alert").
+        #expect(decisions[0].atLeast == 20 && !decisions[0].escalation)
         #expect(decisions[0].logKeys.map(\.band) == [5, 10, 20])
+        // With band 5 already announced, a jump to 20 is an escalation.
+        let key5 = AlertKey(rule: decisions[0].rule, windowStart: decisions[0].window.start, group: decisions[0].group, band: 5)
+        let later = engine.evaluate(now: morning, log: [key5], buckets: store.source)
+        #expect(later.map(\.atLeast) == [20] && later.first?.escalation == true)
+        #expect(later.first?.logKeys.map(\.band) == [10, 20])
     }
 
     @Test func groupsAreSeparateAndUnknownIsItsOwnGroup() {

@@ -123,6 +123,9 @@ struct SignalValidatorTests {
         Case(Fixture.line(extra: [#""count":1001"#]), .badCount, "count"),
         Case(Fixture.line(extra: [#""count":-1"#]), .badCount, "count"),
         Case(Fixture.line(extra: [#""count":-0"#]), .badCount, "count"),
+        Case(Fixture.line(extra: [#""subject":"too-short""#]), .badSubject, "subject"),
+        Case(Fixture.line(extra: [#""subject":"with.a.dot.is.not.ok""#]), .badSubject, "subject"),
+        Case("{\"v\":1\u{0}}", .nulByte),
         // First field error in line order wins.
         Case(Fixture.line(source: #""printer""#, category: #""nope""#), .unknownSource, "source"),
     ]
@@ -133,7 +136,8 @@ struct SignalValidatorTests {
     }
 
     @Test func everyNonPIIReasonIsCovered() {
-        let covered = Set(Self.cases.map(\.reason)).union([.lineTooLong, .notUTF8])
+        // missing_subject needs a source that requires subjects: SignalSubjectTests.
+        let covered = Set(Self.cases.map(\.reason)).union([.lineTooLong, .notUTF8, .missingSubject])
         let expected = Set(RejectReason.allCases.filter { !$0.isPII })
         #expect(covered == expected)
     }
