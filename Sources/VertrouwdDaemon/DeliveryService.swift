@@ -88,6 +88,8 @@ public final class DeliveryService: Service, Sendable {
             let result = await attempt(entry)
             settle(entry, result, store: store)
         }
+        // Tests wait for this line instead of sleeping (CONTRACT.md).
+        logger.debug("pass done: delivery", metadata: ["event": "pass_done", "pass": "delivery", "messages": "\(due.count)"])
     }
 
     func attempt(_ entry: OutboxEntry) async -> DeliveryResult {

@@ -162,6 +162,9 @@ extension IngestLoop {
             }
         }
         if !oneByOne { log(tally) }
+        logger.debug("pass done: ingest", metadata: [
+            "event": "pass_done", "pass": "ingest", "files": "\(configuration.privacy.shown(gathered.claimed.count))",
+        ])
         return .done(gathered.claimed.count)
     }
 

@@ -41,7 +41,8 @@ public final class IngestLoop: Sendable {
     // compiler (IRGen); errors are StoreErrors all the same.
     let openStore: @Sendable () throws -> SignalStore
     let logger: Logger
-    let clock: @Sendable () -> Int64
+    /// Wall clock, milliseconds since the epoch.
+    let wallClock: @Sendable () -> Int64
     let limits: Limits
     let onEvent: @Sendable (IngestEvent) -> Void
     /// Called when new messages wait in the outbox (rings the delivery doorbell).
@@ -51,7 +52,6 @@ public final class IngestLoop: Sendable {
     /// loop stops the pings and systemd restarts the daemon.
     let onAlive: @Sendable () -> Void
     let aliveEvery: Double?
-    private let lastAlive = Mutex<Double>(0)
     let evaluator: AlertEvaluator
     let publisher: SummaryPublisher
 
@@ -65,7 +65,7 @@ public final class IngestLoop: Sendable {
         configuration: Configuration,
         limits: Limits = Limits(),
         logger: Logger,
-        clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) },
+        wallClock: @escaping @Sendable () -> Int64 = { Int64((Date().timeIntervalSince1970 * 1_000).rounded(.down)) },
         openStore: (@Sendable () throws -> SignalStore)? = nil,
         onEvent: @escaping @Sendable (IngestEvent) -> Void = { _ in },
         onOutbox: @escaping @Sendable () -> Void = {},
@@ -78,7 +78,7 @@ public final class IngestLoop: Sendable {
         let path = configuration.state.path
         self.openStore = openStore ?? { try SignalStore(path: path) }
         self.logger = logger
-        self.clock = clock
+        self.wallClock = wallClock
         self.limits = limits
         self.onEvent = onEvent
         self.onOutbox = onOutbox
@@ -96,222 +96,159 @@ public final class IngestLoop: Sendable {
 
     var stopping: Bool { stopRequested.load(ordering: .sequentiallyConsistent) }
 
-    /// Pings the watchdog when the interval is due.
-    func alive() {
-        guard let every = aliveEvery else { return }
+    /// The scheduler's settings for this configuration.
+    var schedulerSettings: Scheduler.Settings {
+        var settings = Scheduler.Settings(evaluateEvery: configuration.alerts.evaluateEvery, zone: configuration.school.timeZone,
+                                          rescan: configuration.spool.rescan,
+                                          watchdog: aliveEvery.map { Int64(($0 * 1_000).rounded()) })
+        settings.maintenanceEvery = limits.maintenanceEvery
+        settings.retryFirst = Int64((limits.retryFirst * 1_000).rounded())
+        settings.retryLast = Int64((limits.retryLast * 1_000).rounded())
+        return settings
+    }
+
+    /// The scheduler's clock value, read now.
+    func now() -> Scheduler.Time {
         var ts = timespec()
         clock_gettime(CLOCK_MONOTONIC, &ts)
-        let now = Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
-        let due = lastAlive.withLock { last -> Bool in
-            guard now - last >= every * 0.9 else { return false }
-            last = now
-            return true
-        }
-        if due { onAlive() }
+        return Scheduler.Time(wall: wallClock(), monotonic: Int64(ts.tv_sec) * 1_000 + Int64(ts.tv_nsec) / 1_000_000)
     }
+
+    /// Wall clock, whole seconds (the store's and the rules' unit).
+    func clock() -> Int64 { Scheduler.Time(wall: wallClock(), monotonic: 0).wallSeconds }
 
     /// Runs until `stop()`. Never throws: every failure is logged, reported
     /// as degraded where it stops progress, and retried.
+    ///
+    /// What to do when is the `Scheduler`'s decision; this carries its
+    /// actions out and reports their outcomes back.
     public func run() {
+        var scheduler = Scheduler(settings: schedulerSettings)
         var store: SignalStore?
-        var degraded: String?
-        var retryDelay = limits.retryFirst
-        var lastMaintenance: Int64 = 0
-        var announcedReady = false
-        var nextEvaluation: Int64 = 0
-        // 0: check at start (catch-up after downtime); then at the next due time.
-        var nextSummaryCheck: Int64 = 0
-        let every = configuration.alerts.evaluateEvery
-        let zone = configuration.school.timeZone
+        var step = scheduler.handle(.started, now: now())
+        while true {
+            for notification in step.notifications { tell(notification) }
+            let outcome: Scheduler.Event
+            // The scheduler acts on the store only after `prepared`.
+            func opened() -> SignalStore {
+                guard let store else { preconditionFailure("an action on the store before it was opened") }
+                return store
+            }
+            switch step.action {
+            case .exit:
+                logger.info("ingest stopped", metadata: ["event": "stopped"])
+                return
+            case .prepare:
+                outcome = prepare(&store)
+            case .drain:
+                outcome = drain(opened(), heartbeat: { if scheduler.heartbeat(now: self.now()) { self.onAlive() } })
+                    .map { .failed(reason: $0) } ?? .drained
+            case .evaluate(let at):
+                outcome = evaluate(opened(), at: at)
+            case .publish(let at):
+                outcome = publish(opened(), at: at)
+            case .maintain(let at):
+                maintain(opened(), now: at)
+                outcome = .maintained
+            case .wait(let milliseconds):
+                wait(milliseconds: milliseconds)
+                outcome = .woke
+            }
+            step = scheduler.handle(stopping ? .stop : outcome, now: now())
+        }
+    }
 
-        while !stopping {
-            var problem: String?
-            if store == nil {
-                do {
-                    store = try openStore()
-                } catch {
-                    problem = "cannot open the state database: \(error)"
-                }
-            }
-            if problem == nil, watcher.withLock({ $0 == nil }) {
-                do {
-                    try spool.prepare()
-                    let w = try SpoolWatcher(directory: spool.newPath)
-                    watcher.withLock { $0 = w }
-                    if stopping { break }
-                } catch {
-                    problem = "cannot watch the spool: \(error)"
-                }
-            }
-            // Ready once the store is open and the spool is watched, before a
-            // backlog is worked off: a large one must not hold up start-up.
-            // Ready also when degraded: the daemon is up and will recover.
-            if !announcedReady {
-                announcedReady = true
-                onEvent(.ready)
-            }
-            // systemd's watchdog runs once start-up is complete.
-            alive()
-            if problem == nil, let store {
-                problem = drain(store)
-            }
-            // Rules run at aligned ticks ("0s": after every pass), so an
-            // alert's arrival time tells no more than the tick.
-            if problem == nil, let store, every.seconds == 0 || clock() >= nextEvaluation {
-                let now = clock()
-                do {
-                    if try evaluator.evaluate(store: store, now: now) > 0 { onOutbox() }
-                    nextEvaluation = every.seconds == 0 ? now : Tick.nextTick(after: now, every: every, in: zone)
-                } catch {
-                    problem = "cannot evaluate the rules (\(error))"
-                }
-            }
-            // Weekly summaries that are due, missed weeks included: at start
-            // and when the next one falls due, not on every pass.
-            if problem == nil, let store, clock() >= nextSummaryCheck {
-                do {
-                    let now = clock()
-                    if try publisher.publishDue(store: store, now: now, backlog: backlog()) > 0 { onOutbox() }
-                    nextSummaryCheck = publisher.nextDue(after: now)
-                } catch {
-                    problem = "cannot publish the weekly summary (\(error))"
-                }
-            }
-            if let problem {
-                if degraded == nil {
-                    logger.error("degraded: \(problem); files stay in the spool until this is fixed",
-                                 metadata: ["event": "degraded"])
-                    onEvent(.degraded(reason: problem))
-                }
-                degraded = problem
-                pause(seconds: retryDelay)
-                retryDelay = min(retryDelay * 2, limits.retryLast)
-                continue
-            }
-            if degraded != nil {
-                logger.notice("resumed: the state database can be written again", metadata: ["event": "resumed"])
-                onEvent(.resumed)
-                degraded = nil
-            }
-            retryDelay = limits.retryFirst
-            let now = clock()
-            if let store, now - lastMaintenance >= limits.maintenanceEvery {
-                maintain(store, now: now)
-                lastMaintenance = now
-            }
+    /// Carries a notification out: log lines, sd_notify, the watchdog.
+    func tell(_ notification: Scheduler.Notification) {
+        switch notification {
+        case .ready:
+            onEvent(.ready)
+        case .degraded(let reason):
+            logger.error("degraded: \(reason); files stay in the spool until this is fixed", metadata: ["event": "degraded"])
+            onEvent(.degraded(reason: reason))
+        case .resumed:
+            logger.notice("resumed: the state database can be written again", metadata: ["event": "resumed"])
+            onEvent(.resumed)
+        case .watchdog:
+            onAlive()
+        case .idle:
             onEvent(.idle)
-            if stopping { break }
-            var waitMilliseconds = configuration.spool.rescan.seconds * 1_000 + 50
-            if every.seconds > 0 { waitMilliseconds = max(0, min(waitMilliseconds, (nextEvaluation - clock()) * 1_000 + 50)) }
-            if let aliveEvery { waitMilliseconds = min(waitMilliseconds, Int64(aliveEvery * 1_000)) }
-            waitMilliseconds = max(0, min(waitMilliseconds, (publisher.nextDue(after: clock()) - clock()) * 1_000 + 50))
-            let event = watcher.withLock { $0 }?.wait(timeoutMilliseconds: Int32(clamping: waitMilliseconds))
+        }
+    }
+
+    /// Opens the store and watches the spool, each unless done already.
+    func prepare(_ store: inout SignalStore?) -> Scheduler.Event {
+        if store == nil {
+            do {
+                store = try openStore()
+            } catch {
+                return .failed(reason: "cannot open the state database: \(error)")
+            }
+        }
+        if watcher.withLock({ $0 == nil }) {
+            do {
+                try spool.prepare()
+                let w = try SpoolWatcher(directory: spool.newPath)
+                watcher.withLock { $0 = w }
+            } catch {
+                return .failed(reason: "cannot watch the spool: \(error)")
+            }
+        }
+        return .prepared
+    }
+
+    /// Rules run at aligned ticks ("0s": after every drain), so an alert's
+    /// arrival time tells no more than the tick.
+    func evaluate(_ store: SignalStore, at now: Int64) -> Scheduler.Event {
+        do {
+            let alerts = try evaluator.evaluate(store: store, now: now)
+            if alerts > 0 { onOutbox() }
+            logger.debug("pass done: evaluation", metadata: [
+                "event": "pass_done", "pass": "evaluation", "alerts": "\(configuration.privacy.shown(alerts))",
+            ])
+            return .evaluated
+        } catch {
+            return .failed(reason: "cannot evaluate the rules (\(error))")
+        }
+    }
+
+    /// Weekly summaries that are due, missed weeks included.
+    func publish(_ store: SignalStore, at now: Int64) -> Scheduler.Event {
+        do {
+            let outcome = try publisher.publishDue(store: store, now: now, backlog: backlog())
+            if outcome.published > 0 { onOutbox() }
+            logger.debug("pass done: publication", metadata: [
+                "event": "pass_done", "pass": "publication", "published": "\(configuration.privacy.shown(outcome.published))",
+            ])
+            return .published(nextDue: outcome.nextCheck)
+        } catch {
+            return .failed(reason: "cannot publish the weekly summary (\(error))")
+        }
+    }
+
+    /// Waits for the spool to change, at most `milliseconds`, returning
+    /// early when stopped.
+    func wait(milliseconds: Int64) {
+        if let w = watcher.withLock({ $0 }) {
+            let event = w.wait(timeoutMilliseconds: Int32(clamping: milliseconds))
             stuck.withLock { $0.removeAll() }
             if event == .lost {
                 logger.warning("the spool's new/ folder was moved or removed; preparing it again", metadata: ["event": "spool_lost"])
                 watcher.withLock { $0 = nil }
             }
+            return
         }
-        logger.info("ingest stopped", metadata: ["event": "stopped"])
+        // Not watching (degraded before the watcher was made): sleep in
+        // slices, so that a stop is seen at once.
+        var left = milliseconds
+        while left > 0, !stopping {
+            Thread.sleep(forTimeInterval: Double(min(left, 100)) / 1_000)
+            left -= 100
+        }
     }
 
     /// Files waiting in new/ and cur/ (the summary's spool backlog).
     func backlog() -> Int {
         ((try? spool.pending(.new).count) ?? 0) + ((try? spool.pending(.cur).count) ?? 0)
     }
-
-    /// Sleeps up to `seconds`, returning early when stopped; the watchdog
-    /// is still pinged, since degraded is not hung.
-    private func pause(seconds: Double) {
-        if let aliveEvery, seconds > aliveEvery {
-            var left = seconds
-            while left > 0, !stopping {
-                pauseOnce(seconds: min(left, aliveEvery))
-                alive()
-                left -= aliveEvery
-            }
-            return
-        }
-        pauseOnce(seconds: seconds)
-    }
-
-    private func pauseOnce(seconds: Double) {
-        if let w = watcher.withLock({ $0 }) {
-            _ = w.wait(timeoutMilliseconds: Int32(seconds * 1_000))
-            return
-        }
-        var left = seconds
-        while left > 0, !stopping {
-            Thread.sleep(forTimeInterval: min(left, 0.1))
-            left -= 0.1
-        }
-    }
-
-    /// Counts everything waiting: first what an earlier run claimed (cur/),
-    /// then new/, again until new/ is empty. Returns a problem that stops
-    /// progress, or nil.
-    func drain(_ store: SignalStore) -> String? {
-        var folders: [SpoolDirectory.Folder] = [.cur, .new]
-        while let folder = folders.first, !stopping {
-            let names: [String]
-            do {
-                let skip = stuck.withLock { $0 }
-                names = try spool.pending(folder).filter { !skip.contains($0) }
-            } catch {
-                return "cannot list the spool: \(error)"
-            }
-            if names.isEmpty {
-                folders.removeFirst()
-                continue
-            }
-            // Two stages: while one batch commits (SQLite, fsync, unlink),
-            // a helper claims, reads and parses the next one — the two
-            // cores of a small server both work on a backlog.
-            var handled = 0
-            var pending: Pending? = Pending(self, names, from: 0, folder: folder, store: store)
-            while let current = pending?.wait() {
-                pending = nil
-                if !stopping, current.problem == nil, current.next < names.count {
-                    pending = Pending(self, names, from: current.next, folder: folder, store: store)
-                }
-                alive()
-                switch settle(current, store: store) {
-                case .failed(let problem):
-                    // What the helper claimed meanwhile waits in cur/.
-                    _ = pending?.wait()
-                    return problem
-                case .done(let count): handled += count
-                }
-            }
-            if stopping { return nil }
-            // cur/ is worked through once; new/ again while it keeps
-            // filling, but not when a pass could take nothing from it.
-            if folder == .cur || handled == 0 { folders.removeFirst() }
-        }
-        return nil
-    }
-
-    /// A batch being gathered on a helper thread.
-    final class Pending: @unchecked Sendable {
-        // Written once by the helper before `done` is signalled, read
-        // only after waiting on it.
-        private var result: Gathered?
-        private let done = DispatchSemaphore(value: 0)
-
-        init(_ loop: IngestLoop, _ names: [String], from start: Int, folder: SpoolDirectory.Folder, store: SignalStore) {
-            IngestLoop.helper.async {
-                self.result = loop.gather(names, from: start, folder: folder, store: store)
-                self.done.signal()
-            }
-        }
-
-        func wait() -> Gathered? {
-            done.wait()
-            done.signal() // a second wait returns at once
-            return result
-        }
-    }
-
-    /// Where batches are gathered ahead of the commit.
-    static let helper = DispatchQueue(label: "vertrouwd-ingest-gather")
 }

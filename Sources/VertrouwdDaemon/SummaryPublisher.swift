@@ -22,15 +22,24 @@ public struct SummaryPublisher: Sendable {
 
     var zone: TimeZone { configuration.school.timeZone }
 
-    /// Publishes every due week; returns how many were published.
-    public func publishDue(store: SignalStore, now: Int64, backlog: Int) throws -> Int {
+    /// What a summary check did, and when the next one is due.
+    public struct Outcome: Sendable, Equatable {
+        /// Weeks published by this check.
+        public var published: Int
+        /// When to check next (`SummarySchedule.nextCheck`).
+        public var nextCheck: Int64
+    }
+
+    /// Publishes every due week, and works out when the next check is due.
+    public func publishDue(store: SignalStore, now: Int64, backlog: Int) throws -> Outcome {
+        let schedule = configuration.summary.schedule
         let last = try store.lastPublishedWeekStart().map { Window.containing($0, kind: .week, in: zone) }
-        let due = SummarySchedule.dueWeeks(now: now, schedule: configuration.summary.schedule, zone: zone,
-                                           lastPublished: last, catchUpWeeks: configuration.summary.catchUpWeeks)
-        // A new install does not send summaries of weeks before it existed.
         let since = try store.createdAt()
+        let due = SummarySchedule.weeksToPublish(now: now, schedule: schedule, zone: zone, lastPublished: last,
+                                                 catchUpWeeks: configuration.summary.catchUpWeeks, createdAt: since)
         var published = 0
-        for week in due where week.end > since {
+        var newest = last
+        for week in due {
             let id = AlertEvaluator.newID()
             let envelope = try render(week: week, store: store, backlog: backlog, id: id)
             let messages = configuration.recipients.filter { $0.receives.contains(.summaries) }.flatMap { recipient in
@@ -44,14 +53,11 @@ public struct SummaryPublisher: Sendable {
                 published += 1
                 logger.notice("weekly summary \(week.label) published", metadata: ["event": "summary", "week": "\(week.label)"])
             }
+            // Published now or before (by another process): done either way.
+            newest = week
         }
-        return published
-    }
-
-    /// When the summary of the current week falls due.
-    public func nextDue(after now: Int64) -> Int64 {
-        let week = Window.containing(now, kind: .week, in: zone)
-        return SummarySchedule.dueInstant(of: week, schedule: configuration.summary.schedule, zone: zone)
+        let next = SummarySchedule.nextCheck(after: now, schedule: schedule, zone: zone, lastPublished: newest, createdAt: since)
+        return Outcome(published: published, nextCheck: next)
     }
 
     public struct Rendering: Sendable, Hashable {

@@ -35,10 +35,14 @@ extension Integration {
 
         @Test func oneAlertPerBandGroupAndWindowAndNoneTwice() throws {
             let h = try DaemonHarness(extra: Self.rules)
-            try h.start()
+            // Debug lines: the test waits for finished passes.
+            let debug = ["--log-level", "debug"]
+            try h.start(arguments: debug)
+            var mark = h.logMark
             try h.drop(signals(4))
             try h.waitUntilDrained()
-            Thread.sleep(forTimeInterval: 0.3)
+            // The rules ran after the file was counted ("0s": after every drain).
+            try h.waitForPass("evaluation", since: mark, after: "accepted")
             #expect(try alerts(h).isEmpty, "4 signals are below min_count")
 
             try h.drop(signals(1))
@@ -50,16 +54,19 @@ extension Integration {
             #expect(h.stop() == 0)
 
             // A restart decides nothing again…
-            try h.start()
+            mark = h.logMark
+            try h.start(arguments: debug)
             try h.drop(signals(1, channel: "discord"))
             try h.waitUntilDrained()
-            Thread.sleep(forTimeInterval: 0.5)
+            try h.waitForPass("evaluation", since: mark, after: "accepted")
+            #expect(try alerts(h).count == 2)
             // …nor does a reload (SIGHUP), which starts a fresh ingest loop.
             kill(h.process!.processIdentifier, SIGHUP)
             try waitUntil("the reload", timeout: 10) { h.log.contains("configuration reloaded") }
+            mark = h.logMark
             try h.drop(signals(1, channel: "discord"))
             try h.waitUntilDrained()
-            Thread.sleep(forTimeInterval: 0.5)
+            try h.waitForPass("evaluation", since: mark, after: "accepted")
             #expect(h.stop() == 0)
 
             let all = try alerts(h).sorted { ($0["at_least"] as? Int ?? 0) < ($1["at_least"] as? Int ?? 0) }

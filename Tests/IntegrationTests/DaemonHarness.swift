@@ -14,6 +14,9 @@ final class DaemonHarness: @unchecked Sendable {
     private let logLock = NSLock()
     private var logData = Data()
     private var logHandles: [FileHandle] = []
+    /// Pipes whose end of file was read: the daemon (and anything it
+    /// started) closed them, so every byte it wrote is in `logData`.
+    private var closedPipes = 0
 
     var root: String { dir.url.path }
     var spool: String { root + "/spool" }
@@ -90,9 +93,15 @@ final class DaemonHarness: @unchecked Sendable {
         let handle = pipe.fileHandleForReading
         handle.readabilityHandler = { [weak self] h in
             let data = h.availableData
-            guard let self, !data.isEmpty else { return }
+            guard let self else { return }
             self.logLock.lock()
-            self.logData.append(data)
+            if data.isEmpty {
+                // End of file: stop watching, or the handler fires for ever.
+                h.readabilityHandler = nil
+                self.closedPipes += 1
+            } else {
+                self.logData.append(data)
+            }
             self.logLock.unlock()
         }
         logHandles.append(handle)
@@ -112,7 +121,13 @@ final class DaemonHarness: @unchecked Sendable {
         if p.isRunning { kill(p.processIdentifier, SIGTERM) }
         p.waitUntilExit()
         process = nil
-        Thread.sleep(forTimeInterval: 0.05) // let the last log bytes arrive
+        // Every log byte is in once the pipe's end of file was read.
+        let started = logHandles.count
+        try? waitUntil("the daemon's log is read to its end", timeout: 10) {
+            self.logLock.lock()
+            defer { self.logLock.unlock() }
+            return self.closedPipes >= started
+        }
         return p.terminationStatus
     }
 
@@ -138,6 +153,35 @@ final class DaemonHarness: @unchecked Sendable {
 
     func occurrences(of text: String) -> Int {
         log.components(separatedBy: text).count - 1
+    }
+
+    // MARK: - Passes (CONTRACT.md: "pass done: <name>" at debug level)
+
+    /// How much of the log has arrived: a mark for `waitForPass`.
+    var logMark: Int {
+        logLock.lock()
+        defer { logLock.unlock() }
+        return logData.count
+    }
+
+    /// Waits until the daemon logged a finished pass (`ingest`,
+    /// `evaluation`, `publication`, `delivery`) after `mark`, and after the
+    /// last line there containing `marker` when one is given. The log is
+    /// read in the order it was written, so that pass came after what the
+    /// marker line reports. The daemon must run with `--log-level debug`.
+    func waitForPass(_ name: String, since mark: Int, after marker: String? = nil, timeout: TimeInterval = 20) throws {
+        let pass = Data("pass done: \(name)".utf8)
+        try waitUntil("a \(name) pass\(marker.map { " after \"\($0)\"" } ?? "")", timeout: timeout) {
+            self.logLock.lock()
+            defer { self.logLock.unlock() }
+            var from = self.logData.startIndex + mark
+            if let marker {
+                guard let last = self.logData.range(of: Data(marker.utf8), options: .backwards, in: from..<self.logData.endIndex)
+                else { return false }
+                from = last.upperBound
+            }
+            return self.logData.range(of: pass, in: from..<self.logData.endIndex) != nil
+        }
     }
 
     // MARK: - Producers

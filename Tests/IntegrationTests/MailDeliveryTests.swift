@@ -392,18 +392,22 @@ extension Integration {
             }
             #expect(h.stop() == 0)
 
-            try h.start()
-            Thread.sleep(forTimeInterval: 0.5)
+            // After a delivery round of the restarted daemon (relay still down).
+            var mark = h.logMark
+            try h.start(arguments: ["--log-level", "debug"])
+            try h.waitForPass("delivery", since: mark)
             let waiting = try h.alertRows()
             #expect(waiting.count == 2 && waiting.allSatisfy { $0.state == "pending" && $0.route == "email" }, "\(waiting)")
 
+            mark = h.logMark
             let server = try FixedPortSMTPServer(port: port)
             defer { server.stop() }
             try waitUntil("both alerts are delivered", timeout: 45) {
                 (try? h.alertRows().allSatisfy { $0.state == "delivered" }) == true
             }
-            // Anything sent twice would arrive right away: give it a moment.
-            Thread.sleep(forTimeInterval: 1)
+            // Anything sent twice would be sent in the round that delivered
+            // the last alert: wait for that round to end.
+            try h.waitForPass("delivery", since: mark, after: "delivered to")
             #expect(h.stop() == 0)
             server.stop()
 

@@ -61,16 +61,17 @@ extension Integration {
 
         /// The daemon answers a refused peer and only then hangs up, after
         /// reading what the peer sent: the peer's write must not fail with
-        /// EPIPE before it could read the reason. The pause makes sure the
-        /// daemon has refused before the peer writes.
+        /// EPIPE before it could read the reason. The peer writes only once
+        /// the daemon has logged the refusal.
         @Test func aRefusedPeerThatWritesLateStillReadsTheReason() throws {
             let dir = try TemporaryDirectory()
             let path = dir.url.path + "/submit.sock"
             let h = try DaemonHarness(extra: Self.config(path, groups: "\"nogroup\""))
             try h.start()
+            let refusals = h.occurrences(of: "refused a peer")
             let fd = try connectWhenReady(path)
             defer { close(fd) }
-            usleep(300_000)
+            try waitUntil("the daemon refused the peer", timeout: 10) { h.occurrences(of: "refused a peer") > refusals }
             let text = String(repeating: Lines.signal() + "\n", count: 200)
             let written = sendAll(fd, text)
             let sendErrno = errno

@@ -56,8 +56,10 @@ extension Integration {
                 (try? h.outbox().contains { $0.kind == "summary" }) == true
             }
             #expect(h.stop() == 0)
-            try h.start()
-            Thread.sleep(forTimeInterval: 0.5)
+            // A restart checks for due summaries at once: wait for that check.
+            let mark = h.logMark
+            try h.start(arguments: ["--log-level", "debug"])
+            try h.waitForPass("publication", since: mark)
             #expect(h.stop() == 0)
             #expect(try h.outbox().filter { $0.kind == "summary" && $0.route == "socket" }.count == 1, "published once, also after a restart")
 
@@ -111,8 +113,9 @@ extension Integration {
                 (try? h.outbox().filter { $0.kind == "summary" && $0.route == "socket" }.count) == 3
             }
             #expect(h.stop() == 0)
-            try h.start()
-            Thread.sleep(forTimeInterval: 0.5)
+            let mark = h.logMark
+            try h.start(arguments: ["--log-level", "debug"])
+            try h.waitForPass("publication", since: mark)
             #expect(h.stop() == 0)
             let weeks = try h.outbox().filter { $0.kind == "summary" && $0.route == "socket" }.map {
                 (try JSONSerialization.jsonObject(with: Data($0.json.utf8)) as? [String: Any])?["week"] as? String

@@ -24,6 +24,14 @@ final class RecordingLog: Sendable {
         messages.withLock { $0.filter { $0.contains(text) }.count }
     }
 
+    /// Whether a message containing `later` follows the last one containing `earlier`.
+    func has(_ later: String, after earlier: String) -> Bool {
+        messages.withLock { all in
+            guard let last = all.lastIndex(where: { $0.contains(earlier) }) else { return false }
+            return all[(last + 1)...].contains { $0.contains(later) }
+        }
+    }
+
     struct Handler: LogHandler {
         let log: RecordingLog
         var logLevel: Logger.Level = .debug
@@ -81,7 +89,10 @@ final class RecordingLog: Sendable {
         let spool = SpoolDirectory(root: config.spool.path)
         let log = RecordingLog()
         let ready = Mutex(false)
-        let loop = IngestLoop(configuration: config, logger: log.logger, onEvent: { if $0 == .ready { ready.withLock { $0 = true } } })
+        let loop = IngestLoop(configuration: config, logger: log.logger, onEvent: { event in
+            if event == .ready { ready.withLock { $0 = true } }
+            if event == .idle { log.messages.withLock { $0.append("event: idle") } }
+        })
         let thread = start(loop)
         try waitFor { ready.withLock { $0 } }
 
@@ -96,7 +107,14 @@ final class RecordingLog: Sendable {
         FileManager.default.createFile(atPath: spool.newPath + "/same", contents: Data())
         #expect(symlink("/etc/passwd", spool.newPath + "/link") == 0)
         try waitFor { log.count(containing: "cannot quarantine") >= 2 }
-        Thread.sleep(forTimeInterval: 0.5)
+        // The pass that met them ends and the loop waits; then it is
+        // stopped, so what is asserted below can no longer change.
+        try waitFor { log.has("event: idle", after: "cannot quarantine") }
+        #expect(log.has("pass done: ingest", after: "cannot quarantine"))
+        let asked = Date()
+        loop.stop()
+        try waitFor { thread.isFinished }
+        #expect(Date().timeIntervalSince(asked) < 2, "an idle loop stops at once")
 
         let store = try SignalStore(path: config.state.path)
         let day = LocalDay.string(for: Int64(Date().timeIntervalSince1970), in: config.school.timeZone)
@@ -110,11 +128,9 @@ final class RecordingLog: Sendable {
         #expect(log.count(containing: "cannot claim a spool file") == 0)
         #expect(FileManager.default.fileExists(atPath: spool.newPath + "/same"))
         #expect(FileManager.default.fileExists(atPath: "/etc/passwd"), "the symlink's target is untouched")
-
-        let asked = Date()
-        loop.stop()
-        try waitFor { thread.isFinished }
-        #expect(Date().timeIntervalSince(asked) < 2, "an idle loop stops at once")
+        // One pass at start, and at most one for each of the two entries
+        // put in new/: a loop that spun would have made many more.
+        #expect(log.count(containing: "event: idle") <= 3, "no busy loop")
     }
 
     @Test func signalsAreCountedAndTheLoopStopsAfterTheBatchInHand() throws {

@@ -1,0 +1,178 @@
+import Foundation
+
+/// When the ingest loop does what: a state machine that takes events with
+/// the clock and returns the next step, in the manner of swift-nio's state
+/// machines. It does no I/O and reads no clock; the daemon's `IngestLoop`
+/// carries its actions out and reports their outcome as the next event.
+///
+/// A pass is `prepare` → `drain` → `evaluate` (when a tick is due, or after
+/// every drain with `evaluate_every = "0s"`) → `publish` (when a summary
+/// check is due) → `maintain` (at most hourly) → `wait`. Then:
+///
+/// - READY comes after the first `prepare`, succeeded or not: a backlog must
+///   not hold up start-up, and a degraded daemon is up and will recover.
+/// - A failure ends the pass: degraded is notified once, and the pass is
+///   tried again after a back-off doubling from `retryFirst` to `retryLast`.
+///   The next pass that gets through notifies resumed.
+/// - Ticks are aligned (`Tick.nextTick`); a process that slept past several
+///   ticks evaluates once, not once per tick.
+/// - Summaries are checked at start and then at `SummarySchedule.nextCheck`.
+/// - The watchdog is pinged from the loop itself, while it works or waits,
+///   degraded included, so that a hung loop stops the pings.
+/// - `stop` and `reload` end the loop once the action in hand is done.
+public struct Scheduler: Sendable {
+    public let settings: Settings
+
+    private enum Phase: Sendable, Equatable {
+        case notStarted
+        case running
+        /// Degraded: the next pass starts at this monotonic instant.
+        case backingOff(retryAt: Int64)
+        case waiting
+        case ended
+    }
+
+    private var phase = Phase.notStarted
+    private var announcedReady = false
+    private var degraded: String?
+    private var retryDelay: Int64
+    /// Wall clock, seconds. Zero: evaluate on the first pass.
+    private var nextEvaluation: Int64 = 0
+    /// When the evaluation in hand was asked for.
+    private var evaluationAt: Int64 = 0
+    /// Wall clock, seconds. Zero: check on the first pass (catch-up).
+    private var summaryDue: Int64 = 0
+    /// Wall clock, seconds; nil until the first maintenance.
+    private var lastMaintenance: Int64?
+    /// Monotonic; nil until the first ping.
+    private var lastAlive: Int64?
+
+    public init(settings: Settings) {
+        self.settings = settings
+        self.retryDelay = settings.retryFirst
+    }
+
+    /// Whether the loop has ended (`exit` was returned).
+    public var hasEnded: Bool { phase == .ended }
+
+    /// The next step after `event`, with the clock read after it.
+    public mutating func handle(_ event: Event, now: Time) -> Step {
+        var step = decide(event, now: now)
+        if step.action != .exit, announcedReady, watchdogDue(now) {
+            lastAlive = now.monotonic
+            step.notifications.append(.watchdog)
+        }
+        if case .wait(let ms) = step.action, let left = watchdogLeft(now) {
+            step.action = .wait(milliseconds: max(0, min(ms, left)))
+        }
+        return step
+    }
+
+    /// Whether to ping the watchdog now, in the middle of a long action (a
+    /// drain of a large backlog calls this after every batch).
+    public mutating func heartbeat(now: Time) -> Bool {
+        guard announcedReady, phase != .ended, watchdogDue(now) else { return false }
+        lastAlive = now.monotonic
+        return true
+    }
+
+    private mutating func decide(_ event: Event, now: Time) -> Step {
+        if phase == .ended { return Step(.exit) }
+        switch event {
+        case .stop, .reload:
+            phase = .ended
+            return Step(.exit)
+        case .started:
+            precondition(phase == .notStarted, "a scheduler is started once")
+            phase = .running
+            return Step(.prepare)
+        case .woke:
+            if case .backingOff(let retryAt) = phase, now.monotonic < retryAt {
+                // Woken early (a new file, or for the watchdog): the back-off stands.
+                return Step(.wait(milliseconds: retryAt - now.monotonic))
+            }
+            phase = .running
+            return Step(.prepare)
+        case .prepared:
+            return Step(readyOnce(), .drain)
+        case .drained:
+            let at = now.wallSeconds
+            if settings.evaluateEvery.seconds == 0 || at >= nextEvaluation {
+                evaluationAt = at
+                return Step(.evaluate(at: at))
+            }
+            return afterEvaluation(now)
+        case .evaluated:
+            nextEvaluation = Tick.nextTick(after: evaluationAt, every: settings.evaluateEvery, in: settings.zone)
+            return afterEvaluation(now)
+        case .published(let nextDue):
+            summaryDue = nextDue
+            return passSucceeded(now)
+        case .maintained:
+            return idle(now, [])
+        case .failed(let reason):
+            var notifications = readyOnce()
+            if degraded == nil { notifications.append(.degraded(reason: reason)) }
+            degraded = reason
+            let retryAt = now.monotonic + retryDelay
+            phase = .backingOff(retryAt: retryAt)
+            let step = Step(notifications, .wait(milliseconds: retryDelay))
+            retryDelay = min(retryDelay * 2, settings.retryLast)
+            return step
+        }
+    }
+
+    private mutating func readyOnce() -> [Notification] {
+        if announcedReady { return [] }
+        announcedReady = true
+        return [.ready]
+    }
+
+    private mutating func afterEvaluation(_ now: Time) -> Step {
+        let at = now.wallSeconds
+        if at >= summaryDue { return Step(.publish(at: at)) }
+        // No summary check due: the pass is through.
+        return passSucceeded(now)
+    }
+
+    /// Drain, evaluation and summary check got through: resumed if it was
+    /// degraded, then maintenance when due.
+    private mutating func passSucceeded(_ now: Time) -> Step {
+        var notifications: [Notification] = []
+        if degraded != nil {
+            notifications.append(.resumed)
+            degraded = nil
+        }
+        retryDelay = settings.retryFirst
+        let at = now.wallSeconds
+        if let last = lastMaintenance, at - last < settings.maintenanceEvery, at >= last {
+            return idle(now, notifications)
+        }
+        lastMaintenance = at
+        return Step(notifications, .maintain(at: at))
+    }
+
+    /// The pass is done: wait until the next thing falls due.
+    private mutating func idle(_ now: Time, _ notifications: [Notification]) -> Step {
+        phase = .waiting
+        var wait = settings.rescan.seconds * 1_000
+        if settings.evaluateEvery.seconds > 0 { wait = min(wait, nextEvaluation * 1_000 - now.wall) }
+        wait = min(wait, summaryDue * 1_000 - now.wall)
+        if let last = lastMaintenance { wait = min(wait, (last + settings.maintenanceEvery) * 1_000 - now.wall) }
+        return Step(notifications + [.idle], .wait(milliseconds: max(0, wait)))
+    }
+
+    private func watchdogDue(_ now: Time) -> Bool {
+        guard settings.watchdog != nil else { return false }
+        guard let left = watchdogLeft(now) else { return false }
+        return left <= 0
+    }
+
+    /// Milliseconds until the next watchdog ping: at nine tenths of the
+    /// interval, so that a ping is never late for it.
+    private func watchdogLeft(_ now: Time) -> Int64? {
+        guard let every = settings.watchdog, announcedReady else { return nil }
+        guard let last = lastAlive else { return 0 }
+        return last + every * 9 / 10 - now.monotonic
+    }
+}
