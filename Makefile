@@ -23,6 +23,7 @@ help:
 	@echo "make test-systemd    boot a minimal Debian under systemd-nspawn and check the units (root)"
 	@echo "make install  static release build, then binary, units, sysusers, tmpfiles, man pages, example config"
 	@echo "              (PREFIX=/usr, DESTDIR= for a package tree; an existing config is kept)"
+	@echo "make uninstall  removes what make install installed; never the config, state or spool"
 	@echo "make bench    vertrouwd against SEC and a bare loop (not part of make test); BENCH_RECORD=1 writes Benchmarks/RESULTS.md"
 
 deps:
@@ -109,9 +110,10 @@ install-release: deps
 install-files:
 	install -d -m 0755 $(DESTDIR)$(BINDIR) $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(TMPFILESDIR)
 	install -m 0755 $(INSTALL_BIN) $(DESTDIR)$(BINDIR)/vertrouwd
-	sed 's|@BINDIR@|$(BINDIR)|g' systemd/vertrouwd.service.in > $(DESTDIR)$(UNITDIR)/vertrouwd.service
+	sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@DOCDIR@|$(DOCDIR)|g' systemd/vertrouwd.service.in > $(DESTDIR)$(UNITDIR)/vertrouwd.service
 	chmod 0644 $(DESTDIR)$(UNITDIR)/vertrouwd.service
-	install -m 0644 systemd/vertrouwd-submit.socket $(DESTDIR)$(UNITDIR)/vertrouwd-submit.socket
+	sed 's|@DOCDIR@|$(DOCDIR)|g' systemd/vertrouwd-submit.socket > $(DESTDIR)$(UNITDIR)/vertrouwd-submit.socket
+	chmod 0644 $(DESTDIR)$(UNITDIR)/vertrouwd-submit.socket
 	install -m 0644 systemd/vertrouwd.sysusers $(DESTDIR)$(SYSUSERSDIR)/vertrouwd.conf
 	install -m 0644 systemd/vertrouwd.tmpfiles $(DESTDIR)$(TMPFILESDIR)/vertrouwd.conf
 	install -d -m 0750 $(DESTDIR)/etc/vertrouwd
@@ -139,6 +141,46 @@ install-man:
 	install -m 0644 man/vertrouwd.toml.5 $(DESTDIR)$(MANDIR)/man5/vertrouwd.toml.5
 
 install-files: install-man
+
+# The documentation an admin needs on the server, where the units'
+# Documentation= points: the README (install, operate, back up, uninstall)
+# and the changelog, and beside them docs/ with the guides (all but the
+# developers' one) and the producer examples, so that the README's links
+# work in the installed copy too.
+DOCDIR      = $(PREFIX)/share/doc/vertrouwd
+DOC_GUIDES  = $(filter-out docs/development.md,$(wildcard docs/*.md))
+
+.PHONY: install-doc
+
+install-doc:
+	install -d -m 0755 $(DESTDIR)$(DOCDIR) $(DESTDIR)$(DOCDIR)/docs $(DESTDIR)$(DOCDIR)/docs/examples
+	install -m 0644 README.md CHANGELOG.md $(DESTDIR)$(DOCDIR)/
+	install -m 0644 $(DOC_GUIDES) $(DESTDIR)$(DOCDIR)/docs/
+	install -m 0644 docs/examples/* $(DESTDIR)$(DOCDIR)/docs/examples/
+
+install-files: install-doc
+
+# Removes what install-files installed: the binary, the units, the sysusers.d
+# and tmpfiles.d entries, the man pages and the documentation. Never data: the
+# config in /etc/vertrouwd, the state database, the spool, and the user and
+# groups stay until they are removed by hand (README.md, "Uninstalling and
+# deleting all data"). Without DESTDIR it refuses while the service runs.
+.PHONY: uninstall
+
+uninstall:
+	@if [ -z "$(DESTDIR)" ] && systemctl is-active --quiet vertrouwd.service 2>/dev/null; then \
+		echo "vertrouwd.service is running: first systemctl disable --now vertrouwd.service vertrouwd-submit.socket"; \
+		exit 1; \
+	fi
+	rm -f $(DESTDIR)$(BINDIR)/vertrouwd
+	rm -f $(DESTDIR)$(UNITDIR)/vertrouwd.service $(DESTDIR)$(UNITDIR)/vertrouwd-submit.socket
+	rm -f $(DESTDIR)$(SYSUSERSDIR)/vertrouwd.conf $(DESTDIR)$(TMPFILESDIR)/vertrouwd.conf
+	rm -f $(DESTDIR)$(MANDIR)/man8/vertrouwd.8 $(DESTDIR)$(MANDIR)/man5/vertrouwd.toml.5
+	rm -rf $(DESTDIR)$(DOCDIR)
+	@if [ -z "$(DESTDIR)" ]; then \
+		(systemctl daemon-reload 2>/dev/null || true); \
+		echo "uninstalled; the config, state, spool, user and groups are kept (see README.md to delete them)"; \
+	fi
 
 # The boot test: a minimal Debian booted with systemd-nspawn, vertrouwd
 # installed with install-files, checked under the real systemd (READY,

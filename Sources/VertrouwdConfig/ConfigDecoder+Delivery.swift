@@ -32,6 +32,7 @@ extension Decoding {
         email.passwordFile = optionalPath(t, "password_file")
         if let from = t.string("from") {
             if Self.isAddress(from) {
+                refuseExampleAddress(t, "from", from)
                 email.from = from
             } else {
                 context.error(at: t.value("from")!, "\"from\" is not an e-mail address: \"\(from)\"")
@@ -91,6 +92,7 @@ extension Decoding {
             var address: String?
             if let email = t.string("email"), !email.isEmpty {
                 if Self.isAddress(email) {
+                    refuseExampleAddress(t, "email", email)
                     address = email
                 } else {
                     context.error(at: t.value("email")!, "\"email\" is not an e-mail address: \"\(email)\"")

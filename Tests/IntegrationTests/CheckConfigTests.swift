@@ -4,8 +4,29 @@ import Testing
 /// `vertrouwd check-config`, run as a built binary on real files.
 extension Integration {
     @Suite struct CheckConfigTests {
-        func shipped(_ name: String) throws -> String {
-            try String(contentsOf: Binary.repositoryRoot.appendingPathComponent("Config/\(name)"), encoding: .utf8)
+        /// A shipped config, the example made live (its example.invalid
+        /// addresses replaced, as a school must) unless `asShipped`.
+        func shipped(_ name: String, asShipped: Bool = false) throws -> String {
+            let text = try String(contentsOf: Binary.repositoryRoot.appendingPathComponent("Config/\(name)"), encoding: .utf8)
+            return asShipped ? text : text.replacingOccurrences(of: "@example.invalid\"", with: "@voorbeeldcollege.nl\"")
+        }
+
+        /// The example as `make install` copies it to /etc: refused, with
+        /// the place of each example address, by check-config and the daemon.
+        @Test(arguments: [["check-config"], ["run"]])
+        func theExampleAddressesAreRefused(command: [String]) throws {
+            let dir = try TemporaryDirectory()
+            let text = try shipped("vertrouwd.toml", asShipped: true)
+            let file = try dir.write("vertrouwd.toml", text)
+            let result = try Binary.run(command + ["--config", file.path])
+            #expect(result.status == 1)
+            let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+            let expected = lines.indices.filter { lines[$0].contains("@example.invalid\"") }.map { $0 + 1 }
+            let reported = result.stderr.split(separator: "\n").filter { $0.hasPrefix(file.path + ":") && $0.contains(": error: ") }
+                .map { Int($0.dropFirst(file.path.count + 1).prefix { $0 != ":" })! }
+            #expect(reported == expected, "\(result.stderr)")
+            #expect(result.stderr.contains("replace the example recipients with the school's own before going live"))
+            #expect(result.stderr.hasSuffix("3 errors in \(file.path)\n"), "\(result.stderr)")
         }
 
         @Test(arguments: ["vertrouwd.toml", "vertrouwd.dev.toml"])

@@ -13,10 +13,11 @@ extension Integration {
     @Suite struct ReadmeTests {
         static let root = Binary.repositoryRoot
 
-        /// The fenced blocks of README.md that follow an opening fence with
-        /// the given info string ("console", "sh", "json"), in order.
-        static func blocks(_ info: String) throws -> [String] {
-            let text = try String(contentsOf: root.appendingPathComponent("README.md"), encoding: .utf8)
+        /// The fenced blocks of README.md (or another document) that follow
+        /// an opening fence with the given info string ("console", "sh",
+        /// "json"), in order.
+        static func blocks(_ info: String, in document: String = "README.md") throws -> [String] {
+            let text = try String(contentsOf: root.appendingPathComponent(document), encoding: .utf8)
             var found: [String] = []
             var current: [Substring]? = nil
             var wanted = false
@@ -43,9 +44,11 @@ extension Integration {
             return block.split(separator: "\n", omittingEmptySubsequences: false).dropFirst().map(String.init)
         }
 
-        /// The annotated example config, with one or more edits applied.
+        /// The annotated example config made live as the README says (its
+        /// example.invalid addresses replaced), with one or more edits applied.
         static func exampleConfig(_ edits: [(String, String)] = []) throws -> String {
             var text = try String(contentsOf: root.appendingPathComponent("Config/vertrouwd.toml"), encoding: .utf8)
+                .replacingOccurrences(of: "@example.invalid\"", with: "@voorbeeldcollege.nl\"")
             for (old, new) in edits {
                 let range = try #require(text.range(of: old), "Config/vertrouwd.toml no longer has \(old)")
                 text.replaceSubrange(range, with: new)
@@ -116,8 +119,9 @@ extension Integration {
         }
 
         @Test func theDemoSubmitCommandWorksAsWritten() throws {
-            let command = try #require(try Self.blocks("sh").first { $0.hasPrefix("printf ") && $0.contains(" submit ") },
-                                       "the README's demo submit command is gone")
+            // The newcomer's demo beside `make run` is developer material.
+            let command = try #require(try Self.blocks("sh", in: "docs/development.md").first { $0.hasPrefix("printf ") && $0.contains(" submit ") },
+                                       "docs/development.md's demo submit command is gone")
             let dir = try TemporaryDirectory()
             let config = try Self.devConfig(in: dir)
             // Only the two paths change: this test's config and binary.
@@ -140,6 +144,52 @@ extension Integration {
                 #expect(FileManager.default.fileExists(atPath: Self.root.appendingPathComponent(link).path),
                         "README.md links to \(link), which is not in the repository")
             }
+        }
+
+        /// The README's section under a "## " heading, up to the next one.
+        static func section(_ heading: String) throws -> String {
+            let text = try String(contentsOf: root.appendingPathComponent("README.md"), encoding: .utf8)
+            let start = try #require(text.range(of: "\n## \(heading)\n"), "README.md has no section \(heading)")
+            let end = text.range(of: "\n## ", range: start.upperBound..<text.endIndex)?.lowerBound ?? text.endIndex
+            return String(text[start.upperBound..<end])
+        }
+
+        /// Upgrading backs up before the restart that migrates, and the way
+        /// back is the restore of that backup.
+        @Test func theUpgradeBacksUpBeforeTheRestartThatMigrates() throws {
+            let upgrading = try Self.section("Upgrading")
+            let backup = try #require(upgrading.range(of: "vertrouwd backup "))
+            let install = try #require(upgrading.range(of: "make install"))
+            let restart = try #require(upgrading.range(of: "systemctl restart vertrouwd"))
+            let migrates = try #require(upgrading.range(of: "migrates the state"))
+            #expect(backup.lowerBound < install.lowerBound && install.lowerBound < restart.lowerBound)
+            #expect(backup.lowerBound < migrates.lowerBound)
+            let restore = try Self.section("Backup and restore")
+            for step in ["systemctl stop vertrouwd", "install -o vertrouwd -g vertrouwd -m 0600 ", "systemctl start vertrouwd"] {
+                #expect(restore.contains(step), "the restore lacks \(step)")
+            }
+        }
+
+        /// Uninstalling names every place vertrouwd keeps something: the
+        /// paths of the units, tmpfiles.d and sysusers.d entries.
+        @Test func uninstallingDeletesEveryPlaceOfData() throws {
+            let uninstall = try Self.section("Uninstalling and deleting all data")
+            for command in ["systemctl disable --now vertrouwd.service vertrouwd-submit.socket", "make uninstall",
+                            "rm -rf /var/lib/vertrouwd", "rm -rf /var/spool/vertrouwd", "rm -rf /etc/vertrouwd",
+                            "rm -rf /run/vertrouwd", "userdel vertrouwd", "groupdel vertrouwd-submit"] {
+                #expect(uninstall.contains(command), "README's uninstall lacks \(command)")
+            }
+            // Every folder tmpfiles.d creates, and the unit's state directory, is deleted.
+            let tmpfiles = try String(contentsOf: Self.root.appendingPathComponent("systemd/vertrouwd.tmpfiles"), encoding: .utf8)
+            let removed = uninstall.matches(of: /rm -rf (\/[^ \n]+)/).map { String($0.1) }
+            for line in tmpfiles.split(separator: "\n") where line.hasPrefix("d ") {
+                let path = String(line.split(separator: " ")[1])
+                #expect(removed.contains { path == $0 || path.hasPrefix($0 + "/") },
+                        "\(path) from tmpfiles.d is not deleted by the README's uninstall")
+            }
+            let unit = try String(contentsOf: Self.root.appendingPathComponent("systemd/vertrouwd.service.in"), encoding: .utf8)
+            #expect(unit.contains("StateDirectory=vertrouwd\n") && uninstall.contains("/var/lib/vertrouwd"))
+            #expect(unit.contains("RuntimeDirectory=vertrouwd\n") && uninstall.contains("/run/vertrouwd"))
         }
     }
 }

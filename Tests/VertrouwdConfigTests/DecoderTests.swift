@@ -91,7 +91,7 @@ let minimalConfig = """
     @Test func devConfigIsTheExampleWithLocalPaths() throws {
         func load(_ file: String) throws -> Configuration {
             let url = Golden.repositoryRoot.appendingPathComponent("Config/\(file)")
-            return try #require(decode(try String(contentsOf: url, encoding: .utf8)).0)
+            return try #require(decode(Golden.madeLive(try String(contentsOf: url, encoding: .utf8))).0)
         }
         let example = try load("vertrouwd.toml")
         let dev = try load("vertrouwd.dev.toml")

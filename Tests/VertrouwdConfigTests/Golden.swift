@@ -18,6 +18,12 @@ enum Golden {
         return names.filter { $0.hasSuffix(".toml") }.map { String($0.dropLast(5)) }.sorted()
     }
 
+    /// The shipped example made live as a school does: its example.invalid
+    /// addresses replaced with the school's own.
+    static func madeLive(_ text: String) -> String {
+        text.replacingOccurrences(of: "@example.invalid\"", with: "@voorbeeldcollege.nl\"")
+    }
+
     static func read(_ url: URL) -> String? {
         try? String(contentsOf: url, encoding: .utf8)
     }

@@ -70,6 +70,72 @@ import Glibc
         #expect(try String(contentsOfFile: config, encoding: .utf8) == "# the school's own\n")
     }
 
+    /// Every `Documentation=` of every installed unit names something
+    /// `make install-files` installed: a `file:` under the DESTDIR, a
+    /// `man:` page in the man folder of the same PREFIX.
+    @Test(arguments: ["/usr", "/usr/local"])
+    func everyDocumentationTargetIsInstalled(prefix: String) throws {
+        let root = try install(prefix: prefix)
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let unitDir = root + prefix + "/lib/systemd/system"
+        let units = try FileManager.default.contentsOfDirectory(atPath: unitDir).sorted()
+        #expect(units.contains("vertrouwd.service"))
+        var targets = 0
+        for unit in units {
+            let text = try String(contentsOfFile: unitDir + "/" + unit, encoding: .utf8)
+            let lines = text.split(separator: "\n").filter { $0.hasPrefix("Documentation=") }
+            #expect(!lines.isEmpty, "\(unit) has no Documentation=")
+            for target in lines.flatMap({ $0.dropFirst("Documentation=".count).split(separator: " ") }) {
+                targets += 1
+                if target.hasPrefix("file:") {
+                    let path = String(target.dropFirst("file:".count))
+                    #expect(path.hasPrefix(prefix + "/share/doc/vertrouwd/"), "\(unit): \(target)")
+                    #expect(FileManager.default.fileExists(atPath: root + path), "\(unit): \(target) is not installed")
+                } else if let match = target.wholeMatch(of: /man:([a-z.\-]+)\(([0-9])\)/) {
+                    let page = root + prefix + "/share/man/man\(match.2)/\(match.1).\(match.2)"
+                    #expect(FileManager.default.fileExists(atPath: page), "\(unit): \(target) is not installed")
+                } else {
+                    Issue.record("\(unit): \(target) is neither a file: nor a man: target")
+                }
+            }
+        }
+        #expect(targets >= 4)
+        // The README an admin is pointed at is the one in the repository.
+        let readme = try String(contentsOfFile: root + prefix + "/share/doc/vertrouwd/README.md", encoding: .utf8)
+        #expect(readme == (try String(contentsOfFile: packageRoot + "/README.md", encoding: .utf8)))
+    }
+
+    /// `make uninstall` takes away every file install-files put in place
+    /// and nothing else: the config, the state and the spool stay.
+    @Test func uninstallRemovesWhatInstallInstalledButNoData() throws {
+        let root = try install()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        func files() -> Set<String> {
+            var found: Set<String> = []
+            let e = FileManager.default.enumerator(atPath: root)
+            while let path = e?.nextObject() as? String {
+                var st = stat()
+                if lstat(root + "/" + path, &st) == 0, st.st_mode & S_IFMT != S_IFDIR { found.insert("/" + path) }
+            }
+            return found
+        }
+        let installed = files()
+        #expect(installed.contains("/usr/share/doc/vertrouwd/README.md"))
+        #expect(installed.contains("/usr/share/man/man8/vertrouwd.8"))
+        // Data a running school would have.
+        for folder in ["/var/lib/vertrouwd", "/var/spool/vertrouwd/new"] {
+            try FileManager.default.createDirectory(atPath: root + folder, withIntermediateDirectories: true)
+        }
+        try "state".write(toFile: root + "/var/lib/vertrouwd/state.db", atomically: false, encoding: .utf8)
+        try "{}".write(toFile: root + "/var/spool/vertrouwd/new/waiting", atomically: false, encoding: .utf8)
+
+        let result = try run(["make", "--no-print-directory", "-C", packageRoot, "uninstall", "DESTDIR=\(root)"])
+        #expect(result.status == 0, "\(result.output)")
+        #expect(files() == ["/etc/vertrouwd/vertrouwd.toml", "/var/lib/vertrouwd/state.db", "/var/spool/vertrouwd/new/waiting"],
+                "left after uninstall: \(files().sorted())")
+        #expect(!FileManager.default.fileExists(atPath: root + "/usr/share/doc/vertrouwd"))
+    }
+
     @Test func unitsVerifyClean() throws {
         let root = try install()
         defer { try? FileManager.default.removeItem(atPath: root) }
@@ -78,7 +144,9 @@ import Glibc
         // --root: ExecStart= and ExecReload= binaries are looked up in the
         // DESTDIR. Unknown keys are only warnings (status 0), so the output
         // must be empty too.
-        let result = try run(["systemd-analyze", "verify", "--root=\(root)",
+        // --man=no: verify would run man(1) on the host for man:vertrouwd(8);
+        // everyDocumentationTargetIsInstalled checks the page in the DESTDIR.
+        let result = try run(["systemd-analyze", "verify", "--man=no", "--root=\(root)",
                               units + "vertrouwd.service", units + "vertrouwd-submit.socket"], in: root)
         #expect(result.status == 0)
         #expect(result.output.isEmpty, "systemd-analyze verify: \(result.output)")
