@@ -39,7 +39,7 @@ public final class IngestLoop: Sendable {
     let validator: SignalValidator
     // Untyped throws: a typed-throws closure here crashes the Swift 6.3.1
     // compiler (IRGen); errors are StoreErrors all the same.
-    let openStore: @Sendable () throws -> SignalStore
+    let openStore: @Sendable () throws -> any StateStore
     let logger: Logger
     let clock: @Sendable () -> Int64
     let limits: Limits
@@ -66,7 +66,7 @@ public final class IngestLoop: Sendable {
         limits: Limits = Limits(),
         logger: Logger,
         clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) },
-        openStore: (@Sendable () throws -> SignalStore)? = nil,
+        openStore: (@Sendable () throws -> any StateStore)? = nil,
         onEvent: @escaping @Sendable (IngestEvent) -> Void = { _ in },
         onOutbox: @escaping @Sendable () -> Void = {},
         aliveEvery: Double? = nil,
@@ -76,7 +76,7 @@ public final class IngestLoop: Sendable {
         self.spool = SpoolDirectory(root: configuration.spool.path)
         self.validator = SignalValidator(taxonomy: configuration.taxonomy, sources: configuration.sources, ingest: configuration.ingest)
         let path = configuration.state.path
-        self.openStore = openStore ?? { try SignalStore(path: path) }
+        self.openStore = openStore ?? { try SignalStore(path: path, now: clock()) }
         self.logger = logger
         self.clock = clock
         self.limits = limits
@@ -113,7 +113,7 @@ public final class IngestLoop: Sendable {
     /// Runs until `stop()`. Never throws: every failure is logged, reported
     /// as degraded where it stops progress, and retried.
     public func run() {
-        var store: SignalStore?
+        var store: (any StateStore)?
         var degraded: String?
         var retryDelay = limits.retryFirst
         var lastMaintenance: Int64 = 0
@@ -250,7 +250,7 @@ public final class IngestLoop: Sendable {
     /// Counts everything waiting: first what an earlier run claimed (cur/),
     /// then new/, again until new/ is empty. Returns a problem that stops
     /// progress, or nil.
-    func drain(_ store: SignalStore) -> String? {
+    func drain(_ store: some StateStore) -> String? {
         var folders: [SpoolDirectory.Folder] = [.cur, .new]
         while let folder = folders.first, !stopping {
             let names: [String]
@@ -298,7 +298,7 @@ public final class IngestLoop: Sendable {
         private var result: Gathered?
         private let done = DispatchSemaphore(value: 0)
 
-        init(_ loop: IngestLoop, _ names: [String], from start: Int, folder: SpoolDirectory.Folder, store: SignalStore) {
+        init(_ loop: IngestLoop, _ names: [String], from start: Int, folder: SpoolDirectory.Folder, store: some StateStore) {
             IngestLoop.helper.async {
                 self.result = loop.gather(names, from: start, folder: folder, store: store)
                 self.done.signal()

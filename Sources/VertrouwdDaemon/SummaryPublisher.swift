@@ -23,7 +23,7 @@ public struct SummaryPublisher: Sendable {
     var zone: TimeZone { configuration.school.timeZone }
 
     /// Publishes every due week; returns how many were published.
-    public func publishDue(store: SignalStore, now: Int64, backlog: Int) throws -> Int {
+    public func publishDue(store: some StateStore, now: Int64, backlog: Int) throws -> Int {
         let last = try store.lastPublishedWeekStart().map { Window.containing($0, kind: .week, in: zone) }
         let due = SummarySchedule.dueWeeks(now: now, schedule: configuration.summary.schedule, zone: zone,
                                            lastPublished: last, catchUpWeeks: configuration.summary.catchUpWeeks)
@@ -67,7 +67,7 @@ public struct SummaryPublisher: Sendable {
         public var frozen: String
     }
 
-    public func render(week: Window, store: SignalStore, backlog: Int, id: String) throws -> Envelope {
+    public func render(week: Window, store: some StateStore, backlog: Int, id: String) throws -> Envelope {
         let content = try builder.content(week: week, store: store, backlog: backlog, id: id)
         var renderings: [Language: Rendering] = [:]
         var fields: [(String, JSONWriter.Value)] = []
