@@ -19,7 +19,10 @@ extension Integration {
             #expect(made.stop() == 0)
             let h = try DaemonHarness()
             try FileManager.default.createDirectory(atPath: h.root + "/state", withIntermediateDirectories: true)
-            try FileManager.default.copyItem(atPath: made.statePath, toPath: h.statePath)
+            // With its WAL: the last commits may not be checkpointed yet.
+            for suffix in ["", "-wal", "-shm"] where FileManager.default.fileExists(atPath: made.statePath + suffix) {
+                try FileManager.default.copyItem(atPath: made.statePath + suffix, toPath: h.statePath + suffix)
+            }
             let db = try DatabaseQueue(path: h.statePath)
             try db.write { try $0.execute(sql: "INSERT INTO grdb_migrations(identifier) VALUES ('v999')") }
             try db.close()
