@@ -145,6 +145,7 @@ var targets: [Target] = [
         name: "VertrouwdDaemonTests",
         dependencies: [
             "VertrouwdDaemon", "VertrouwdConfig", "VertrouwdCore", "VertrouwdSpool", "VertrouwdStore",
+            "VertrouwdDelivery", // DeliveryServiceTests: RecordingTransport
             .product(name: "Logging", package: "swift-log"),
         ],
         swiftSettings: swift6

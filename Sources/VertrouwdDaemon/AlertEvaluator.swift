@@ -49,7 +49,7 @@ public final class AlertEvaluator: Sendable {
     /// after a failed one and whenever the evaluated windows moved; else
     /// only the groups counted since the last pass, and nothing at all when
     /// there are none.
-    func evaluate(store: SignalStore, now: Int64) throws(StoreError) -> Int {
+    func evaluate(store: some StateStore, now: Int64) throws(StoreError) -> Int {
         guard !configuration.rules.isEmpty else { return 0 }
         let decisions: [AlertDecision]
         if live.withLock({ $0.needsFullPass(now: now) }) {
@@ -83,7 +83,7 @@ public final class AlertEvaluator: Sendable {
 
     /// Reads every bucket and alert-log entry the rules look at, and
     /// evaluates them all.
-    private func fullPass(store: SignalStore, now: Int64) throws(StoreError) -> [AlertDecision] {
+    private func fullPass(store: some StateStore, now: Int64) throws(StoreError) -> [AlertDecision] {
         guard let hours = engine.hoursNeeded(now: now) else { return [] }
         // The engine looks back over max_age and, for rise rules, one
         // closed week: two extra weeks of log cover every window it sees.

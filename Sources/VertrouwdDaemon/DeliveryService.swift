@@ -3,12 +3,20 @@
 // Each entry is one message for one recipient by one route. It is marked
 // delivered only after the peer confirmed it (250 after DATA, sendmail's
 // exit 0, the socket's ack); a temporary failure is retried with
-// exponential back-off (RetryPolicy) under the same id; a permanent one,
-// or one older than delivery.max_age, is recorded as failed and counted in
-// the next summary's health section.
+// exponential back-off (RetryPolicy.settle, in Core) under the same id; a
+// permanent one, or one older than delivery.max_age, is recorded as failed
+// and counted in the next summary's health section.
+//
+// Routes do not wait on each other: each route (socket, e-mail by SMTP or
+// sendmail) is delivered by a task of its own, with its own wake-up. An
+// SMTP attempt can take 30 s per step against a relay that accepts and
+// never answers; a socket alert meanwhile reaches its receiver at once.
+// Within a route, messages go one by one, oldest due first.
 //
 // Logs: the message id, the recipient's config name and the route, and the
-// peer's reply code — never message content.
+// peer's reply code — never message content. After each round over a
+// route's due entries: "pass done: delivery" at debug level (CONTRACT.md),
+// with the route and its counts as P4 shows them.
 import Foundation
 import Logging
 import ServiceLifecycle
@@ -18,31 +26,41 @@ import VertrouwdDelivery
 import VertrouwdStore
 
 public final class DeliveryService: Service, Sendable {
-    let openStore: @Sendable () throws -> SignalStore
+    let openStore: @Sendable () throws -> any StateStore
     /// What a reload may change: who receives, by which routes, how long.
     struct Routes: Sendable {
         var recipients: [String: Recipient]
         var transports: [OutboxEntry.Route: any Transport]
         var policy: RetryPolicy
+        var privacy: PrivacyPolicy
 
         init(_ configuration: Configuration, _ transports: [OutboxEntry.Route: any Transport]) {
             recipients = Dictionary(configuration.recipients.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
             self.transports = transports
             policy = RetryPolicy(maxAge: configuration.delivery.maxAge)
+            privacy = configuration.privacy
         }
     }
     let routes: Mutex<Routes>
+    /// Rung when new messages wait in the outbox (by the ingest loop).
     let doorbell: Doorbell
+    /// One per route: the doorbell's rings are passed on to every route.
+    let routeBells: [OutboxEntry.Route: Doorbell]
     let logger: Logger
     let clock: @Sendable () -> Int64
+    let jitter: @Sendable () -> Double
 
-    public init(openStore: @escaping @Sendable () throws -> SignalStore, configuration: Configuration, transports: [OutboxEntry.Route: any Transport],
-                doorbell: Doorbell, logger: Logger, clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }) {
+    public init(openStore: @escaping @Sendable () throws -> any StateStore, configuration: Configuration,
+                transports: [OutboxEntry.Route: any Transport], doorbell: Doorbell, logger: Logger,
+                clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) },
+                jitter: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }) {
         self.openStore = openStore
         self.routes = Mutex(Routes(configuration, transports))
         self.doorbell = doorbell
+        self.routeBells = Dictionary(uniqueKeysWithValues: OutboxEntry.Route.allCases.map { ($0, Doorbell()) })
         self.logger = logger
         self.clock = clock
+        self.jitter = jitter
     }
 
     /// Takes the recipients and routes of a reloaded configuration.
@@ -51,49 +69,92 @@ public final class DeliveryService: Service, Sendable {
         routes.withLock { $0 = new }
     }
 
+    var stopping: Bool { Task.isShuttingDownGracefully || Task.isCancelled }
+
     public func run() async throws {
-        let doorbell = self.doorbell
+        let bells = Array(routeBells.values) + [doorbell]
         await withGracefulShutdownHandler {
-            var store: SignalStore?
-            while !Task.isShuttingDownGracefully {
-                if store == nil { store = try? openStore() }
-                guard let store else {
-                    // The ingest loop reports why; try again shortly.
-                    await doorbell.wait(seconds: 5)
-                    continue
+            await withTaskGroup(of: Void.self) { group in
+                for route in OutboxEntry.Route.allCases {
+                    group.addTask { await self.deliver(route) }
                 }
-                await deliverDue(store)
-                if Task.isShuttingDownGracefully { break }
-                // Sleep until the next entry is due, or a new one arrives.
-                let next = (try? store.nextDueTime()) ?? nil
-                let seconds = next.map { Double(max(0, $0 - clock())) } ?? 3_600
-                await doorbell.wait(seconds: min(seconds, 3_600))
+                // The one doorbell the ingest loop rings, passed on.
+                group.addTask {
+                    while !self.stopping {
+                        await self.doorbell.wait(seconds: Double(RetryPolicy.idleWait))
+                        for bell in self.routeBells.values { bell.ring() }
+                    }
+                }
             }
         } onGracefulShutdown: {
-            doorbell.ring()
+            for bell in bells { bell.ring() }
         }
     }
 
-    /// One pass over what is due now.
-    func deliverDue(_ store: SignalStore) async {
-        let due: [OutboxEntry]
+    /// One route's task: a round over its due entries, then a sleep until
+    /// its next entry is due or a new one arrives.
+    func deliver(_ route: OutboxEntry.Route) async {
+        let bell = routeBells[route]!
+        var store: (any StateStore)?
+        while !stopping {
+            if store == nil { store = try? openStore() }
+            guard let store else {
+                // The ingest loop reports why; try again shortly.
+                await bell.wait(seconds: 5)
+                continue
+            }
+            await deliverRound(route, store: store)
+            if stopping { break }
+            let next = (try? store.nextDueTime(route: route)) ?? nil
+            await bell.wait(seconds: Double(RetryPolicy.wait(untilNextDue: next, now: clock())))
+        }
+    }
+
+    /// What one round did.
+    struct Round: Hashable, Sendable {
+        var due = 0
+        var delivered = 0
+        var retried = 0
+        var failed = 0
+    }
+
+    /// One round over what is due now on `route`, logged as a finished
+    /// delivery pass.
+    @discardableResult
+    func deliverRound(_ route: OutboxEntry.Route, store: some StateStore) async -> Round {
+        var round = Round()
         do {
-            due = try store.dueMessages(now: clock())
+            let due = try store.dueMessages(route: route, now: clock())
+            round.due = due.count
+            for entry in due {
+                if stopping { break }
+                let result = await attempt(entry)
+                switch settle(entry, result, store: store) {
+                case .delivered: round.delivered += 1
+                case .retry: round.retried += 1
+                case .failed: round.failed += 1
+                }
+            }
         } catch {
             logger.error("cannot read the outbox: \(error)", metadata: ["event": "outbox_unreadable"])
-            return
         }
-        for entry in due {
-            if Task.isShuttingDownGracefully { return }
-            let result = await attempt(entry)
-            settle(entry, result, store: store)
-        }
-        // Tests wait for this line instead of sleeping (CONTRACT.md).
-        logger.debug("pass done: delivery", metadata: ["event": "pass_done", "pass": "delivery", "messages": "\(due.count)"])
+        let privacy = routes.withLock { $0.privacy }
+        logger.debug("pass done: delivery", metadata: [
+            "event": "pass_done", "pass": "delivery", "route": "\(route.rawValue)",
+            "due": "\(privacy.shown(round.due))", "delivered": "\(privacy.shown(round.delivered))",
+            "retried": "\(privacy.shown(round.retried))", "failed": "\(privacy.shown(round.failed))",
+        ])
+        return round
     }
 
-    func attempt(_ entry: OutboxEntry) async -> DeliveryResult {
+    /// One attempt. An entry this version cannot send (an unknown kind, a
+    /// route or address the config no longer has) is refused for good, not
+    /// sent as something else.
+    func attempt(_ entry: OutboxEntry) async -> AttemptResult {
         let (recipients, transports) = routes.withLock { ($0.recipients, $0.transports) }
+        guard let kind = OutgoingMessage.Kind(rawValue: entry.kind) else {
+            return .permanent("unknown message kind")
+        }
         guard let transport = transports[entry.route] else {
             return .permanent("no \(entry.route.rawValue) route is configured")
         }
@@ -104,36 +165,34 @@ public final class DeliveryService: Service, Sendable {
             }
             address = email
         }
-        let message = OutgoingMessage(id: entry.id, kind: OutgoingMessage.Kind(rawValue: entry.kind) ?? .alert,
-                                      subject: entry.subject, text: entry.text, html: entry.html, json: entry.json,
-                                      created: entry.createdAt)
-        return await transport.deliver(message, to: address)
+        let message = OutgoingMessage(id: entry.id, kind: kind, subject: entry.subject, text: entry.text,
+                                      html: entry.html, json: entry.json, created: entry.createdAt)
+        switch await transport.deliver(message, to: address) {
+        case .delivered: return .delivered
+        case .retry(let reason): return .temporary(reason)
+        case .permanent(let reason): return .permanent(reason)
+        }
     }
 
-    func settle(_ entry: OutboxEntry, _ result: DeliveryResult, store: SignalStore) {
+    /// Records an attempt's outcome (decided by `RetryPolicy.settle`) and logs it.
+    func settle(_ entry: OutboxEntry, _ result: AttemptResult, store: some StateStore) -> Settlement {
         let now = clock()
+        let policy = routes.withLock { $0.policy }
+        let settlement = policy.settle(result, attemptsBefore: entry.attempts, createdAt: entry.createdAt, now: now, jitter: jitter())
         let meta: Logger.Metadata = ["message": "\(entry.id)", "recipient": "\(entry.recipient)", "route": "\(entry.route.rawValue)"]
+        let what = "message \(entry.id) to \(entry.recipient) by \(entry.route.rawValue)"
         let outcome: DeliveryOutcome
-        switch result {
+        switch settlement {
         case .delivered:
             outcome = .delivered
-            logger.info("message \(entry.id) delivered to \(entry.recipient) by \(entry.route.rawValue)", metadata: meta.merging(["event": "delivered"]) { a, _ in a })
-        case .retry(let reason):
-            let policy = routes.withLock { $0.policy }
-            switch policy.afterFailure(attempts: entry.attempts + 1, createdAt: entry.createdAt, now: now, jitter: Double.random(in: 0..<1)) {
-            case .retry(let at):
-                outcome = .retry(at: at, reason: reason)
-                logger.warning("message \(entry.id) to \(entry.recipient) by \(entry.route.rawValue): \(reason); retrying in \(at - now) s",
-                               metadata: meta.merging(["event": "delivery_retry"]) { a, _ in a })
-            case .giveUp:
-                outcome = .failed(reason: "given up after \(policy.maxAge): \(reason)")
-                logger.error("message \(entry.id) to \(entry.recipient) by \(entry.route.rawValue) given up after \(policy.maxAge): \(reason)",
-                             metadata: meta.merging(["event": "delivery_failed"]) { a, _ in a })
-            }
-        case .permanent(let reason):
+            logger.info("message \(entry.id) delivered to \(entry.recipient) by \(entry.route.rawValue)",
+                        metadata: meta.merging(["event": "delivered"]) { a, _ in a })
+        case .retry(let at, let reason):
+            outcome = .retry(at: at, reason: reason)
+            logger.warning("\(what): \(reason); retrying in \(at - now) s", metadata: meta.merging(["event": "delivery_retry"]) { a, _ in a })
+        case .failed(let reason, let givenUp):
             outcome = .failed(reason: reason)
-            logger.error("message \(entry.id) to \(entry.recipient) by \(entry.route.rawValue) refused: \(reason)",
-                         metadata: meta.merging(["event": "delivery_failed"]) { a, _ in a })
+            logger.error("\(what) \(givenUp ? "" : "refused: ")\(reason)", metadata: meta.merging(["event": "delivery_failed"]) { a, _ in a })
         }
         do {
             try store.settle(id: entry.id, recipient: entry.recipient, route: entry.route, outcome: outcome, now: now)
@@ -142,5 +201,6 @@ public final class DeliveryService: Service, Sendable {
             // the same id, which receivers de-duplicate.
             logger.error("cannot record a delivery: \(error)", metadata: ["event": "outbox_unwritable"])
         }
+        return settlement
     }
 }

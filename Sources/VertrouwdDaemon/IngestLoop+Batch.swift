@@ -42,7 +42,7 @@ extension IngestLoop {
     /// `batchFiles` files or about `batchBytes` bytes of content, and
     /// prepares their signals for the store. Runs on the ingest thread or
     /// on the helper that gathers the next batch while one commits.
-    func gather(_ names: [String], from start: Int, folder: SpoolDirectory.Folder, store: SignalStore) -> Gathered {
+    func gather(_ names: [String], from start: Int, folder: SpoolDirectory.Folder, store: some StateStore) -> Gathered {
         let now = clock()
         var claimed: [Claimed] = []
         // Each file's signals go into the batch as compact entries at once:
@@ -109,7 +109,7 @@ extension IngestLoop {
 
     /// Commits a gathered batch in one transaction, then removes or
     /// quarantines its files.
-    func settle(_ gathered: Gathered, store: SignalStore) -> BatchResult {
+    func settle(_ gathered: Gathered, store: some StateStore) -> BatchResult {
         if let problem = gathered.problem { return .failed(problem) }
         guard !gathered.claimed.isEmpty else { return .done(0) }
         let now = gathered.now
@@ -285,7 +285,7 @@ extension IngestLoop {
     }
 
     /// Retention: purge the store, drop old tmp/ and quarantine entries.
-    func maintain(_ store: SignalStore, now: Int64) {
+    func maintain(_ store: some StateStore, now: Int64) {
         let retention = Int64(configuration.state.retentionWeeks) * 604_800
         let oldestDay = LocalDay.string(for: now - retention, in: configuration.school.timeZone)
         do {

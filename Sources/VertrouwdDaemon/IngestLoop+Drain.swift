@@ -12,7 +12,7 @@ extension IngestLoop {
     /// `heartbeat` is called after every batch (the watchdog, while a large
     /// backlog is worked off). A drain that finds nothing to do logs
     /// "pass done: ingest" once; one that counts logs it per batch.
-    func drain(_ store: SignalStore, heartbeat: () -> Void) -> String? {
+    func drain(_ store: some StateStore, heartbeat: () -> Void) -> String? {
         var total = 0
         var folders: [SpoolDirectory.Folder] = [.cur, .new]
         while let folder = folders.first, !stopping {
@@ -68,7 +68,7 @@ extension IngestLoop {
         private var result: Gathered?
         private let done = DispatchSemaphore(value: 0)
 
-        init(_ loop: IngestLoop, _ names: [String], from start: Int, folder: SpoolDirectory.Folder, store: SignalStore) {
+        init(_ loop: IngestLoop, _ names: [String], from start: Int, folder: SpoolDirectory.Folder, store: some StateStore) {
             IngestLoop.helper.async {
                 self.result = loop.gather(names, from: start, folder: folder, store: store)
                 self.done.signal()

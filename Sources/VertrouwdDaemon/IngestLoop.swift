@@ -39,7 +39,7 @@ public final class IngestLoop: Sendable {
     let validator: SignalValidator
     // Untyped throws: a typed-throws closure here crashes the Swift 6.3.1
     // compiler (IRGen); errors are StoreErrors all the same.
-    let openStore: @Sendable () throws -> SignalStore
+    let openStore: @Sendable () throws -> any StateStore
     let logger: Logger
     /// Wall clock, milliseconds since the epoch.
     let wallClock: @Sendable () -> Int64
@@ -66,7 +66,7 @@ public final class IngestLoop: Sendable {
         limits: Limits = Limits(),
         logger: Logger,
         wallClock: @escaping @Sendable () -> Int64 = { Int64((Date().timeIntervalSince1970 * 1_000).rounded(.down)) },
-        openStore: (@Sendable () throws -> SignalStore)? = nil,
+        openStore: (@Sendable () throws -> any StateStore)? = nil,
         onEvent: @escaping @Sendable (IngestEvent) -> Void = { _ in },
         onOutbox: @escaping @Sendable () -> Void = {},
         aliveEvery: Double? = nil,
@@ -76,7 +76,7 @@ public final class IngestLoop: Sendable {
         self.spool = SpoolDirectory(root: configuration.spool.path)
         self.validator = SignalValidator(configuration: configuration)
         let path = configuration.state.path
-        self.openStore = openStore ?? { try SignalStore(path: path) }
+        self.openStore = openStore ?? { try SignalStore(path: path, now: Scheduler.Time(wall: wallClock(), monotonic: 0).wallSeconds) }
         self.logger = logger
         self.wallClock = wallClock
         self.limits = limits
@@ -124,13 +124,13 @@ public final class IngestLoop: Sendable {
     /// actions out and reports their outcomes back.
     public func run() {
         var scheduler = Scheduler(settings: schedulerSettings)
-        var store: SignalStore?
+        var store: (any StateStore)?
         var step = scheduler.handle(.started, now: now())
         while true {
             for notification in step.notifications { tell(notification) }
             let outcome: Scheduler.Event
             // The scheduler acts on the store only after `prepared`.
-            func opened() -> SignalStore {
+            func opened() -> any StateStore {
                 guard let store else { preconditionFailure("an action on the store before it was opened") }
                 return store
             }
@@ -177,7 +177,7 @@ public final class IngestLoop: Sendable {
     }
 
     /// Opens the store and watches the spool, each unless done already.
-    func prepare(_ store: inout SignalStore?) -> Scheduler.Event {
+    func prepare(_ store: inout (any StateStore)?) -> Scheduler.Event {
         if store == nil {
             do {
                 store = try openStore()
@@ -199,7 +199,7 @@ public final class IngestLoop: Sendable {
 
     /// Rules run at aligned ticks ("0s": after every drain), so an alert's
     /// arrival time tells no more than the tick.
-    func evaluate(_ store: SignalStore, at now: Int64) -> Scheduler.Event {
+    func evaluate(_ store: some StateStore, at now: Int64) -> Scheduler.Event {
         do {
             let alerts = try evaluator.evaluate(store: store, now: now)
             if alerts > 0 { onOutbox() }
@@ -213,7 +213,7 @@ public final class IngestLoop: Sendable {
     }
 
     /// Weekly summaries that are due, missed weeks included.
-    func publish(_ store: SignalStore, at now: Int64) -> Scheduler.Event {
+    func publish(_ store: some StateStore, at now: Int64) -> Scheduler.Event {
         do {
             let outcome = try publisher.publishDue(store: store, now: now, backlog: backlog())
             if outcome.published > 0 { onOutbox() }

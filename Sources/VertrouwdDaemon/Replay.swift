@@ -22,7 +22,7 @@ public struct ReplayedAlert: Hashable, Sendable, Comparable {
 public enum Replay {
     /// Steps a day at a time from `from` to `to` (epoch seconds), as the
     /// daemon would have evaluated, with an alert log of its own.
-    public static func alerts(of configuration: Configuration, store: SignalStore, from: Int64, to: Int64) throws -> [ReplayedAlert] {
+    public static func alerts(of configuration: Configuration, store: some StateStore, from: Int64, to: Int64) throws -> [ReplayedAlert] {
         try alerts(of: configuration, history: History(store: store, configurations: [configuration], from: from, to: to), from: from, to: to)
     }
 
@@ -35,7 +35,7 @@ public enum Replay {
 
         /// Loads every bucket that replaying any of `configurations` over
         /// [from, to] reads.
-        public init(store: SignalStore, configurations: [Configuration], from: Int64, to: Int64) throws {
+        public init(store: some StateStore, configurations: [Configuration], from: Int64, to: Int64) throws {
             var low: Int64?
             var high: Int64?
             for configuration in configurations {

@@ -8,17 +8,21 @@ import VertrouwdStore
 /// database at the same moment would fail one of them.
 public final class SharedStore: Sendable {
     let path: String
+    let clock: @Sendable () -> Int64
     private let store = Mutex<SignalStore?>(nil)
 
-    public init(path: String) {
+    /// - Parameter clock: UTC epoch seconds; a new store records it as its
+    ///   creation time.
+    public init(path: String, clock: @escaping @Sendable () -> Int64) {
         self.path = path
+        self.clock = clock
     }
 
     /// The store, opened on first use; opening again after a failure.
-    public func get() throws -> SignalStore {
-        try store.withLock { cached in
+    public func get() throws(StoreError) -> SignalStore {
+        try store.withLock { cached throws(StoreError) in
             if let cached { return cached }
-            let opened = try SignalStore(path: path)
+            let opened = try SignalStore(path: path, now: clock())
             cached = opened
             return opened
         }

@@ -42,7 +42,7 @@ struct SummaryBuilder: Sendable {
         }
     }
 
-    func content(week: Window, store: SignalStore, backlog: Int, id: String) throws -> SummaryContent {
+    func content(week: Window, store: some StateStore, backlog: Int, id: String) throws -> SummaryContent {
         let policy = configuration.privacy
         let buckets = try store.buckets(hours: week.hours)
         var counts: [String: [(key: String, count: Int)]] = [:]
@@ -76,7 +76,7 @@ struct SummaryBuilder: Sendable {
 
     /// The week's alerts: the lines the summary lists (highest band per
     /// rule, window and group) and the bounds they give an attacker.
-    func weekAlerts(_ week: Window, store: SignalStore) throws -> (lines: [SummaryContent.AlertLine], bounds: [(cells: [CellID], window: String, atLeast: Int)]) {
+    func weekAlerts(_ week: Window, store: some StateStore) throws -> (lines: [SummaryContent.AlertLine], bounds: [(cells: [CellID], window: String, atLeast: Int)]) {
         var highest: [String: (key: AlertLogKey, band: Int)] = [:]
         for key in try store.alertLog(since: week.start - 604_800) {
             // A day window inside the week, or the week itself.
@@ -123,7 +123,7 @@ struct SummaryBuilder: Sendable {
 
     /// The published totals of earlier weeks, from their frozen summaries,
     /// then this week's.
-    func trend(until week: Window, store: SignalStore, thisWeek: String?) throws -> [SummaryContent.TrendPoint] {
+    func trend(until week: Window, store: some StateStore, thisWeek: String?) throws -> [SummaryContent.TrendPoint] {
         var points: [SummaryContent.TrendPoint] = []
         var w = week
         for _ in 1..<max(configuration.summary.trendWeeks, 1) {

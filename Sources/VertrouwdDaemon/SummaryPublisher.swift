@@ -31,7 +31,7 @@ public struct SummaryPublisher: Sendable {
     }
 
     /// Publishes every due week, and works out when the next check is due.
-    public func publishDue(store: SignalStore, now: Int64, backlog: Int) throws -> Outcome {
+    public func publishDue(store: some StateStore, now: Int64, backlog: Int) throws -> Outcome {
         let schedule = configuration.summary.schedule
         let last = try store.lastPublishedWeekStart().map { Window.containing($0, kind: .week, in: zone) }
         let since = try store.createdAt()
@@ -73,7 +73,7 @@ public struct SummaryPublisher: Sendable {
         public var frozen: String
     }
 
-    public func render(week: Window, store: SignalStore, backlog: Int, id: String) throws -> Envelope {
+    public func render(week: Window, store: some StateStore, backlog: Int, id: String) throws -> Envelope {
         let content = try builder.content(week: week, store: store, backlog: backlog, id: id)
         var renderings: [Language: Rendering] = [:]
         var fields: [(String, JSONWriter.Value)] = []

@@ -4,7 +4,7 @@ import GRDB
 /// A message waiting in (or done with) the outbox, for one recipient and
 /// one route.
 public struct OutboxEntry: Hashable, Sendable {
-    public enum Route: String, Hashable, Sendable { case email, socket }
+    public enum Route: String, Hashable, Sendable, CaseIterable { case email, socket }
     public enum State: String, Hashable, Sendable { case pending, delivered, failed }
 
     public var id: String
@@ -35,17 +35,26 @@ public struct OutboxEntry: Hashable, Sendable {
         self.nextAttemptAt = createdAt
     }
 
-    init(row: Row) {
+    /// Decodes a stored row strictly: a route or state this version does
+    /// not know is an error, never a guess (the schema's CHECKs keep them
+    /// out, so one means the file was changed behind the daemon's back).
+    init(row: Row) throws(StoreError) {
+        guard let route = Route(rawValue: row["route"]) else {
+            throw StoreError(.corrupt, "an outbox entry has an unknown route")
+        }
+        guard let state = State(rawValue: row["state"]) else {
+            throw StoreError(.corrupt, "an outbox entry has an unknown state")
+        }
         id = row["id"]
         recipient = row["recipient"]
-        route = Route(rawValue: row["route"]) ?? .email
+        self.route = route
         kind = row["kind"]
         createdAt = row["created_at"]
         subject = row["subject"]
         text = row["text"]
         html = row["html"]
         json = row["json"]
-        state = State(rawValue: row["state"]) ?? .pending
+        self.state = state
         attempts = row["attempts"]
         nextAttemptAt = row["next_attempt_at"]
         lastError = row["last_error"]
@@ -128,6 +137,7 @@ extension SignalStore {
         }
     }
 
+    /// Inserts one entry unless it is there already (same id, recipient, route).
     func insert(_ m: OutboxEntry, in db: Database) throws {
         try db.execute(sql: """
             INSERT OR IGNORE INTO outbox(id, recipient, route, kind, created_at, subject, text, html, json, next_attempt_at)
@@ -147,24 +157,30 @@ extension SignalStore {
         }
     }
 
-    /// Pending entries whose next attempt is due, oldest first.
-    public func dueMessages(now: Int64, limit: Int = 100) throws(StoreError) -> [OutboxEntry] {
+    /// Pending entries of one route whose next attempt is due, oldest first
+    /// (see `StateStore.dueMessages`).
+    public func dueMessages(route: OutboxEntry.Route, now: Int64, limit: Int) throws(StoreError) -> [OutboxEntry] {
+        let rows: [Row]
         do {
-            return try queue.read { db in
+            rows = try queue.read { db in
                 try Row.fetchAll(db, sql: """
-                    SELECT * FROM outbox WHERE state = 'pending' AND next_attempt_at <= ?
-                    ORDER BY next_attempt_at, created_at LIMIT ?
-                    """, arguments: [now, limit]).map(OutboxEntry.init(row:))
+                    SELECT * FROM outbox WHERE state = 'pending' AND route = ? AND next_attempt_at <= ?
+                    ORDER BY next_attempt_at, created_at, id, recipient LIMIT ?
+                    """, arguments: [route.rawValue, now, limit])
             }
         } catch {
             throw StoreError(error)
         }
+        return try rows.map { row throws(StoreError) in try OutboxEntry(row: row) }
     }
 
-    /// The earliest next attempt of a pending entry, if any.
-    public func nextDueTime() throws(StoreError) -> Int64? {
+    /// The earliest next attempt of a pending entry of one route, if any.
+    public func nextDueTime(route: OutboxEntry.Route) throws(StoreError) -> Int64? {
         do {
-            return try queue.read { try Int64.fetchOne($0, sql: "SELECT min(next_attempt_at) FROM outbox WHERE state = 'pending'") }
+            return try queue.read {
+                try Int64.fetchOne($0, sql: "SELECT min(next_attempt_at) FROM outbox WHERE state = 'pending' AND route = ?",
+                                   arguments: [route.rawValue])
+            }
         } catch {
             throw StoreError(error)
         }
@@ -190,13 +206,15 @@ extension SignalStore {
         }
     }
 
-    /// Every outbox entry (for tests and `status`).
+    /// Every outbox entry, by creation, then id, recipient and route.
     public func outbox() throws(StoreError) -> [OutboxEntry] {
+        let rows: [Row]
         do {
-            return try queue.read { try Row.fetchAll($0, sql: "SELECT * FROM outbox ORDER BY created_at, id, recipient, route").map(OutboxEntry.init(row:)) }
+            rows = try queue.read { try Row.fetchAll($0, sql: "SELECT * FROM outbox ORDER BY created_at, id, recipient, route") }
         } catch {
             throw StoreError(error)
         }
+        return try rows.map { row throws(StoreError) in try OutboxEntry(row: row) }
     }
 }
 

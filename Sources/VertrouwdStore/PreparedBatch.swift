@@ -11,7 +11,7 @@
 import Crypto
 import VertrouwdCore
 
-/// A batch of files ready for `SignalStore.commit(_:rejectedFiles:now:day:)`.
+/// A batch of files ready for `StateStore.commitCounting(_:rejectedFiles:now:day:)`.
 public struct PreparedBatch: Sendable {
     struct Entry: Sendable {
         var hour: Int64

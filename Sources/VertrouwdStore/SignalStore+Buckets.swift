@@ -11,19 +11,21 @@ public struct StoredBucket: Hashable, Sendable {
     public var channel: String
     public var severity: String
     public var count: Int
+
+    public init(hour: Int64, category: String, site: String, cohort: String, channel: String, severity: String, count: Int) {
+        self.hour = hour
+        self.category = category
+        self.site = site
+        self.cohort = cohort
+        self.channel = channel
+        self.severity = severity
+        self.count = count
+    }
 }
 
 extension SignalStore {
-    /// The buckets whose hour lies in `hours` (UTC hours since the epoch),
-    /// in key order (hour first).
-    public func buckets(hours: Range<Int64>) throws(StoreError) -> [StoredBucket] {
-        var result: [StoredBucket] = []
-        try forEachBucket(hours: hours) { result.append($0) }
-        return result
-    }
-
-    /// The same, one at a time from a cursor: for a caller that keeps less
-    /// than all of them (the alert evaluator's full pass).
+    /// The buckets whose hour lies in `hours`, one at a time from a
+    /// cursor, in key order (see `StateStore.forEachBucket`).
     public func forEachBucket(hours: Range<Int64>, _ body: (StoredBucket) -> Void) throws(StoreError) {
         do {
             try queue.read { db in

@@ -5,53 +5,15 @@ import GRDBSQLite
 import VertrouwdCore
 
 extension SignalStore {
-    /// Counts a batch of files in one transaction: either every file of the
-    /// batch is counted and recorded, or (on any error) none is.
-    ///
-    /// Idempotent: a file whose digest is recorded adds nothing, and a signal
-    /// whose (source, id) was seen within the horizon adds nothing, so
-    /// committing the same batch twice counts it once.
-    ///
-    /// - Parameters:
-    ///   - now: UTC epoch seconds, recorded with the file digests.
-    ///   - day: the local day ("2026-11-29") the health counters go to.
-    ///   - rejectedFiles: reason codes of files quarantined whole
-    ///     (symlink, oversize …), counted as "file_<reason>".
-    public func commit(_ files: [IngestFile], rejectedFiles: [String] = [], now: Int64, day: String) throws(StoreError) -> [IngestOutcome] {
-        try commit(prepare(files), rejectedFiles: rejectedFiles, now: now, day: day)
-    }
-
-    /// The work of a commit that needs no database (see `PreparedBatch`).
-    public func prepare(_ files: [IngestFile]) -> PreparedBatch {
-        var builder = batchBuilder()
-        for file in files { builder.add(file) }
-        return builder.finish()
-    }
-
-    /// Prepares a batch file by file, so that only one file's signals are
-    /// held at a time. Thread-safe: the ingest loop prepares the next
-    /// batch while one commits.
+    /// Prepares a batch file by file (see `StateStore.batchBuilder()`).
     public func batchBuilder() -> PreparedBatch.Builder {
         PreparedBatch.Builder(hmac: HMAC<SHA256>(key: SymmetricKey(data: dedupKey)))
     }
 
-    /// Counts a prepared batch in one transaction (see `commit(_:rejectedFiles:now:day:)`).
-    public func commit(_ batch: PreparedBatch, rejectedFiles: [String] = [], now: Int64, day: String) throws(StoreError) -> [IngestOutcome] {
-        try commitCounting(batch, rejectedFiles: rejectedFiles, now: now, day: day).outcomes
-    }
-
-    /// What a commit counted.
-    public struct Committed: Sendable {
-        /// Per file, in the batch's order.
-        public var outcomes: [IngestOutcome]
-        /// The increments the commit added to the buckets, one per bucket
-        /// (`count` is the increment, not the new total): what the alert
-        /// evaluator needs to keep its copy of the counts up to date.
-        public var added: [StoredBucket]
-    }
-
-    /// `commit(_:rejectedFiles:now:day:)`, also returning the increments.
-    public func commitCounting(_ batch: PreparedBatch, rejectedFiles: [String] = [], now: Int64, day: String) throws(StoreError) -> Committed {
+    /// Counts a prepared batch in one transaction (see
+    /// `StateStore.commitCounting`): either every file of the batch is
+    /// counted and recorded, or (on any error) none is.
+    public func commitCounting(_ batch: PreparedBatch, rejectedFiles: [String], now: Int64, day: String) throws(StoreError) -> CommittedBatch {
         do {
             return try queue.write { db in
                 try count(batch, rejectedFiles: rejectedFiles, in: db, now: now, day: day)
@@ -61,7 +23,7 @@ extension SignalStore {
         }
     }
 
-    private func count(_ batch: PreparedBatch, rejectedFiles: [String], in db: Database, now: Int64, day: String) throws -> Committed {
+    private func count(_ batch: PreparedBatch, rejectedFiles: [String], in db: Database, now: Int64, day: String) throws -> CommittedBatch {
         let files = batch.files
         var outcomes = [IngestOutcome](repeating: IngestOutcome(), count: files.count)
         // Files counted before, or twice in this batch, add nothing.
@@ -138,7 +100,7 @@ extension SignalStore {
                                 cohort: text(.cohort, bucket.cohort), channel: text(.channel, bucket.channel),
                                 severity: text(.severity, bucket.severity), count: n)
         }
-        return Committed(outcomes: outcomes, added: added)
+        return CommittedBatch(outcomes: outcomes, added: added)
     }
 
     /// INSERT OR IGNORE of one (hour, key), bound straight from the prepared
@@ -184,17 +146,6 @@ extension SignalStore {
             let message = String(cString: sqlite3_errmsg(sqlite3_db_handle(statement)))
             sqlite3_reset(statement)
             throw DatabaseError(resultCode: ResultCode(rawValue: code), message: message)
-        }
-    }
-
-    /// Whether a file with this digest has been counted.
-    public func hasProcessed(digest: [UInt8]) throws(StoreError) -> Bool {
-        do {
-            return try queue.read { db in
-                try Bool.fetchOne(db, sql: "SELECT 1 FROM processed_files WHERE digest = ?", arguments: [Data(digest)]) != nil
-            }
-        } catch {
-            throw StoreError(error)
         }
     }
 

@@ -2,14 +2,6 @@ import Foundation
 import GRDB
 
 extension SignalStore {
-    /// What a purge removed.
-    public struct PurgeResult: Hashable, Sendable {
-        public var buckets = 0
-        public var seenSignals = 0
-        public var processedFiles = 0
-        public var healthDays = 0
-    }
-
     /// Removes what the config says may no longer be kept: buckets and
     /// health counters older than the retention, signal keys and file
     /// digests older than the de-duplication horizon.

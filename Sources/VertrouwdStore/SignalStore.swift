@@ -11,16 +11,22 @@ import Glibc
 import Foundation
 import GRDB
 
-/// The store. One writer (the ingest loop) at a time; other processes may
-/// read (WAL).
-public final class SignalStore: Sendable {
+/// The store on SQLite: what the daemon runs on (`StateStore`; its
+/// in-memory twin is `MemoryStore`). One writer (the ingest loop) at a
+/// time; other processes may read (WAL).
+public final class SignalStore: StateStore {
     let queue: DatabaseQueue
     let dedupKey: Data
     public let path: String
 
     /// Opens or creates the database at `path` (creating its folder, mode
     /// 0700, when missing) and brings its schema up to date.
-    public init(path: String) throws(StoreError) {
+    ///
+    /// - Parameter now: UTC epoch seconds, recorded as the store's creation
+    ///   time when it has none yet (the caller's clock, not the wall's).
+    /// - Throws: `StoreError` of kind `.newerSchema` when a newer vertrouwd
+    ///   wrote the database: this version must not touch it.
+    public init(path: String, now: Int64) throws(StoreError) {
         self.path = path
         do {
             try Self.prepareFile(path)
@@ -59,7 +65,7 @@ public final class SignalStore: Sendable {
             // When this store began: summaries of weeks before it are not sent.
             try queue.write { db in
                 try db.execute(sql: "INSERT OR IGNORE INTO meta(key, value) VALUES ('created_at', ?)",
-                               arguments: [Int64(Date().timeIntervalSince1970)])
+                               arguments: [now])
             }
             for suffix in ["", "-wal", "-shm"] { chmod(path + suffix, 0o600) }
         } catch let error as StoreError {

@@ -1,7 +1,12 @@
 import GRDB
 
-/// Why the store could not do what it was asked. The ingest loop treats
-/// every kind but `newerSchema` as "degraded: stop claiming, retry later".
+/// Why the store could not do what it was asked.
+///
+/// Every kind but `newerSchema` is transient for the daemon: "degraded:
+/// stop claiming, retry later". `newerSchema` is permanent (`isPermanent`):
+/// no retry can help, so `vertrouwd run` stops with exit status 78
+/// (EX_CONFIG) and a message, and systemd does not restart it
+/// (RestartPreventExitStatus=78 in vertrouwd.service).
 public struct StoreError: Error, Hashable, Sendable, CustomStringConvertible {
     public enum Kind: String, Hashable, Sendable {
         /// The disk (or quota) is full.
@@ -31,6 +36,10 @@ public struct StoreError: Error, Hashable, Sendable, CustomStringConvertible {
     }
 
     public var description: String { "\(kind.rawValue): \(detail)" }
+
+    /// True when retrying cannot help: the database was written by a newer
+    /// vertrouwd, which only an upgrade (or restoring a backup) resolves.
+    public var isPermanent: Bool { kind == .newerSchema }
 
     /// Classifies a GRDB error by its SQLite result code.
     init(_ error: any Error) {

@@ -34,7 +34,7 @@ func openStateStore(_ configuration: Configuration, missing: String = "") throws
         throw ExitCode(2)
     }
     do {
-        return try SignalStore(path: path)
+        return try SignalStore(path: path, now: Int64(Date().timeIntervalSince1970))
     } catch {
         printError("vertrouwd: cannot open the state database: \(error)")
         throw ExitCode(2)

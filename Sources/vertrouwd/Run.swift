@@ -27,10 +27,15 @@ struct Run: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
         abstract: "Run the daemon in the foreground.",
-        discussion: "Stops after the batch in hand on SIGTERM or SIGINT (exit status 0)."
+        discussion: "Stops after the batch in hand on SIGTERM or SIGINT (exit status 0). Exits with status 78 when the state database was written by a newer version."
     )
 
     @OptionGroup var options: ConfigOption
+
+    /// Exit status when the state database was written by a newer
+    /// vertrouwd: EX_CONFIG. vertrouwd.service names it in
+    /// RestartPreventExitStatus=, so systemd does not restart in a loop.
+    static let exitNewerSchema: Int32 = 78
 
     @Option(name: .long, help: ArgumentHelp("Least important level to log: debug, info, notice, warning or error.", valueName: "level"))
     var logLevel: LogLevelOption = .info
@@ -87,7 +92,16 @@ struct Run: AsyncParsableCommand {
         }
         // One store for the whole daemon; a changed state.path takes effect
         // at the next start.
-        let shared = SharedStore(path: configuration.state.path)
+        let shared = SharedStore(path: configuration.state.path, clock: { Int64(Date().timeIntervalSince1970) })
+        // A store this version cannot use stops the daemon: no retry helps.
+        // Any other failure to open is the ingest loop's to report and retry.
+        do {
+            _ = try shared.get()
+        } catch where error.isPermanent {
+            logger.critical("cannot use the state database: \(error.detail); upgrade vertrouwd or restore a backup of the database",
+                            metadata: ["event": "store_newer_schema"])
+            throw ExitCode(Self.exitNewerSchema)
+        } catch {}
         let delivery = DeliveryService(openStore: { try shared.get() }, configuration: configuration,
                                        transports: transports, doorbell: doorbell, logger: logger)
         reloadBox.set { new in

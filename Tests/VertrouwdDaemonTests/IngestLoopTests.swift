@@ -116,7 +116,7 @@ final class RecordingLog: Sendable {
         try waitFor { thread.isFinished }
         #expect(Date().timeIntervalSince(asked) < 2, "an idle loop stops at once")
 
-        let store = try SignalStore(path: config.state.path)
+        let store = try SignalStore(path: config.state.path, now: 0)
         let day = LocalDay.string(for: Int64(Date().timeIntervalSince1970), in: config.school.timeZone)
         let health = try store.health(day: day)[""] ?? [:]
         #expect(health["file_directory"] == 1, "the stuck directory is counted once, not once per pass: \(health)")
@@ -150,7 +150,7 @@ final class RecordingLog: Sendable {
         try waitFor { (try? spool.pending(.new).isEmpty) == true && (try? spool.pending(.cur).isEmpty) == true }
         loop.stop()
         try waitFor { thread.isFinished }
-        #expect(try SignalStore(path: config.state.path).totalSignals() == 60)
+        #expect(try SignalStore(path: config.state.path, now: 0).totalSignals() == 60)
         #expect(log.count(containing: "accepted <5") == 20, "each file is logged, its count shown as <k")
         #expect(log.count(containing: "ingest stopped") == 1)
     }

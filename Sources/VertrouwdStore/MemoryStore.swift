@@ -1,0 +1,308 @@
+// MemoryStore — the in-memory twin of SignalStore (STYLE.md 6), for unit
+// tests of the services that use a `StateStore`.
+//
+// It keeps what SQLite keeps, in dictionaries behind one lock, and answers
+// every call as SignalStore does: the same contract tests run against both
+// (Tests/VertrouwdStoreTests/StateStoreContractTests.swift). Each call holds
+// the lock from start to end, so each is atomic like a transaction. Nothing
+// is written anywhere; a dropped MemoryStore is gone.
+import Crypto
+import Synchronization
+import VertrouwdCore
+
+/// A `StateStore` in memory.
+public final class MemoryStore: StateStore {
+    struct BucketKey: Hashable {
+        var hour: Int64
+        var category: String
+        var site: String
+        var cohort: String
+        var channel: String
+        var severity: String
+
+        /// SQLite's key order: hour, then the texts in byte order.
+        func precedes(_ other: Self) -> Bool {
+            if hour != other.hour { return hour < other.hour }
+            for (a, b) in [(category, other.category), (site, other.site), (cohort, other.cohort),
+                           (channel, other.channel), (severity, other.severity)] where a != b {
+                return a.utf8.lexicographicallyPrecedes(b.utf8)
+            }
+            return false
+        }
+    }
+
+    struct SeenKey: Hashable {
+        var hour: Int64
+        var key: DedupKey
+    }
+
+    struct HealthRow: Hashable {
+        var day: String
+        var source: String
+        var reason: String
+    }
+
+    struct OutboxKey: Hashable {
+        var id: String
+        var recipient: String
+        var route: OutboxEntry.Route
+    }
+
+    struct Stored {
+        var entry: OutboxEntry
+        var finishedAt: Int64?
+    }
+
+    struct Summary {
+        var windowStart: Int64
+        var json: String
+    }
+
+    struct State {
+        var buckets: [BucketKey: Int] = [:]
+        var seen: Set<SeenKey> = []
+        var processed: [[UInt8]: Int64] = [:]
+        var health: [HealthRow: Int] = [:]
+        var alertLog: Set<AlertLogKey> = []
+        var outbox: [OutboxKey: Stored] = [:]
+        var summaries: [String: Summary] = [:]
+    }
+
+    private let state = Mutex(State())
+    private let key: [UInt8]
+    private let created: Int64
+
+    /// An empty store created at `now` (UTC epoch seconds), with a random
+    /// de-duplication key.
+    public init(now: Int64) {
+        var generator = SystemRandomNumberGenerator()
+        key = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
+        created = now
+    }
+
+    // MARK: Ingest
+
+    public func batchBuilder() -> PreparedBatch.Builder {
+        PreparedBatch.Builder(hmac: HMAC<SHA256>(key: SymmetricKey(data: key)))
+    }
+
+    public func commitCounting(_ batch: PreparedBatch, rejectedFiles: [String], now: Int64, day: String) throws(StoreError) -> CommittedBatch {
+        state.withLock { s in
+            let files = batch.files
+            var outcomes = [IngestOutcome](repeating: IngestOutcome(), count: files.count)
+            var digests = Set<[UInt8]>()
+            var counted = [Bool](repeating: false, count: files.count)
+            for (i, file) in files.enumerated() {
+                if !digests.insert(file.digest).inserted || s.processed[file.digest] != nil {
+                    outcomes[i].alreadyProcessed = true
+                } else {
+                    counted[i] = true
+                }
+            }
+            var bucketCounts = [Int](repeating: 0, count: batch.buckets.count)
+            var accepted = [Int](repeating: 0, count: batch.sources.count)
+            var duplicates = [Int](repeating: 0, count: batch.sources.count)
+            for entry in batch.entries where counted[Int(entry.file)] {
+                guard s.seen.insert(SeenKey(hour: entry.hour, key: entry.key)).inserted else {
+                    outcomes[Int(entry.file)].duplicates += 1
+                    duplicates[Int(entry.source)] += 1
+                    continue
+                }
+                let n = Int(entry.count)
+                bucketCounts[Int(entry.bucket)] += n
+                outcomes[Int(entry.file)].accepted += n
+                accepted[Int(entry.source)] += n
+            }
+            let text = { (d: PreparedBatch.Dimension, n: UInt32) in batch.values[d.rawValue][Int(n)] }
+            var added: [StoredBucket] = []
+            for (bucket, n) in zip(batch.buckets, bucketCounts) where n > 0 {
+                let k = BucketKey(hour: bucket.hour, category: text(.category, bucket.category), site: text(.site, bucket.site),
+                                  cohort: text(.cohort, bucket.cohort), channel: text(.channel, bucket.channel),
+                                  severity: text(.severity, bucket.severity))
+                s.buckets[k, default: 0] += n
+                added.append(StoredBucket(hour: k.hour, category: k.category, site: k.site, cohort: k.cohort,
+                                          channel: k.channel, severity: k.severity, count: n))
+            }
+            for (source, n) in zip(batch.sources, accepted) where n > 0 {
+                s.health[HealthRow(day: day, source: source, reason: "accepted"), default: 0] += n
+            }
+            for (source, n) in zip(batch.sources, duplicates) where n > 0 {
+                s.health[HealthRow(day: day, source: source, reason: "duplicate"), default: 0] += n
+            }
+            for (i, file) in files.enumerated() where counted[i] {
+                for reason in file.rejections { s.health[HealthRow(day: day, source: "", reason: reason.rawValue), default: 0] += 1 }
+                s.processed[file.digest] = now
+            }
+            for reason in rejectedFiles { s.health[HealthRow(day: day, source: "", reason: "file_" + reason), default: 0] += 1 }
+            return CommittedBatch(outcomes: outcomes, added: added)
+        }
+    }
+
+    // MARK: Buckets
+
+    public func forEachBucket(hours: Range<Int64>, _ body: (StoredBucket) -> Void) throws(StoreError) {
+        // A snapshot, so that `body` runs without the lock (as SQLite's
+        // reader runs beside the writer).
+        let rows = state.withLock { s in s.buckets.filter { hours.contains($0.key.hour) } }
+        for (k, n) in rows.sorted(by: { $0.key.precedes($1.key) }) {
+            body(StoredBucket(hour: k.hour, category: k.category, site: k.site, cohort: k.cohort,
+                              channel: k.channel, severity: k.severity, count: n))
+        }
+    }
+
+    public func totalSignals() throws(StoreError) -> Int64 {
+        state.withLock { Int64($0.buckets.values.reduce(0, +)) }
+    }
+
+    // MARK: Alert log
+
+    public func record(_ decisions: [(keys: [AlertLogKey], messages: [OutboxEntry])], now: Int64) throws(StoreError) -> [AlertLogKey] {
+        state.withLock { s in
+            var added: [AlertLogKey] = []
+            for (keys, messages) in decisions {
+                guard let own = keys.last else { continue }
+                var ownIsNew = false
+                for key in keys {
+                    let inserted = s.alertLog.insert(key).inserted
+                    if key == own { ownIsNew = inserted }
+                }
+                guard ownIsNew else { continue }
+                added.append(own)
+                for m in messages { Self.insert(m, into: &s) }
+            }
+            return added
+        }
+    }
+
+    public func alertLog(since: Int64) throws(StoreError) -> Set<AlertLogKey> {
+        state.withLock { $0.alertLog.filter { $0.windowStart >= since } }
+    }
+
+    // MARK: Outbox
+
+    public func enqueue(_ messages: [OutboxEntry]) throws(StoreError) {
+        state.withLock { s in for m in messages { Self.insert(m, into: &s) } }
+    }
+
+    /// As SignalStore's INSERT OR IGNORE: a new entry starts pending with
+    /// no attempts, whatever the value passed in says.
+    private static func insert(_ m: OutboxEntry, into s: inout State) {
+        let k = OutboxKey(id: m.id, recipient: m.recipient, route: m.route)
+        guard s.outbox[k] == nil else { return }
+        var entry = m
+        entry.state = .pending
+        entry.attempts = 0
+        entry.lastError = nil
+        s.outbox[k] = Stored(entry: entry)
+    }
+
+    public func dueMessages(route: OutboxEntry.Route, now: Int64, limit: Int) throws(StoreError) -> [OutboxEntry] {
+        let due = state.withLock { s in
+            s.outbox.values.map(\.entry).filter { $0.state == .pending && $0.route == route && $0.nextAttemptAt <= now }
+        }
+        return Array(due.sorted {
+            ($0.nextAttemptAt, $0.createdAt, $0.id, $0.recipient) < ($1.nextAttemptAt, $1.createdAt, $1.id, $1.recipient)
+        }.prefix(max(0, limit)))
+    }
+
+    public func nextDueTime(route: OutboxEntry.Route) throws(StoreError) -> Int64? {
+        state.withLock { s in
+            s.outbox.values.lazy.map(\.entry).filter { $0.state == .pending && $0.route == route }.map(\.nextAttemptAt).min()
+        }
+    }
+
+    public func settle(id: String, recipient: String, route: OutboxEntry.Route, outcome: DeliveryOutcome, now: Int64) throws(StoreError) {
+        state.withLock { s in
+            let k = OutboxKey(id: id, recipient: recipient, route: route)
+            guard var stored = s.outbox[k] else { return }
+            stored.entry.attempts += 1
+            switch outcome {
+            case .delivered:
+                stored.entry.state = .delivered
+                stored.entry.lastError = nil
+                stored.finishedAt = now
+            case .retry(let at, let reason):
+                stored.entry.state = .pending
+                stored.entry.nextAttemptAt = at
+                stored.entry.lastError = reason
+                stored.finishedAt = nil
+            case .failed(let reason):
+                stored.entry.state = .failed
+                stored.entry.lastError = reason
+                stored.finishedAt = now
+            }
+            s.outbox[k] = stored
+        }
+    }
+
+    public func outbox() throws(StoreError) -> [OutboxEntry] {
+        state.withLock { $0.outbox.values.map(\.entry) }.sorted {
+            ($0.createdAt, $0.id, $0.recipient, $0.route.rawValue) < ($1.createdAt, $1.id, $1.recipient, $1.route.rawValue)
+        }
+    }
+
+    public func failedDeliveries(from: Int64, to: Int64) throws(StoreError) -> Int {
+        state.withLock { s in
+            s.outbox.values.filter { $0.entry.state == .failed && ($0.finishedAt.map { from <= $0 && $0 < to } ?? false) }.count
+        }
+    }
+
+    // MARK: Summaries
+
+    public func publish(week: String, windowStart: Int64, json: String, messages: [OutboxEntry], now: Int64) throws(StoreError) -> Bool {
+        state.withLock { s in
+            guard s.summaries[week] == nil else { return false }
+            s.summaries[week] = Summary(windowStart: windowStart, json: json)
+            for m in messages { Self.insert(m, into: &s) }
+            return true
+        }
+    }
+
+    public func publishedSummary(week: String) throws(StoreError) -> String? {
+        state.withLock { $0.summaries[week]?.json }
+    }
+
+    public func lastPublishedWeekStart() throws(StoreError) -> Int64? {
+        state.withLock { $0.summaries.values.map(\.windowStart).max() }
+    }
+
+    // MARK: Health
+
+    public func health(days: ClosedRange<String>) throws(StoreError) -> [String: Int] {
+        state.withLock { s in
+            var result: [String: Int] = [:]
+            for (row, n) in s.health where days.contains(row.day) { result[row.reason, default: 0] += n }
+            return result
+        }
+    }
+
+    public func health(day: String) throws(StoreError) -> [String: [String: Int]] {
+        state.withLock { s in
+            var result: [String: [String: Int]] = [:]
+            for (row, n) in s.health where row.day == day { result[row.source, default: [:]][row.reason] = n }
+            return result
+        }
+    }
+
+    // MARK: Meta and maintenance
+
+    public func createdAt() throws(StoreError) -> Int64 { created }
+
+    public func purge(now: Int64, retentionSeconds: Int64, dedupHorizonSeconds: Int64, oldestDay: String) throws(StoreError) -> PurgeResult {
+        state.withLock { s in
+            var result = PurgeResult()
+            let oldestHour = SignalStore.hour(of: now - retentionSeconds)
+            let oldestSeen = SignalStore.hour(of: now - dedupHorizonSeconds)
+            let buckets = s.buckets.count, seen = s.seen.count, processed = s.processed.count, health = s.health.count
+            s.buckets = s.buckets.filter { $0.key.hour >= oldestHour }
+            s.seen = s.seen.filter { $0.hour >= oldestSeen }
+            s.processed = s.processed.filter { $0.value >= now - dedupHorizonSeconds }
+            s.health = s.health.filter { $0.key.day >= oldestDay }
+            result.buckets = buckets - s.buckets.count
+            result.seenSignals = seen - s.seen.count
+            result.processedFiles = processed - s.processed.count
+            result.healthDays = health - s.health.count
+            return result
+        }
+    }
+}

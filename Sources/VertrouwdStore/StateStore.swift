@@ -1,0 +1,174 @@
+// StateStore — the state the daemon keeps, as one protocol (DESIGN §4).
+//
+// Two implementations: `SignalStore` (SQLite, what the daemon runs on) and
+// `MemoryStore` (its in-memory twin, for unit tests of the services that
+// use the store). One suite of contract tests runs against both
+// (Tests/VertrouwdStoreTests/StateStoreContractTests.swift).
+//
+// The protocol sits at batch granularity: one call commits a whole ingest
+// batch, one call reads a range of buckets. The per-signal and per-row
+// loops stay inside each implementation, where they are concrete code, so
+// calling through the protocol costs one dynamic dispatch per batch.
+
+/// The daemon's state: hourly buckets with the de-duplication that guards
+/// them, the alert log, the outbox, frozen weekly summaries, daily health
+/// counters, the store's creation time, and the purge of what may no
+/// longer be kept.
+///
+/// Every implementation must:
+/// - make each mutating call atomic: after an error (or a crash) either all
+///   of its effects are there or none is;
+/// - make ingest idempotent: a file whose digest was committed before adds
+///   nothing, and a signal whose (source, id) was committed within the
+///   de-duplication horizon adds nothing (the first of two in one batch
+///   counts);
+/// - never revise a published summary: `publish` of a week published
+///   before returns false and changes nothing, its messages included;
+/// - keep a message's id on every retry;
+/// - return rows in the orders documented below, so that both
+///   implementations answer the same calls byte for byte;
+/// - be safe to call from several threads (one writer at a time is enough).
+public protocol StateStore: AnyObject, Sendable {
+    // MARK: Ingest
+
+    /// Prepares a batch file by file, so that only one file's signals are
+    /// held at a time. Thread-safe: the ingest loop prepares the next batch
+    /// while one commits.
+    func batchBuilder() -> PreparedBatch.Builder
+
+    /// Counts a prepared batch in one transaction: either every file of the
+    /// batch is counted and recorded, or (on any error) none is.
+    ///
+    /// - Parameters:
+    ///   - rejectedFiles: reason codes of files quarantined whole (symlink,
+    ///     oversize …), counted in the health counters as "file_<reason>".
+    ///   - now: UTC epoch seconds, recorded with the file digests.
+    ///   - day: the local day ("2026-11-29") the health counters go to.
+    /// - Returns: each file's outcome and the increments added to the buckets.
+    func commitCounting(_ batch: PreparedBatch, rejectedFiles: [String], now: Int64, day: String) throws(StoreError) -> CommittedBatch
+
+    // MARK: Buckets
+
+    /// The buckets whose hour lies in `hours` (UTC hours since the epoch),
+    /// one at a time, in key order: hour, then category, site, cohort,
+    /// channel and severity in byte order.
+    func forEachBucket(hours: Range<Int64>, _ body: (StoredBucket) -> Void) throws(StoreError)
+
+    /// The number of accepted signals stored (each with its count).
+    func totalSignals() throws(StoreError) -> Int64
+
+    // MARK: Alert log
+
+    /// Records decided alerts and the messages they cause in one
+    /// transaction. A decision may log several keys (every band it
+    /// crossed); its messages go in only when its own key — the last — is
+    /// new, so deciding the same alert twice sends it once.
+    ///
+    /// - Returns: the decisions' own keys that were new, in order.
+    func record(_ decisions: [(keys: [AlertLogKey], messages: [OutboxEntry])], now: Int64) throws(StoreError) -> [AlertLogKey]
+
+    /// The alert log of windows starting at or after `since`.
+    func alertLog(since: Int64) throws(StoreError) -> Set<AlertLogKey>
+
+    // MARK: Outbox
+
+    /// Adds messages that no alert decided (a test message, a summary). An
+    /// entry already there (same id, recipient and route) is left as it is.
+    func enqueue(_ messages: [OutboxEntry]) throws(StoreError)
+
+    /// Pending entries of `route` whose next attempt is due at `now`, by
+    /// next attempt, then creation, id and recipient; at most `limit`.
+    func dueMessages(route: OutboxEntry.Route, now: Int64, limit: Int) throws(StoreError) -> [OutboxEntry]
+
+    /// The earliest next attempt of a pending entry of `route`, if any.
+    func nextDueTime(route: OutboxEntry.Route) throws(StoreError) -> Int64?
+
+    /// Records the outcome of one attempt: one more attempt, and the entry
+    /// delivered, failed, or pending until `at` with the reason.
+    func settle(id: String, recipient: String, route: OutboxEntry.Route, outcome: DeliveryOutcome, now: Int64) throws(StoreError)
+
+    /// Every outbox entry, by creation, then id, recipient and route.
+    func outbox() throws(StoreError) -> [OutboxEntry]
+
+    /// Outbox entries given up (failed) whose last attempt falls in [from, to).
+    func failedDeliveries(from: Int64, to: Int64) throws(StoreError) -> Int
+
+    // MARK: Summaries
+
+    /// Publishes a week's summary, frozen (P7), and enqueues its messages
+    /// in the same transaction. Returns false when that week was published
+    /// before: the stored one stands, and nothing is enqueued.
+    func publish(week: String, windowStart: Int64, json: String, messages: [OutboxEntry], now: Int64) throws(StoreError) -> Bool
+
+    /// The frozen JSON of a published week, byte for byte, or nil.
+    func publishedSummary(week: String) throws(StoreError) -> String?
+
+    /// The most recently published week's window start, if any.
+    func lastPublishedWeekStart() throws(StoreError) -> Int64?
+
+    // MARK: Health
+
+    /// Health counters of the local days in `days` (inclusive ISO dates):
+    /// reason → count, summed over sources and days.
+    func health(days: ClosedRange<String>) throws(StoreError) -> [String: Int]
+
+    /// Health counters of one local day: source → reason → count. A
+    /// rejected line's source is "" (it is not trusted).
+    func health(day: String) throws(StoreError) -> [String: [String: Int]]
+
+    // MARK: Meta and maintenance
+
+    /// When the store was created (UTC epoch seconds): summaries of weeks
+    /// before it are not sent.
+    func createdAt() throws(StoreError) -> Int64
+
+    /// Removes what may no longer be kept: buckets older than the retention,
+    /// signal keys and file digests older than the de-duplication horizon,
+    /// health counters of days before `oldestDay`.
+    func purge(now: Int64, retentionSeconds: Int64, dedupHorizonSeconds: Int64, oldestDay: String) throws(StoreError) -> PurgeResult
+}
+
+extension StateStore {
+    /// `commitCounting` of a batch with no file rejected whole.
+    public func commitCounting(_ batch: PreparedBatch, now: Int64, day: String) throws(StoreError) -> CommittedBatch {
+        try commitCounting(batch, rejectedFiles: [], now: now, day: day)
+    }
+
+    /// The buckets whose hour lies in `hours`, in key order (see
+    /// `forEachBucket`).
+    public func buckets(hours: Range<Int64>) throws(StoreError) -> [StoredBucket] {
+        var result: [StoredBucket] = []
+        try forEachBucket(hours: hours) { result.append($0) }
+        return result
+    }
+
+    /// `dueMessages(route:now:limit:)`, at most 100.
+    public func dueMessages(route: OutboxEntry.Route, now: Int64) throws(StoreError) -> [OutboxEntry] {
+        try dueMessages(route: route, now: now, limit: 100)
+    }
+}
+
+/// What a commit counted.
+public struct CommittedBatch: Sendable {
+    /// Per file, in the batch's order.
+    public var outcomes: [IngestOutcome]
+    /// The increments the commit added to the buckets, one per bucket, in
+    /// key order (`count` is the increment, not the new total): what the
+    /// alert evaluator needs to keep its copy of the counts up to date.
+    public var added: [StoredBucket]
+}
+
+/// What a purge removed.
+public struct PurgeResult: Hashable, Sendable {
+    public var buckets = 0
+    public var seenSignals = 0
+    public var processedFiles = 0
+    public var healthDays = 0
+
+    public init(buckets: Int = 0, seenSignals: Int = 0, processedFiles: Int = 0, healthDays: Int = 0) {
+        self.buckets = buckets
+        self.seenSignals = seenSignals
+        self.processedFiles = processedFiles
+        self.healthDays = healthDays
+    }
+}

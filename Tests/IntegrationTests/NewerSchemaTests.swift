@@ -1,0 +1,55 @@
+import Foundation
+import GRDB
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+extension Integration {
+    /// Issue 12: a state database written by a newer vertrouwd stops the
+    /// daemon with a clear message and exit status 78 (EX_CONFIG), which
+    /// vertrouwd.service does not restart on — instead of retrying for ever.
+    @Suite struct NewerSchemaTests {
+        @Test func aStoreFromANewerVersionStopsTheDaemonWithStatus78() throws {
+            // A real store, made by the daemon, copied, and marked as
+            // migrated by a version this binary does not know.
+            let made = try DaemonHarness()
+            try made.start()
+            #expect(made.stop() == 0)
+            let h = try DaemonHarness()
+            try FileManager.default.createDirectory(atPath: h.root + "/state", withIntermediateDirectories: true)
+            // With its WAL: the last commits may not be checkpointed yet.
+            for suffix in ["", "-wal", "-shm"] where FileManager.default.fileExists(atPath: made.statePath + suffix) {
+                try FileManager.default.copyItem(atPath: made.statePath + suffix, toPath: h.statePath + suffix)
+            }
+            let db = try DatabaseQueue(path: h.statePath)
+            try db.write { try $0.execute(sql: "INSERT INTO grdb_migrations(identifier) VALUES ('v999')") }
+            try db.close()
+
+            let p = Process()
+            p.executableURL = Binary.url
+            p.arguments = ["run", "--config", h.configPath]
+            let err = Pipe()
+            p.standardError = err
+            p.standardOutput = Pipe()
+            try p.run()
+            defer { if p.isRunning { kill(p.processIdentifier, SIGKILL); p.waitUntilExit() } }
+            try waitUntil("the daemon exits", timeout: 30) { !p.isRunning }
+            p.waitUntilExit()
+            let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            #expect(p.terminationStatus == 78, "EX_CONFIG, not a restart loop: \(stderr)")
+            #expect(stderr.contains("cannot use the state database: \(h.statePath) was written by a newer version of vertrouwd; upgrade vertrouwd or restore a backup of the database"), "\(stderr)")
+            #expect(!stderr.contains("ready: watching the spool"), "it stops before it starts work")
+            // The database is left as it was found.
+            let after = try DatabaseQueue(path: h.statePath)
+            let versions = try after.read { try String.fetchAll($0, sql: "SELECT identifier FROM grdb_migrations ORDER BY identifier") }
+            #expect(versions == ["v1", "v2", "v999"])
+        }
+
+        @Test func theUnitDoesNotRestartOnThatStatus() throws {
+            let unit = try String(contentsOf: Binary.repositoryRoot.appendingPathComponent("systemd/vertrouwd.service.in"), encoding: .utf8)
+            #expect(unit.split(separator: "\n").contains("RestartPreventExitStatus=78"))
+        }
+    }
+}
