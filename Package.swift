@@ -58,7 +58,6 @@ var targets: [Target] = [
         name: "VertrouwdDelivery",
         dependencies: [
             "VertrouwdCore",
-            .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -76,6 +75,8 @@ var targets: [Target] = [
             "VertrouwdSystemd",
             "VertrouwdDelivery",
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "UnixSignals", package: "swift-service-lifecycle"),
         ],
@@ -87,8 +88,10 @@ var targets: [Target] = [
             "VertrouwdCore",
             "VertrouwdConfig",
             "VertrouwdDaemon",
+            "VertrouwdDelivery",
             "VertrouwdSpool",
-            "CSystemd",
+            "VertrouwdStore",
+            "VertrouwdSystemd",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -116,17 +119,17 @@ var targets: [Target] = [
     ),
     .testTarget(
         name: "VertrouwdStoreTests",
-        dependencies: ["VertrouwdStore", "VertrouwdCore"],
+        dependencies: ["VertrouwdStore", "VertrouwdCore", .product(name: "GRDB", package: "GRDB.swift")],
         swiftSettings: swift6
     ),
     .testTarget(
         name: "VertrouwdSpoolTests",
-        dependencies: ["VertrouwdSpool", "VertrouwdCore"],
+        dependencies: ["VertrouwdSpool"],
         swiftSettings: swift6
     ),
     .testTarget(
         name: "VertrouwdSystemdTests",
-        dependencies: ["VertrouwdSystemd", "CSystemd", .product(name: "Logging", package: "swift-log")],
+        dependencies: ["VertrouwdSystemd", .product(name: "Logging", package: "swift-log")],
         swiftSettings: swift6
     ),
     .testTarget(

@@ -1,3 +1,5 @@
+import VertrouwdCore
+
 /// Prints a `ConfigDocument` as canonical text in the config subset.
 ///
 /// Each table prints as a `[header]` section (after the plain values of its
@@ -90,7 +92,7 @@ public enum DocumentPrinter {
             case "\u{0C}": out += "\\f"
             default:
                 if c.isForbiddenControl {
-                    out += "\\u" + Scanner.hex(c.value, digits: 4)
+                    out += "\\u" + Hex.padded(c.value, width: 4, uppercase: true)
                 } else {
                     out.unicodeScalars.append(c)
                 }

@@ -1,3 +1,5 @@
+import VertrouwdCore
+
 /// The lexer: turns the scalars under the scanner into strings, keys,
 /// numbers and booleans. TOML's tokens depend on where they stand (`1.5` is a
 /// float as a value but two keys as a key), so the parser asks for the kind of
@@ -35,7 +37,7 @@ extension Scanner {
             default:
                 if c.isForbiddenControl {
                     throw ParseFailure(at: position, Message.controlInString(c),
-                                       hint: "write it as \\u" + Self.hex(c.value, digits: 4))
+                                       hint: "write it as \\u" + Hex.padded(c.value, width: 4, uppercase: true))
                 }
                 out.append(c)
                 advance()
@@ -145,11 +147,6 @@ extension Scanner {
         case 0x61...0x66: c.value - 0x61 + 10
         default: nil
         }
-    }
-
-    static func hex(_ value: UInt32, digits: Int) -> String {
-        let h = String(value, radix: 16, uppercase: true)
-        return String(repeating: "0", count: max(0, digits - h.count)) + h
     }
 }
 

@@ -1,3 +1,5 @@
+import VertrouwdCore
+
 /// A cursor over the scalars of a config text that keeps the line and column
 /// of where it stands. The lexer (`Lexer.swift`) and the parser move it; it
 /// knows nothing of TOML beyond what a blank and a newline are.
@@ -123,7 +125,6 @@ extension Unicode.Scalar {
     }
 
     static func codePoint(_ value: UInt32) -> String {
-        let hex = String(value, radix: 16, uppercase: true)
-        return "U+" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
+        "U+" + Hex.padded(value, width: 4, uppercase: true)
     }
 }

@@ -13,7 +13,9 @@
 /// counts and the log from the store (`load`): the full evaluation is the
 /// reference, and a property test holds the two to the same decisions.
 ///
-/// Not thread-safe; the daemon keeps one on its ingest thread.
+/// A value, so Sendable: a copy shares nothing with the original. Changing
+/// one needs exclusive access to it, as for any value; the daemon keeps its
+/// copy behind a Mutex (`AlertEvaluator`).
 public struct LiveCounts: Sendable {
     public let engine: RuleEngine
 

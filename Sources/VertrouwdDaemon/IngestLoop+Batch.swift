@@ -124,9 +124,9 @@ extension IngestLoop {
             return .failed("cannot write the state database (\(error))")
         }
 
-        // Counted files are removed first, on two threads at once when there
-        // are many: on a disk with online discard an unlink waits for the
-        // device, and two waits overlap (`make bench`).
+        // Counted files are removed first, on `removalThreads` threads at
+        // once when there are many: on a disk with online discard an unlink
+        // waits for the device, and the waits overlap (`make bench`).
         let counted = gathered.claimed.filter { if case .count = $0.fate { true } else { false } }
         let failedRemovals = remove(counted.map(\.name))
         for (i, error) in failedRemovals.sorted(by: { $0.key < $1.key }) {

@@ -26,15 +26,23 @@ public struct StderrLogHandler: LogHandler {
         set { metadata[key] = newValue }
     }
 
-
     public func log(event: LogEvent) {
         // Messages are single lines; a newline inside one would forge a
         // second log record.
         let text = "\(event.message)".replacingOccurrences(of: "\n", with: " ")
-        let line = prefixed ? "<\(JournalFields.priority(event.level))>\(text)\n" : "vertrouwd: \(event.level): \(text)\n"
-        var bytes = Array(line.utf8)[...]
+        StandardError.write(prefixed ? "<\(JournalFields.priority(event.level))>\(text)\n" : "vertrouwd: \(event.level): \(text)\n")
+    }
+}
+
+/// Standard error, written with write(2) directly: unbuffered, so a line
+/// is out before the process ends or the next line starts.
+public enum StandardError {
+    /// Writes all of `text` (retrying after EINTR and short writes); gives
+    /// up silently when standard error is gone.
+    public static func write(_ text: String) {
+        var bytes = Array(text.utf8)[...]
         while !bytes.isEmpty {
-            let n = bytes.withUnsafeBytes { write(STDERR_FILENO, $0.baseAddress, $0.count) }
+            let n = bytes.withUnsafeBytes { Glibc.write(STDERR_FILENO, $0.baseAddress, $0.count) }
             if n < 0 && errno == EINTR { continue }
             guard n > 0 else { return }
             bytes = bytes.dropFirst(n)

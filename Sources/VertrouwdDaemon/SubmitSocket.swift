@@ -5,10 +5,14 @@
 // from SO_PEERCRED and must belong to one of submit.allowed_groups (root is
 // not let in by default); a refused peer gets `err 0 not_allowed` and is
 // disconnected — after what it already sent is read and thrown away, so
-// that its own write does not fail with EPIPE before it reads the reason. Each line is validated with the daemon's own rules and
-// answered `ok N` only after the signal is durable — written to the spool
-// with fsync and rename, where the ingest loop counts it — or `err N
-// <reason>`. Nothing a peer sends is ever logged or echoed.
+// that its own write does not fail with EPIPE before it reads the reason.
+// At most `maxConnections` peers are served at once; one more gets
+// `err 0 busy` the same way. Each line is validated with the daemon's own
+// rules and answered `ok N` only after the signal is durable — written to
+// the spool with fsync and rename, where the ingest loop counts it — or
+// `err N <reason>`. Every descriptor is close-on-exec from its start, so
+// none reaches a sendmail child. Nothing a peer sends is ever logged or
+// echoed; a refusal is logged without the peer's identity.
 import Foundation
 import Logging
 import Synchronization
@@ -28,7 +32,27 @@ public final class SubmitSocket: Sendable {
     let maxLineBytes: Int
     let logger: Logger
     let clock: @Sendable () -> Int64
-    private let stopPipe: (read: Int32, write: Int32)
+    /// The spool's system calls (a test makes them fail).
+    let spoolSystem: SpoolSystemCalls
+    /// A byte written here ends `run`.
+    let stopPipe: (read: Int32, write: Int32)
+    /// Connections being served now, at most `maxConnections`.
+    private let served = Atomic<Int>(0)
+
+    /// How many producers are served at once. Each connection has a thread
+    /// of its own (so a slow producer cannot hold up the others) with a
+    /// 64 KiB buffer and up to 30 s of patience; without a bound, a local
+    /// peer that opens connections and sends nothing would make the daemon
+    /// start threads until memory or descriptors ran out. A school's
+    /// producers (a few filters and forms) open a handful at once; 64 is
+    /// also the listen backlog.
+    static let maxConnections = 64
+
+    /// The stop pipe could not be made (the process is out of descriptors).
+    public struct SetupFailure: Error, CustomStringConvertible {
+        public let errno: Int32
+        public var description: String { "cannot make a pipe: \(String(cString: strerror(errno)))" }
+    }
 
     /// Binds the submit socket at `path`, mode 0660 (the producers' group).
     public static func bind(path: String) throws -> Int32 {
@@ -36,26 +60,32 @@ public final class SubmitSocket: Sendable {
     }
 
     public init(listeners: [Int32], configuration: Configuration, logger: Logger,
-                clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }) {
+                clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) },
+                spoolSystem: SpoolSystemCalls = .real) throws(SetupFailure) {
         self.listeners = listeners
-        self.rules = Mutex(Self.rules(for: configuration))
+        self.spoolSystem = spoolSystem
+        self.rules = Mutex(Self.rules(for: configuration, spoolSystem))
         self.maxLineBytes = SignalValidator.defaultMaxLineBytes
         self.logger = logger
         self.clock = clock
-        var fds: [Int32] = [0, 0]
-        _ = pipe(&fds)
-        self.stopPipe = (fds[0], fds[1])
+        guard let pipe = CloseOnExec.pipe() else { throw SetupFailure(errno: errno) }
+        self.stopPipe = pipe
     }
 
-    private static func rules(for c: Configuration) -> Rules {
-        Rules(spool: SpoolDirectory(root: c.spool.path),
+    deinit {
+        close(stopPipe.read)
+        close(stopPipe.write)
+    }
+
+    private static func rules(for c: Configuration, _ spoolSystem: SpoolSystemCalls) -> Rules {
+        Rules(spool: SpoolDirectory(root: c.spool.path, system: spoolSystem),
               validator: SignalValidator(configuration: c),
               allowedGroups: c.submit.allowedGroups)
     }
 
     /// Takes the rules of a reloaded configuration.
     public func reload(_ configuration: Configuration) {
-        let new = Self.rules(for: configuration)
+        let new = Self.rules(for: configuration, spoolSystem)
         rules.withLock { $0 = new }
     }
 
@@ -67,25 +97,65 @@ public final class SubmitSocket: Sendable {
     /// Accepts and serves connections until `stop()`. Blocking: run it on
     /// a thread of its own.
     public func run() {
-        var fds = listeners.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
-        fds.append(pollfd(fd: stopPipe.read, events: Int16(POLLIN), revents: 0))
+        var refused = RefusedPeers(capacity: Self.maxConnections)
+        defer { refused.closeAll() }
+        var busyLog = BusyLog()
         while true {
-            guard poll(&fds, nfds_t(fds.count), -1) >= 0 || errno == EINTR else { return }
-            if fds.last!.revents != 0 { return }
-            for i in 0..<(fds.count - 1) where fds[i].revents & Int16(POLLIN) != 0 {
-                let client = accept(fds[i].fd, nil, nil)
+            // While as many refused peers are drained as may be, new
+            // connections wait in the listen backlog.
+            let accepting = !refused.isFull
+            var fds = [pollfd(fd: stopPipe.read, events: Int16(POLLIN), revents: 0)]
+            if accepting { fds += listeners.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) } }
+            fds += refused.descriptors.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
+            let timeout = refused.timeoutMilliseconds(now: Self.monotonicNow())
+            guard poll(&fds, nfds_t(fds.count), timeout) >= 0 || errno == EINTR else { return }
+            if fds[0].revents != 0 { return }
+            let listening = accepting ? listeners.count : 0
+            for listener in fds[1..<(1 + listening)] where listener.revents & Int16(POLLIN) != 0 {
+                let client = CloseOnExec.accept(listener.fd)
                 guard client >= 0 else { continue }
-                _ = fcntl(client, F_SETFD, FD_CLOEXEC)
-                // Each connection on a thread of its own, so a slow
-                // producer cannot hold up the others.
-                let thread = Thread { [self] in
-                    serve(client)
-                    close(client)
+                // Only this thread adds, so the count cannot pass the bound.
+                if served.load(ordering: .sequentiallyConsistent) < Self.maxConnections {
+                    start(client)
+                } else {
+                    refused.add(client, answer: "err 0 busy\n", now: Self.monotonicNow())
+                    if let count = busyLog.refused(now: Self.monotonicNow()) {
+                        logger.warning("submit socket: \(Self.maxConnections) producers connected; refused \(count) more (busy)",
+                                       metadata: ["event": "submit_busy"])
+                    }
                 }
-                thread.start()
             }
+            let ready = Set(fds[(1 + listening)...].filter { $0.revents != 0 }.map(\.fd))
+            refused.drain(ready: ready, now: Self.monotonicNow())
         }
     }
+
+    /// Serves `client` on a thread of its own, so a slow producer cannot
+    /// hold up the others.
+    private func start(_ client: Int32) {
+        served.add(1, ordering: .sequentiallyConsistent)
+        let thread = Thread { [self] in
+            serve(client)
+            close(client)
+            served.subtract(1, ordering: .sequentiallyConsistent)
+        }
+        thread.start()
+    }
+
+    /// Busy refusals are logged at most once a minute, with how many there were.
+    private struct BusyLog {
+        var last: UInt64?
+        var count = 0
+
+        mutating func refused(now: UInt64) -> Int? {
+            count += 1
+            if let last, now - last < 60_000_000_000 { return nil }
+            defer { last = now; count = 0 }
+            return count
+        }
+    }
+
+    static func monotonicNow() -> UInt64 { DispatchTime.now().uptimeNanoseconds }
 
     func serve(_ client: Int32) {
         let allowedGroups = rules.withLock { $0.allowedGroups }
@@ -155,10 +225,10 @@ public final class SubmitSocket: Sendable {
         shutdown(fd, Int32(SHUT_WR))
         var timeout = timeval(tv_sec: 1, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        let deadline = DispatchTime.now().uptimeNanoseconds + UInt64(Self.lingerSeconds) * 1_000_000_000
+        let deadline = Self.monotonicNow() + UInt64(Self.lingerSeconds) * 1_000_000_000
         var discarded = 0
         var buffer = [UInt8](repeating: 0, count: 16_384)
-        while discarded < Self.lingerBytes, DispatchTime.now().uptimeNanoseconds < deadline {
+        while discarded < Self.lingerBytes, Self.monotonicNow() < deadline {
             let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
             if n < 0 && errno == EINTR { continue }
             guard n > 0 else { return }

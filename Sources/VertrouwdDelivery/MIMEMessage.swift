@@ -4,6 +4,7 @@
 // Pure: no clock (the Date comes from the message), no I/O.
 // Security stance: header values are stripped of CR/LF and controls, so
 // neither a subject nor an address can add headers.
+import VertrouwdCore
 
 /// RFC 5322 rendering of outgoing mail.
 public enum MIMEMessage {
@@ -158,7 +159,6 @@ public enum MIMEMessage {
     /// so decoding gives back exactly the input). Output lines are at most 76
     /// octets, joined by CRLF; no final CRLF.
     public static func quotedPrintable(_ text: String) -> String {
-        let hex = Array("0123456789ABCDEF".utf8)
         var outLines: [String] = []
         for line in text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
             let bytes = Array(line)
@@ -174,7 +174,13 @@ public enum MIMEMessage {
                 case 33...126: literal = true
                 default: literal = false
                 }
-                tokens.append(literal ? [byte] : [UInt8(ascii: "="), hex[Int(byte >> 4)], hex[Int(byte & 15)]])
+                if literal {
+                    tokens.append([byte])
+                } else {
+                    var escape: [UInt8] = [UInt8(ascii: "=")]
+                    Hex.append(byte, to: &escape, uppercase: true)
+                    tokens.append(escape)
+                }
             }
             var out: [UInt8] = []
             var width = 0

@@ -19,6 +19,7 @@ extension SpoolDirectory {
         let path = path(of: folder)
         let fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
         guard fd >= 0 else { throw .last("open", path) }
+        defer { close(fd) }
         var names: [String] = []
         var undecodable: [[UInt8]] = []
         try forEachEntry(fd: fd, path: path) { raw in
@@ -29,7 +30,6 @@ extension SpoolDirectory {
                 undecodable.append(raw)
             }
         }
-        defer { close(fd) }
         for raw in undecodable {
             let safe = "invalid-name-" + spoolFileID(bytes: raw)
             let ok = (raw + [0]).withUnsafeBufferPointer { old in
@@ -83,7 +83,7 @@ extension SpoolDirectory {
     /// Calls `body` with the raw name of each entry of the open folder `fd`
     /// (`.` and `..` excluded). The folder's offset is rewound first.
     func forEachEntry(fd: Int32, path: String, _ body: ([UInt8]) throws(SpoolError) -> Void) throws(SpoolError) {
-        let dupFD = dup(fd)
+        let dupFD = system.dup(fd)
         guard dupFD >= 0 else { throw .last("dup", path) }
         guard let dir = fdopendir(dupFD) else {
             let e = SpoolError.last("fdopendir", path)

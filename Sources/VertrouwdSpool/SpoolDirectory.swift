@@ -26,12 +26,15 @@ public struct SpoolDirectory: Sendable {
 
     /// The spool's root folder.
     public let root: String
+    /// The system calls whose failures tests provoke; `.real` otherwise.
+    public let system: SpoolSystemCalls
 
     /// A spool rooted at `root` (no trailing slash needed).
-    public init(root: String) {
+    public init(root: String, system: SpoolSystemCalls = .real) {
         var root = root
         while root.count > 1, root.hasSuffix("/") { root.removeLast() }
         self.root = root
+        self.system = system
     }
 
     /// `<root>/tmp`: producers write here.

@@ -11,44 +11,14 @@ extension SpoolDirectory {
     ///
     /// The file is created in tmp/ with O_EXCL (mode 0640), written, fsynced,
     /// renamed into new/, and new/ is fsynced, so the signal is durable
-    /// when this returns.
+    /// when this returns. Any failure throws, a failed fsync of new/
+    /// included, and leaves no file behind: an error means "not taken, send
+    /// again" (a file the daemon claimed in the meantime is counted once,
+    /// as a resent signal with the same id is). A producer in the spool's
+    /// group cannot read new/ to fsync it; see `writeDurably`.
     public func drop(_ bytes: [UInt8]) throws(SpoolError) -> String {
         let name = Self.uniqueName()
-        let tmp = tmpPath + "/" + name
-        let fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o640)
-        guard fd >= 0 else { throw SpoolError(operation: "create", path: tmp, errno: errno) }
-        // The producer's umask must not make the file unreadable for the daemon.
-        fchmod(fd, 0o640)
-        var written = 0
-        while written < bytes.count {
-            let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + written, $0.count - written) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                let code = errno
-                close(fd)
-                unlink(tmp)
-                throw SpoolError(operation: "write", path: tmp, errno: code)
-            }
-            written += n
-        }
-        if fsync(fd) != 0 {
-            let code = errno
-            close(fd)
-            unlink(tmp)
-            throw SpoolError(operation: "fsync", path: tmp, errno: code)
-        }
-        close(fd)
-        let target = newPath + "/" + name
-        guard rename(tmp, target) == 0 else {
-            let code = errno
-            unlink(tmp)
-            throw SpoolError(operation: "rename", path: target, errno: code)
-        }
-        let dir = open(newPath, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        if dir >= 0 {
-            fsync(dir)
-            close(dir)
-        }
+        try writeDurably(bytes, via: tmpPath + "/" + name, as: name, in: newPath, mode: 0o640)
         return name
     }
 

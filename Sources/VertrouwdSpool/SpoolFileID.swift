@@ -1,4 +1,5 @@
 import Crypto
+import VertrouwdCore
 
 /// A stable, safe designation for a spool file in logs, errors and
 /// quarantine names: the first 12 hex digits of the SHA-256 of its name.
@@ -9,21 +10,11 @@ import Crypto
 /// same ID: a caller that needs one quarantine entry per file should combine
 /// it with something unique (the content digest, a counter).
 public func spoolFileID(for name: String) -> String {
-    hexDigits(Array(SHA256.hash(data: Array(name.utf8))).prefix(6))
+    Hex.digits(Array(SHA256.hash(data: Array(name.utf8))).prefix(6))
 }
 
 /// The same designation for a name that is not valid UTF-8, from its bytes.
 func spoolFileID(bytes: [UInt8]) -> String {
-    hexDigits(Array(SHA256.hash(data: bytes)).prefix(6))
+    Hex.digits(Array(SHA256.hash(data: bytes)).prefix(6))
 }
 
-/// Lower-case hex of some bytes.
-func hexDigits<S: Sequence<UInt8>>(_ bytes: S) -> String {
-    let digits = Array("0123456789abcdef".utf8)
-    var out: [UInt8] = []
-    for b in bytes {
-        out.append(digits[Int(b >> 4)])
-        out.append(digits[Int(b & 0xF)])
-    }
-    return String(decoding: out, as: UTF8.self)
-}

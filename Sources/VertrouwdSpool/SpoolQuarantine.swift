@@ -129,41 +129,12 @@ extension SpoolDirectory {
     }
 
     /// Writes `quarantine/<name>` atomically: a temporary `.<name>.tmp`,
-    /// fsync, rename, fsync of the folder.
+    /// fsync, rename, fsync of the folder. A temporary file left by a crash
+    /// is replaced.
     func writeQuarantineFile(_ name: String, _ bytes: [UInt8]) throws(SpoolError) {
-        let folder = quarantinePath
-        let dirFD = open(folder, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
-        guard dirFD >= 0 else { throw .last("open", folder) }
-        defer { close(dirFD) }
-        let temp = "." + name + ".tmp"
-        if unlinkat(dirFD, temp, 0) != 0, errno != ENOENT { throw .last("unlink", folder + "/" + temp) }
-        let fd = openat(dirFD, temp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw .last("open", folder + "/" + temp) }
-        var written = 0
-        while written < bytes.count {
-            let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + written, bytes.count - written) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                let error = SpoolError.last("write", folder + "/" + temp)
-                close(fd)
-                unlinkat(dirFD, temp, 0)
-                throw error
-            }
-            written += n
-        }
-        if fsync(fd) != 0 {
-            let error = SpoolError.last("fsync", folder + "/" + temp)
-            close(fd)
-            unlinkat(dirFD, temp, 0)
-            throw error
-        }
-        close(fd)
-        guard renameat(dirFD, temp, dirFD, name) == 0 else {
-            let error = SpoolError.last("rename", folder + "/" + name)
-            unlinkat(dirFD, temp, 0)
-            throw error
-        }
-        guard fsync(dirFD) == 0 else { throw .last("fsync", folder) }
+        let temp = quarantinePath + "/." + name + ".tmp"
+        if unlink(temp) != 0, errno != ENOENT { throw .last("unlink", temp) }
+        try writeDurably(bytes, via: temp, as: name, in: quarantinePath, mode: 0o600)
     }
 
     /// fsyncs a folder so that renames and unlinks in it are durable.
@@ -171,7 +142,7 @@ extension SpoolDirectory {
         let fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
         guard fd >= 0 else { throw .last("open", path) }
         defer { close(fd) }
-        guard fsync(fd) == 0 else { throw .last("fsync", path) }
+        guard system.fsync(fd) == 0 else { throw .last("fsync", path) }
     }
 }
 

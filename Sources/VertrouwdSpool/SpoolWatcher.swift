@@ -11,9 +11,8 @@ import Glibc
 /// inotify on the spool's `new/` folder.
 ///
 /// `wait(timeoutMilliseconds:)` blocks the calling thread; call it from one
-/// thread at a time (with `rewatch()` on that same thread). `wake()` may be
-/// called from any thread.
-public final class SpoolWatcher: @unchecked Sendable {
+/// thread at a time. `wake()` may be called from any thread.
+public final class SpoolWatcher: Sendable {
     /// What ended a wait.
     public enum Event: Sendable, Equatable {
         /// A file was renamed into or written in the folder: scan it.
@@ -25,46 +24,38 @@ public final class SpoolWatcher: @unchecked Sendable {
         /// `wake()` was called.
         case woken
         /// The folder was deleted, moved or unmounted: the watch is gone.
-        /// Prepare the spool again, call `rewatch()`, and rescan.
+        /// Prepare the spool again, watch it with a new watcher, and rescan.
         case lost
     }
 
-    private let directory: String
     private let inotifyFD: Int32
     private let wakeRead: Int32
     private let wakeWrite: Int32
-    private var watch: Int32
+    private let watch: Int32
 
     private static let mask: UInt32 = UInt32(IN_MOVED_TO) | UInt32(IN_CLOSE_WRITE)
         | UInt32(IN_DELETE_SELF) | UInt32(IN_MOVE_SELF) | UInt32(IN_ONLYDIR) | UInt32(IN_DONT_FOLLOW)
 
     /// Watches `directory` (the spool's `new/`).
     public init(directory: String) throws(SpoolError) {
-        self.directory = directory
         let fd = inotify_init1(Int32(O_NONBLOCK | O_CLOEXEC))
         guard fd >= 0 else { throw .last("inotify_init1", directory) }
-        var fds: [Int32] = [0, 0]
-        // pipe2 is not exported to Swift; the flags are set right after.
-        guard pipe(&fds) == 0 else {
+        guard let pipe = CloseOnExec.pipe(nonBlocking: true) else {
             let error = SpoolError.last("pipe", directory)
             close(fd)
             throw error
-        }
-        for end in fds {
-            _ = fcntl(end, F_SETFD, FD_CLOEXEC)
-            _ = fcntl(end, F_SETFL, fcntl(end, F_GETFL) | O_NONBLOCK)
         }
         let wd = inotify_add_watch(fd, directory, Self.mask)
         guard wd >= 0 else {
             let error = SpoolError.last("inotify_add_watch", directory)
             close(fd)
-            close(fds[0])
-            close(fds[1])
+            close(pipe.read)
+            close(pipe.write)
             throw error
         }
         inotifyFD = fd
-        wakeRead = fds[0]
-        wakeWrite = fds[1]
+        wakeRead = pipe.read
+        wakeWrite = pipe.write
         watch = wd
     }
 
@@ -72,15 +63,6 @@ public final class SpoolWatcher: @unchecked Sendable {
         close(inotifyFD)
         close(wakeRead)
         close(wakeWrite)
-    }
-
-    /// Watches the folder again after `.lost` (once it exists again).
-    public func rewatch() throws(SpoolError) {
-        if watch >= 0 { inotify_rm_watch(inotifyFD, watch) }
-        watch = -1
-        let wd = inotify_add_watch(inotifyFD, directory, Self.mask)
-        guard wd >= 0 else { throw .last("inotify_add_watch", directory) }
-        watch = wd
     }
 
     /// Wakes a `wait` in progress, or makes the next one return `.woken` at
@@ -127,8 +109,7 @@ public final class SpoolWatcher: @unchecked Sendable {
         while buffer.withUnsafeMutableBytes({ read(wakeRead, $0.baseAddress, $0.count) }) > 0 {}
     }
 
-    /// Reads every queued inotify event; nil when none concerned the current
-    /// watch (e.g. IN_IGNORED for a watch `rewatch` removed).
+    /// Reads every queued inotify event; nil when none concerned the watch.
     private func drainInotify() -> Event? {
         var result: Event?
         func note(_ event: Event) {

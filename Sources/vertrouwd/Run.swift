@@ -143,10 +143,14 @@ struct Run: AsyncParsableCommand {
             }
         }
         if !listeners.isEmpty {
-            let submit = SubmitSocket(listeners: listeners, configuration: configuration, logger: logger)
-            reloadBox.set { submit.reload($0) }
-            services.append(SubmitService(socket: submit))
-            logger.info("submit socket: accepting signals", metadata: ["event": "submit_socket"])
+            do {
+                let submit = try SubmitSocket(listeners: listeners, configuration: configuration, logger: logger)
+                reloadBox.set { submit.reload($0) }
+                services.append(SubmitService(socket: submit))
+                logger.info("submit socket: accepting signals", metadata: ["event": "submit_socket"])
+            } catch {
+                logger.error("submit socket: \(error); producers can still use the spool", metadata: ["event": "submit_socket_failed"])
+            }
         }
         let group = ServiceGroup(configuration: .init(
             services: services,
