@@ -104,6 +104,9 @@ install-files:
 	install -m 0755 $(INSTALL_BIN) $(DESTDIR)$(BINDIR)/vertrouwd
 	sed 's|@BINDIR@|$(BINDIR)|g' systemd/vertrouwd.service.in > $(DESTDIR)$(UNITDIR)/vertrouwd.service
 	chmod 0644 $(DESTDIR)$(UNITDIR)/vertrouwd.service
+	# the help page (issue 14, h14-help)
+	sed 's|@BINDIR@|$(BINDIR)|g' systemd/vertrouwd-helppage.service.in > $(DESTDIR)$(UNITDIR)/vertrouwd-helppage.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/vertrouwd-helppage.service
 	install -m 0644 systemd/vertrouwd-submit.socket $(DESTDIR)$(UNITDIR)/vertrouwd-submit.socket
 	install -m 0644 systemd/vertrouwd.sysusers $(DESTDIR)$(SYSUSERSDIR)/vertrouwd.conf
 	install -m 0644 systemd/vertrouwd.tmpfiles $(DESTDIR)$(TMPFILESDIR)/vertrouwd.conf

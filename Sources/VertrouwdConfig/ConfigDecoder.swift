@@ -44,6 +44,7 @@ struct Decoding {
     var recipients: [Recipient] = []
     var delivery = DeliverySettings()
     var submit = SubmitSettings()
+    var helpPage: HelpPageSettings?
 
     init(context: DecodeContext, root: TableReader) {
         self.context = context
@@ -64,6 +65,7 @@ struct Decoding {
         decodeDelivery()
         decodeRecipients()
         decodeSubmit()
+        decodeHelpPage()
         root.finish()
 
         var configuration = Configuration(
@@ -76,6 +78,7 @@ struct Decoding {
         configuration.summary = summary
         configuration.delivery = delivery
         configuration.submit = submit
+        configuration.helpPage = helpPage
         return configuration
     }
 
