@@ -25,6 +25,7 @@ enum PageStyle {
         a{color:#0b57d0}
         a:focus,input:focus,button:focus{outline:3px solid #c2410c;outline-offset:2px}
         .box{background:#fff;border:1px solid #d5d9e0;border-radius:.5rem;padding:1rem;margin:1rem 0}
+        .box h2{margin-top:0}
         fieldset{border:0;padding:0;margin:0 0 1.25rem}
         legend{font-weight:700;margin-bottom:.4rem;padding:0}
         label{display:flex;gap:.6rem;align-items:flex-start;padding:.55rem .6rem;margin:.25rem 0;border:1px solid #d5d9e0;border-radius:.4rem;background:#fff;min-height:2.75rem}

@@ -114,7 +114,8 @@ extension Integration {
             return try db.read { db in
                 var result: [String: Int] = [:]
                 for row in try Row.fetchAll(db, sql: "SELECT category, cohort, channel, sum(count) AS n FROM buckets GROUP BY 1, 2, 3") {
-                    let key = [row["category"], row["cohort"], row["channel"]].map { ($0 as String?) ?? "-" }.joined(separator: "|")
+                    let parts: [String?] = [row["category"], row["cohort"], row["channel"]]
+                    let key = parts.map { $0 ?? "-" }.joined(separator: "|")
                     result[key] = row["n"]
                 }
                 return result

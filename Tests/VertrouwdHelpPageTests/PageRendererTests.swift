@@ -90,7 +90,7 @@ import Testing
     }
 
     @Test func theStyleHashIsTheStyleSheets() {
-        #expect(PageStyle.cspHash.hasPrefix("'sha256-") && PageStyle.cspHash.count == 54)
+        #expect(PageStyle.cspHash.hasPrefix("'sha256-") && PageStyle.cspHash.count == 53)
         let csp = PageStyle.securityHeaders.first { $0.0 == "Content-Security-Policy" }!.1
         #expect(csp.hasPrefix("default-src 'none'"))
         #expect(!csp.contains("unsafe"))
