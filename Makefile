@@ -114,6 +114,9 @@ install-files:
 	chmod 0644 $(DESTDIR)$(UNITDIR)/vertrouwd.service
 	sed 's|@DOCDIR@|$(DOCDIR)|g' systemd/vertrouwd-submit.socket > $(DESTDIR)$(UNITDIR)/vertrouwd-submit.socket
 	chmod 0644 $(DESTDIR)$(UNITDIR)/vertrouwd-submit.socket
+	# the help page (issue 14)
+	sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@DOCDIR@|$(DOCDIR)|g' systemd/vertrouwd-helppage.service.in > $(DESTDIR)$(UNITDIR)/vertrouwd-helppage.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/vertrouwd-helppage.service
 	install -m 0644 systemd/vertrouwd.sysusers $(DESTDIR)$(SYSUSERSDIR)/vertrouwd.conf
 	install -m 0644 systemd/vertrouwd.tmpfiles $(DESTDIR)$(TMPFILESDIR)/vertrouwd.conf
 	install -d -m 0750 $(DESTDIR)/etc/vertrouwd
@@ -174,6 +177,7 @@ uninstall:
 	fi
 	rm -f $(DESTDIR)$(BINDIR)/vertrouwd
 	rm -f $(DESTDIR)$(UNITDIR)/vertrouwd.service $(DESTDIR)$(UNITDIR)/vertrouwd-submit.socket
+	rm -f $(DESTDIR)$(UNITDIR)/vertrouwd-helppage.service
 	rm -f $(DESTDIR)$(SYSUSERSDIR)/vertrouwd.conf $(DESTDIR)$(TMPFILESDIR)/vertrouwd.conf
 	rm -f $(DESTDIR)$(MANDIR)/man8/vertrouwd.8 $(DESTDIR)$(MANDIR)/man5/vertrouwd.toml.5
 	rm -rf $(DESTDIR)$(DOCDIR)

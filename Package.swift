@@ -82,6 +82,21 @@ var targets: [Target] = [
         ],
         swiftSettings: swift6
     ),
+    // Issue 14 part 2: the anonymous help page (h14-help).
+    .target(
+        name: "VertrouwdHelpPage",
+        dependencies: [
+            "VertrouwdCore",
+            "VertrouwdSpool",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdCore", package: "hummingbird"),
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "HTTPTypes", package: "swift-http-types"),
+        ],
+        swiftSettings: swift6
+    ),
     .executableTarget(
         name: "vertrouwd",
         dependencies: [
@@ -92,6 +107,7 @@ var targets: [Target] = [
             "VertrouwdSpool",
             "VertrouwdStore",
             "VertrouwdSystemd",
+            "VertrouwdHelpPage",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -153,6 +169,18 @@ var targets: [Target] = [
         ],
         swiftSettings: swift6
     ),
+    // Issue 14 part 2: the anonymous help page (h14-help).
+    .testTarget(
+        name: "VertrouwdHelpPageTests",
+        dependencies: [
+            "VertrouwdHelpPage", "VertrouwdCore", "VertrouwdSpool",
+            .product(name: "PropertyBased", package: "swift-property-based"),
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+        ],
+        exclude: ["Golden"],
+        swiftSettings: swift6
+    ),
     .testTarget(
         name: "IntegrationTests",
         dependencies: [.product(name: "GRDB", package: "GRDB.swift")],
@@ -192,6 +220,9 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        // Issue 14 part 2: the help page's HTTP server (h14-help).
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: targets
 )

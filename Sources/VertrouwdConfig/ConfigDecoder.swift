@@ -45,6 +45,7 @@ struct Decoding {
     var recipients: [Recipient] = []
     var delivery = DeliverySettings()
     var submit = SubmitSettings()
+    var helpPage: HelpPageSettings?
 
     init(context: DecodeContext, root: TableReader) {
         self.context = context
@@ -65,6 +66,7 @@ struct Decoding {
         decodeDelivery()
         decodeRecipients()
         decodeSubmit()
+        decodeHelpPage()
         root.finish()
 
         var configuration = Configuration(
@@ -78,6 +80,7 @@ struct Decoding {
         configuration.summary = summary
         configuration.delivery = delivery
         configuration.submit = submit
+        configuration.helpPage = helpPage
         return configuration
     }
 

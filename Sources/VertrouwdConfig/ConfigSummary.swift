@@ -25,6 +25,10 @@ public enum ConfigSummary {
         lines.append("routes: \(routes(c.delivery))")
         lines.append("spool: \(c.spool.path); state: \(c.state.path)")
         lines.append("summary: \(c.summary.schedule) (\(c.school.timeZone.identifier)); rules evaluated \(c.alerts.evaluateEvery.seconds == 0 ? "after every batch" : "every \(c.alerts.evaluateEvery)")")
+        if let page = c.helpPage {  // issue 14 (h14-help)
+            let host = page.listen.host.contains(":") ? "[\(page.listen.host)]" : page.listen.host
+            lines.append("help page: http://\(host):\(page.listen.port)/ (\(page.language.rawValue)), \(page.situations.count) situations, trust contact \(page.contactName == nil ? "not named" : "named"); at most \(page.requestsPerMinute) requests a minute and \(page.reportsPerHour) reports an hour per client")
+        }
         return lines.joined(separator: "\n") + "\n"
     }
 

@@ -18,6 +18,8 @@ public struct Configuration: Hashable, Sendable {
     public var recipients: [Recipient]
     public var delivery = DeliverySettings()
     public var submit = SubmitSettings()
+    /// `[helppage]`, or nil when the file has none (issue 14, h14-help).
+    public var helpPage: HelpPageSettings?
 
     public init(
         school: SchoolSettings, taxonomy: Taxonomy, sources: [String],

@@ -1,0 +1,50 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import VertrouwdCore
+
+/// The one signal a report becomes (DESIGN §2): source `helppage`, the
+/// situation's category, the form's channel and cohort, the configured
+/// site, a random id, and the time floored to the hour (the store keeps
+/// no finer, P3, and the spool file should not either).
+public enum ReportSignal {
+    /// Whether the signal carries the browser's `subject` token. The
+    /// validator accepts the field now, but nothing counts by it yet; turn
+    /// this on together with counting distinct pupils (issue 13), after
+    /// making the token unable to look like an IBAN to the PII gate (a
+    /// base64url token can start with two letters and two digits).
+    public static let carriesSubject = false
+
+    /// A random signal id: "hp-" and 32 hex digits.
+    public static func makeID(random: some RandomBytes) -> String {
+        "hp-" + random.bytes(16).map { b in
+            let s = String(b, radix: 16)
+            return b < 16 ? "0" + s : s
+        }.joined()
+    }
+
+    /// The JSON line (with its newline) for `form` at `now` (epoch seconds).
+    public static func line(for form: ReportForm, model: HelpPageModel, id: String, now: Int64, subject: String?) -> String {
+        var pairs: [(String, JSONWriter.Value)] = [
+            ("v", .int(1)),
+            ("id", .string(id)),
+            ("ts", .string(hourText(now))),
+            ("source", .string(HelpPageSettings.sourceName)),
+            ("category", .string(model.category(of: form.situation) ?? form.situation.defaultCategory)),
+        ]
+        if let site = model.settings.site { pairs.append(("site", .string(site))) }
+        if let cohort = form.cohort { pairs.append(("cohort", .string(cohort))) }
+        if let channel = form.channel { pairs.append(("channel", .string(channel))) }
+        if carriesSubject, let subject { pairs.append(("subject", .string(subject))) }
+        return JSONWriter.render(.object(pairs)) + "\n"
+    }
+
+    /// `now` floored to the hour, as RFC 3339 UTC ("2026-12-02T18:00:00Z").
+    public static func hourText(_ now: Int64) -> String {
+        var seconds = time_t(now - ((now % 3_600) + 3_600) % 3_600)
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        func two(_ n: Int32) -> String { n < 10 ? "0\(n)" : "\(n)" }
+        return "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))T\(two(parts.tm_hour)):00:00Z"
+    }
+}
