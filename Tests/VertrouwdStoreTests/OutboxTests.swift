@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import VertrouwdStore
+import VertrouwdCore
 
 func message(_ id: String, to recipient: String = "vp", route: OutboxEntry.Route = .email, at: Int64 = 1_000) -> OutboxEntry {
     OutboxEntry(id: id, recipient: recipient, route: route, kind: "alert", createdAt: at,
@@ -11,7 +12,7 @@ func message(_ id: String, to recipient: String = "vp", route: OutboxEntry.Route
     @Test func anAlertIsRecordedOnceWithItsMessagesInOneTransaction() throws {
         let scratch = Scratch()
         let store = try SignalStore(path: scratch.db)
-        let key = AlertLogKey(rule: "sextortion-acuut", windowStart: 1_795_906_800, group: ["site": "hoofdgebouw", "channel": "instagram"], band: 5)
+        let key = AlertLogKey(rule: "sextortion-acuut", windowStart: 1_795_906_800, group: GroupKey([.site: .known("hoofdgebouw"), .channel: .known("instagram")]), band: 5)
         #expect(key.group == "channel=instagram;site=hoofdgebouw", "groups are canonical whatever their order")
         let first = try store.record([([key], [message("m1"), message("m1", route: .socket)])], now: 1_000)
         #expect(first == [key])
@@ -21,13 +22,13 @@ func message(_ id: String, to recipient: String = "vp", route: OutboxEntry.Route
         #expect(try store.outbox().map(\.id) == ["m1", "m1"])
         #expect(try store.alertLog(since: 0) == [key])
         #expect(try store.alertLog(since: 1_795_906_801).isEmpty)
-        #expect(key.groupDictionary == ["site": "hoofdgebouw", "channel": "instagram"])
+        #expect(try store.alertLog(since: 0).first?.groupKey() == GroupKey([.channel: .known("instagram"), .site: .known("hoofdgebouw")]))
     }
 
     @Test func aDecisionLogsEveryBandItCrossedAndSendsOnlyWhenItsOwnBandIsNew() throws {
         let scratch = Scratch()
         let store = try SignalStore(path: scratch.db)
-        let bands = [5, 10, 20].map { AlertLogKey(rule: "r", windowStart: 0, group: [:], band: $0) }
+        let bands = [5, 10, 20].map { AlertLogKey(rule: "r", windowStart: 0, group: .wholeSchool, band: $0) }
         #expect(try store.record([(bands, [message("jump")])], now: 1) == [bands[2]])
         #expect(try store.alertLog(since: 0) == Set(bands))
         // Band 10 decided later (it cannot be: it is logged) adds nothing.
