@@ -7,13 +7,13 @@ public struct AlertKey: Hashable, Sendable {
     /// The window's `start` (UTC epoch seconds); with the rule's window kind
     /// this names the window.
     public var windowStart: Int64
-    /// Dimension name → group value, as in `AlertDecision.group`.
-    public var group: [String: String]
+    /// The group, as in `AlertDecision.group`.
+    public var group: GroupKey
     /// The band: `min_count` × 2ⁿ for threshold rules; the rule's base band
     /// for rise rules (one rise alert per rule, week and group).
     public var band: Int
 
-    public init(rule: String, windowStart: Int64, group: [String: String], band: Int) {
+    public init(rule: String, windowStart: Int64, group: GroupKey, band: Int) {
         self.rule = rule
         self.windowStart = windowStart
         self.group = group
@@ -30,8 +30,8 @@ public struct AlertKey: Hashable, Sendable {
 public struct AlertDecision: Hashable, Sendable {
     public var rule: String
     public var window: Window
-    /// Dimension name (`site`, `cohort_group` …) → value, or `AlertGroup.unknown`.
-    public var group: [String: String]
+    /// The value of each of the rule's `group_by` dimensions.
+    public var group: GroupKey
     /// The band the count reached, shown as "at least N". Always ≥ k.
     public var atLeast: Int
     /// True when `atLeast` is above the rule's first band (2×, 4× …).
@@ -46,7 +46,7 @@ public struct AlertDecision: Hashable, Sendable {
     public var logKeys: [AlertKey]
 
     public init(
-        rule: String, window: Window, group: [String: String], atLeast: Int,
+        rule: String, window: Window, group: GroupKey, atLeast: Int,
         escalation: Bool, severity: Severity, logKeys: [AlertKey]
     ) {
         self.rule = rule

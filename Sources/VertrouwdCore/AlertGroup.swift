@@ -25,40 +25,42 @@ public struct BucketCount: Hashable, Sendable {
     }
 }
 
+/// What a group is made of: a bucket's dimensions without its hour,
+/// severity (no rule groups by it) and count. Buckets of one profile fall
+/// in the same group of every rule, so the engine works a group out once
+/// per profile rather than once per bucket.
+struct BucketProfile: Hashable, Sendable {
+    var category: String
+    var site: String
+    var cohort: String
+    var channel: String
+
+    init(_ bucket: BucketCount) {
+        category = bucket.category
+        site = bucket.site
+        cohort = bucket.cohort
+        channel = bucket.channel
+    }
+}
+
 /// How a rule's `group_by` splits counts into groups.
 public enum AlertGroup {
-    /// The group value for a dimension the signal did not state ("" in the
-    /// store), or whose group the taxonomy does not know.
-    ///
-    /// Signals without a site (or cohort, channel) still count: they form
-    /// one group of their own, which may alert like any other. Knowing that
-    /// "at least 5" signals came from an unknown site identifies no one, and
-    /// dropping them would hide exactly the cases producers could not place.
-    /// The value is not well-formed as a vocabulary value (`Vocabulary.isWellFormed`),
-    /// so it can never collide with a real site, cohort or channel called
-    /// "unknown"; messages render it through the taxonomy's labels.
-    public static let unknown = "(unknown)"
-
-    /// The group of `bucket` under `dimensions`: dimension name (the config
-    /// spelling, `cohort_group`) → value.
+    /// The group of `bucket` under `dimensions`.
     ///
     /// `cohort_group` and `channel_group` map through the vocabulary's parent
     /// groups. A value that has no parent (a vocabulary without groups, or a
     /// value listed without one) stands for itself: it is then its own group,
     /// as if the rule had grouped by the value. An empty `dimensions` puts
-    /// every bucket in the one group `[:]`.
+    /// every bucket in the one group `GroupKey.wholeSchool`.
     public static func key(
         of bucket: BucketCount, by dimensions: [Dimension], taxonomy: Taxonomy
-    ) -> [String: String] {
-        var key: [String: String] = [:]
-        for dimension in dimensions {
-            key[dimension.rawValue] = value(of: bucket, dimension, taxonomy: taxonomy)
-        }
-        return key
+    ) -> GroupKey {
+        GroupKey(dimensions.map { GroupKey.Part($0, value(of: bucket, $0, taxonomy: taxonomy)) })
     }
 
-    /// The value of one dimension for a bucket.
-    public static func value(of bucket: BucketCount, _ dimension: Dimension, taxonomy: Taxonomy) -> String {
+    /// The value of one dimension for a bucket: `.unknown` for a dimension
+    /// the signal did not state ("" in the store).
+    public static func value(of bucket: BucketCount, _ dimension: Dimension, taxonomy: Taxonomy) -> GroupKey.Value {
         let raw: String
         switch dimension {
         case .site: raw = bucket.site
@@ -70,11 +72,6 @@ public enum AlertGroup {
         case .channelGroup:
             raw = bucket.channel.isEmpty ? "" : (taxonomy.channels.group(of: bucket.channel) ?? bucket.channel)
         }
-        return raw.isEmpty ? unknown : raw
-    }
-
-    /// A stable text form of a group for sorting and logs: "channel=instagram,site=hoofdgebouw".
-    public static func sortKey(_ group: [String: String]) -> String {
-        group.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
+        return raw.isEmpty ? .unknown : .known(raw)
     }
 }

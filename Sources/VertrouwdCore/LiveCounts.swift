@@ -13,33 +13,23 @@
 /// counts and the log from the store (`load`): the full evaluation is the
 /// reference, and a property test holds the two to the same decisions.
 ///
-/// A value, so Sendable: a copy shares nothing with the original. Changing
-/// one needs exclusive access to it, as for any value; the daemon keeps its
-/// copy behind a Mutex (`AlertEvaluator`).
+/// A value type: the daemon keeps one behind a lock in `AlertEvaluator`.
 public struct LiveCounts: Sendable {
     public let engine: RuleEngine
-
-    /// What a group is made of (severity is not a dimension).
-    struct Profile: Hashable, Sendable {
-        var category: String
-        var site: String
-        var cohort: String
-        var channel: String
-    }
 
     /// Windows evaluated at the last load, per rule, and the hours held:
     /// when either differs at `now`, the next pass must be full.
     private var signature: Signature?
     /// By profile number.
-    private var profiles: [Profile] = []
-    private var number: [Profile: Int] = [:]
+    private var profiles: [BucketProfile] = []
+    private var number: [BucketProfile: Int] = [:]
     /// By profile number: hour → count.
     private var counts: [[Int64: Int]] = []
     /// By rule, by profile number: the rule's group slot, -1 when the rule
     /// does not count the profile's category.
     private var slots: [[Int]]
     /// By rule: a group's values in `group_by` order → its slot.
-    private var slotOfValues: [[[String]: Int]]
+    private var slotOfValues: [[[GroupKey.Value]: Int]]
     /// Profiles whose counts changed since the last pass.
     private var touched: Set<Int> = []
     /// The alert log as loaded, plus every key recorded since.
@@ -62,9 +52,6 @@ public struct LiveCounts: Sendable {
     public func needsFullPass(now: Int64) -> Bool {
         signature != Self.signature(engine, now: now)
     }
-
-    /// Whether an incremental pass has anything to look at.
-    public var hasChanges: Bool { !touched.isEmpty }
 
     /// Starts again from the store's buckets (every hour of
     /// `engine.hoursNeeded(now:)`) and alert log (every key of the windows
@@ -155,7 +142,7 @@ public struct LiveCounts: Sendable {
     /// Adds one bucket's count; returns its profile's number.
     @discardableResult
     private mutating func add(_ bucket: BucketCount) -> Int {
-        let profile = Profile(category: bucket.category, site: bucket.site, cohort: bucket.cohort, channel: bucket.channel)
+        let profile = BucketProfile(bucket)
         let p: Int
         if let known = number[profile] {
             p = known

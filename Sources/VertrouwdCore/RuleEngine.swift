@@ -24,6 +24,14 @@ public struct RuleEngine: Sendable {
         self.maxAge = maxAge
     }
 
+    /// The engine of a config: its rules, taxonomy, k, zone and
+    /// `ingest.max_age`. The daemon and `replay` both build theirs here.
+    public init(configuration: Configuration) {
+        self.init(rules: configuration.rules, taxonomy: configuration.taxonomy,
+                  minGroupSize: configuration.privacy.minGroupSize, zone: configuration.school.timeZone,
+                  maxAge: configuration.ingest.maxAge)
+    }
+
     /// Every decision due at `now`, given the alert log so far.
     ///
     /// - Parameters:
@@ -210,7 +218,7 @@ struct GroupCounter {
             if slot >= sums.count { sums += repeatElement(0, count: slot + 1 - sums.count) }
             sums[slot] += bucket.count
         }
-        var counts: [[String: String]: Int] = [:]
+        var counts: [GroupKey: Int] = [:]
         for (slot, count) in sums.enumerated() where count > 0 {
             counts[slots.groups[slot], default: 0] += count
         }
@@ -225,11 +233,11 @@ final class GroupSlots {
     /// By profile number: the group's slot, -1 for no match, -2 not yet known.
     private var slotOfProfile: [Int] = []
     /// By the group's values in `group_by` order (cheaper to hash than the
-    /// dimension → value dictionary): its slot.
-    private var slotOfValues: [[String]: Int] = [:]
+    /// group itself): its slot.
+    private var slotOfValues: [[GroupKey.Value]: Int] = [:]
     private var categoryMatches: [String: Bool] = [:]
     /// By slot: the group.
-    private(set) var groups: [[String: String]] = []
+    private(set) var groups: [GroupKey] = []
 
     func slot(of profile: Int, in index: BucketIndex, rule: Rule, taxonomy: Taxonomy) -> Int {
         if profile < slotOfProfile.count, slotOfProfile[profile] != -2 { return slotOfProfile[profile] }
@@ -245,9 +253,7 @@ final class GroupSlots {
             } else {
                 slot = groups.count
                 slotOfValues[values] = slot
-                var group: [String: String] = [:]
-                for (dimension, value) in zip(rule.groupBy, values) { group[dimension.rawValue] = value }
-                groups.append(group)
+                groups.append(GroupKey(zip(rule.groupBy, values).map { GroupKey.Part($0, $1) }))
             }
         }
         slotOfProfile[profile] = slot
@@ -258,16 +264,13 @@ final class GroupSlots {
 /// One rule's counts in one window, per group.
 public struct WindowCounts: Sendable {
     /// group → count.
-    public let byGroup: [[String: String]: Int]
-    /// The same, in the stable order of `AlertGroup.sortKey` (decisions
-    /// come out in this order).
-    public let ordered: [(group: [String: String], count: Int)]
+    public let byGroup: [GroupKey: Int]
+    /// The same, in `GroupKey` order (decisions come out in this order).
+    public let ordered: [(group: GroupKey, count: Int)]
 
-    public init(_ byGroup: [[String: String]: Int]) {
+    public init(_ byGroup: [GroupKey: Int]) {
         self.byGroup = byGroup
-        ordered = byGroup.map { (key: AlertGroup.sortKey($0.key), group: $0.key, count: $0.value) }
-            .sorted { $0.key < $1.key }
-            .map { (group: $0.group, count: $0.count) }
+        ordered = byGroup.map { (group: $0.key, count: $0.value) }.sorted { $0.group < $1.group }
     }
 }
 
@@ -282,23 +285,16 @@ public struct BucketIndex: Sendable {
     /// By profile number: a bucket of that profile.
     let profiles: [BucketCount]
 
-    private struct Profile: Hashable {
-        var category: String
-        var site: String
-        var cohort: String
-        var channel: String
-    }
-
     public init(_ buckets: [BucketCount]) {
         var all = buckets
         // The store returns them in hour order already: sorting is then cheap.
         if !all.isSorted(by: { $0.hour <= $1.hour }) { all.sort { $0.hour < $1.hour } }
-        var numbers: [Profile: Int] = [:]
+        var numbers: [BucketProfile: Int] = [:]
         var profile: [Int] = []
         var profiles: [BucketCount] = []
         profile.reserveCapacity(all.count)
         for bucket in all {
-            let key = Profile(category: bucket.category, site: bucket.site, cohort: bucket.cohort, channel: bucket.channel)
+            let key = BucketProfile(bucket)
             if let number = numbers[key] {
                 profile.append(number)
             } else {

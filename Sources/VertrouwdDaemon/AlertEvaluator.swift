@@ -1,10 +1,10 @@
 // AlertEvaluator — turns the rule engine's decisions into outbox messages.
 //
-// Runs on the ingest thread at aligned ticks (DESIGN §5). Every decision is
-// rendered for each recipient that receives alerts, in the recipient's
-// language, once per route (e-mail, socket), and recorded together with
-// its alert-log keys in one transaction: a decision already logged (after
-// a restart or reload) sends nothing again.
+// Runs on the ingest thread at aligned ticks (DESIGN §5). The decisions,
+// what they say and where they go are Core's (`RuleEngine`, `LiveCounts`,
+// `AlertDispatch`); this file reads the store, calls those, and records each
+// decision's messages together with its alert-log keys in one transaction:
+// a decision already logged (after a restart or reload) sends nothing again.
 //
 // Logs: rule, window label and band — the same facts the alert itself
 // shows (P9), never a count.
@@ -24,9 +24,7 @@ public final class AlertEvaluator: Sendable {
 
     init(configuration: Configuration, logger: Logger) {
         self.configuration = configuration
-        self.engine = RuleEngine(rules: configuration.rules, taxonomy: configuration.taxonomy,
-                                 minGroupSize: configuration.privacy.minGroupSize, zone: configuration.school.timeZone,
-                                 maxAge: configuration.ingest.maxAge)
+        self.engine = RuleEngine(configuration: configuration)
         self.logger = logger
         self.live = Mutex(LiveCounts(engine: engine))
     }
@@ -62,9 +60,14 @@ public final class AlertEvaluator: Sendable {
             return 0
         }
         let records = decisions.compactMap { decision -> (keys: [AlertLogKey], messages: [OutboxEntry])? in
-            guard let content = content(of: decision) else { return nil }
+            guard let content = AlertDispatch.content(of: decision, rules: configuration.rules,
+                                                      zone: configuration.school.timeZone, id: Self.newID())
+            else { return nil }
             let keys = decision.logKeys.map { AlertLogKey(rule: $0.rule, windowStart: $0.windowStart, group: $0.group, band: $0.band) }
-            return (keys, messages(for: content, now: now))
+            let messages = AlertDispatch.messages(for: content, configuration: configuration).map {
+                OutboxEntry($0, id: content.id, kind: "alert", createdAt: now)
+            }
+            return (keys, messages)
         }
         let added: [AlertLogKey]
         do {
@@ -88,9 +91,22 @@ public final class AlertEvaluator: Sendable {
         // The engine looks back over max_age and, for rise rules, one
         // closed week: two extra weeks of log cover every window it sees.
         let since = now - configuration.ingest.maxAge.seconds - 2 * 604_800
-        let log = Set(try store.alertLog(since: since).map {
-            AlertKey(rule: $0.rule, windowStart: $0.windowStart, group: $0.groupDictionary, band: $0.band)
-        })
+        // An entry whose group does not decode is no group the engine can
+        // decide (every group it decides encodes to a readable key), so
+        // leaving it out changes no decision; it is reported, not hidden.
+        var log = Set<AlertKey>()
+        var unreadable = Set<GroupKeyError>()
+        for entry in try store.alertLog(since: since) {
+            do {
+                log.insert(AlertKey(rule: entry.rule, windowStart: entry.windowStart, group: try entry.groupKey(), band: entry.band))
+            } catch {
+                unreadable.insert(error)
+            }
+        }
+        for reason in unreadable.sorted(by: { $0.description < $1.description }) {
+            logger.warning("alert log: entries with an unreadable group left out (\(reason))",
+                           metadata: ["event": "alert_log_unreadable", "reason": "\(reason)"])
+        }
         // Streamed into LiveCounts, which keeps sums per profile and hour.
         let decisions = try live.withLock { live throws(StoreError) in
             try live.load(log: log, now: now) { (add: (BucketCount) -> Void) throws(StoreError) in
@@ -105,46 +121,10 @@ public final class AlertEvaluator: Sendable {
         return decisions
     }
 
-    /// The message content of a decision, or nil when its rule is gone
-    /// (a reload removed it).
-    func content(of decision: AlertDecision) -> AlertContent? {
-        guard let rule = configuration.rules.first(where: { $0.name == decision.rule }) else { return nil }
-        let zone = configuration.school.timeZone
-        let window = decision.window
-        var isoWeek: (year: Int, week: Int)?
-        if window.kind == .week {
-            let parts = window.label.split(separator: "-W")
-            if parts.count == 2, let y = Int(parts[0]), let w = Int(parts[1]) { isoWeek = (y, w) }
-        }
-        let period = AlertContent.Period(kind: window.kind, first: DateText.Day(instant: window.start, zone: zone),
-                                         last: DateText.Day(instant: window.end - 1, zone: zone), isoWeek: isoWeek)
-        let group = rule.groupBy.map { dimension -> (dimension: VertrouwdCore.Dimension, value: String) in
-            let value = decision.group[dimension.rawValue] ?? ""
-            return (dimension, value == AlertGroup.unknown ? "" : value)
-        }
-        return AlertContent(id: Self.newID(), rule: rule, period: period, group: group,
-                            atLeast: decision.atLeast, escalation: decision.escalation)
-    }
-
-    /// One outbox entry per recipient that receives alerts and per route.
-    func messages(for content: AlertContent, now: Int64) -> [OutboxEntry] {
-        var entries: [OutboxEntry] = []
-        for recipient in configuration.recipients where recipient.receives.contains(.alerts) {
-            let m = AlertMessage(content, taxonomy: configuration.taxonomy, schoolName: configuration.school.name,
-                                 language: recipient.language, k: configuration.privacy.minGroupSize)
-            for route in Self.routes(for: recipient, configuration.delivery) {
-                entries.append(OutboxEntry(id: content.id, recipient: recipient.name, route: route, kind: "alert",
-                                           createdAt: now, subject: m.subject, text: m.text, html: m.html, json: m.json))
-            }
-        }
-        return entries
-    }
-
+    /// The outbox routes to a recipient (`AlertDispatch.routes`), for the
+    /// summary publisher.
     static func routes(for recipient: Recipient, _ delivery: DeliverySettings) -> [OutboxEntry.Route] {
-        var routes: [OutboxEntry.Route] = []
-        if recipient.email != nil, delivery.email.mode != .off { routes.append(.email) }
-        if delivery.socketPath != nil { routes.append(.socket) }
-        return routes
+        AlertDispatch.routes(for: recipient, delivery).map(OutboxEntry.Route.init)
     }
 
     /// 128 random bits as hex: a message's id for good.
@@ -154,5 +134,22 @@ public final class AlertEvaluator: Sendable {
             let b = UInt8.random(in: .min ... .max, using: &generator)
             return (b < 16 ? "0" : "") + String(b, radix: 16)
         }.joined()
+    }
+}
+
+extension OutboxEntry {
+    /// A routed message as the outbox stores it.
+    init(_ message: RoutedMessage, id: String, kind: String, createdAt: Int64) {
+        self.init(id: id, recipient: message.recipient, route: Route(message.route), kind: kind, createdAt: createdAt,
+                  subject: message.subject, text: message.text, html: message.html, json: message.json)
+    }
+}
+
+extension OutboxEntry.Route {
+    init(_ route: DeliveryRoute) {
+        self = switch route {
+        case .email: .email
+        case .socket: .socket
+        }
     }
 }

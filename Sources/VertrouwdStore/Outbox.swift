@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import VertrouwdCore
 
 /// A message waiting in (or done with) the outbox, for one recipient and
 /// one route.
@@ -65,15 +66,13 @@ public struct OutboxEntry: Hashable, Sendable {
 public struct AlertLogKey: Hashable, Sendable {
     public var rule: String
     public var windowStart: Int64
-    /// The group, canonical: "channel=instagram;site=hoofdgebouw" (sorted).
+    /// The group in its one text form, `GroupKey.encoded`:
+    /// "channel=instagram;site=hoofdgebouw".
     public var group: String
     public var band: Int
 
-    public init(rule: String, windowStart: Int64, group: [String: String], band: Int) {
-        self.rule = rule
-        self.windowStart = windowStart
-        self.group = group.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ";")
-        self.band = band
+    public init(rule: String, windowStart: Int64, group: GroupKey, band: Int) {
+        self.init(rule: rule, windowStart: windowStart, groupKey: group.encoded, band: band)
     }
 
     init(rule: String, windowStart: Int64, groupKey: String, band: Int) {
@@ -83,15 +82,10 @@ public struct AlertLogKey: Hashable, Sendable {
         self.band = band
     }
 
-    /// The group back as dimension → value (values never hold ";" or "=":
-    /// they are vocabulary values).
-    public var groupDictionary: [String: String] {
-        var result: [String: String] = [:]
-        for part in group.split(separator: ";") {
-            let pair = part.split(separator: "=", maxSplits: 1)
-            if pair.count == 2 { result[String(pair[0])] = String(pair[1]) }
-        }
-        return result
+    /// The group read back; an error when the stored text is not a form
+    /// `GroupKey.encoded` writes.
+    public func groupKey() throws(GroupKeyError) -> GroupKey {
+        try GroupKey(decoding: group)
     }
 }
 

@@ -43,6 +43,6 @@ struct ReplayCommand: ParsableCommand {
         let a = try Replay.alerts(of: current, history: history, from: first, to: last)
         let b = try Replay.alerts(of: other, history: history, from: first, to: last)
         print("replay \(LocalDay.string(for: first, in: zone)) to \(LocalDay.string(for: last, in: zone))")
-        print(Replay.report(current: a, candidate: b, currentRules: current.rules, candidateRules: other.rules), terminator: "")
+        print(ReplayReport.render(current: a, candidate: b, currentRules: current.rules, candidateRules: other.rules), terminator: "")
     }
 }

@@ -32,9 +32,9 @@ extension Integration {
             // reports the seven Instagram signals as "at least 6".
             #expect(diff.stdout.hasSuffix("""
                 rule sextortion-acuut: current 1 alert, candidate 2 alerts
-                  + 2026-11-29  channel=instagram, site=hoofdgebouw  at least 6
-                  + 2026-11-29  channel=snapchat, site=hoofdgebouw  at least 3
-                  - 2026-11-29  channel=instagram, site=hoofdgebouw  at least 5
+                  + 2026-11-29  channel=instagram;site=hoofdgebouw  at least 6
+                  + 2026-11-29  channel=snapchat;site=hoofdgebouw  at least 3
+                  - 2026-11-29  channel=instagram;site=hoofdgebouw  at least 5
                 3 alerts differ (+ only the candidate sends, - only the current config sends)
 
                 """.replacingOccurrences(of: "2026-11-29", with: today)), "\(diff.stdout)")

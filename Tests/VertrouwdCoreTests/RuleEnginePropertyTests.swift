@@ -103,7 +103,7 @@ struct RuleEnginePropertyTests {
         #expect(total > 150)
     }
 
-    struct AlertKeyPrefix: Hashable { var windowStart: Int64; var group: [String: String] }
+    struct AlertKeyPrefix: Hashable { var windowStart: Int64; var group: GroupKey }
 
     /// Windows contain their instant, are non-empty, tile time with their
     /// neighbours, and week labels parse back to the same window.

@@ -49,7 +49,7 @@ struct RuleEngineTests {
         let d = try! #require(first.first)
         #expect(d.rule == "sextortion-acuut")
         #expect(d.window.label == "2026-11-29" && d.window.kind == .day)
-        #expect(d.group == ["site": "hoofdgebouw", "channel": "instagram"])
+        #expect(d.group == [.site: "hoofdgebouw", .channel: "instagram"])
         #expect(d.atLeast == 5 && !d.escalation && d.severity == .high)
         #expect(d.logKeys == [d.key])
 
@@ -92,7 +92,7 @@ struct RuleEngineTests {
         store.add(morning, "sextortion.payment", site: "dependance", count: 3)
         store.add(morning, "sextortion.payment", site: "", channel: "", count: 5)
         let decisions = engine.evaluate(now: morning, log: [], buckets: store.source)
-        #expect(decisions.map(\.group) == [["site": AlertGroup.unknown, "channel": AlertGroup.unknown]])
+        #expect(decisions.map(\.group) == [[.site: .unknown, .channel: .unknown]])
     }
 
     @Test func cohortAndChannelGroups() {
@@ -106,7 +106,7 @@ struct RuleEngineTests {
         store.add(morning, "grooming", cohort: "klas-1", channel: "instagram", count: 4)  // onderbouw
         store.add(morning, "grooming", cohort: "klas-5", channel: "whatsapp", count: 4)   // messaging
         let decisions = engine.evaluate(now: morning, log: [], buckets: store.source)
-        #expect(decisions.map(\.group) == [["cohort_group": "bovenbouw", "channel_group": "social"]])
+        #expect(decisions.map(\.group) == [[.cohortGroup: "bovenbouw", .channelGroup: "social"]])
         #expect(decisions.first?.severity == .medium)
     }
 
@@ -122,7 +122,7 @@ struct RuleEngineTests {
         store.add(morning, "image.request", count: 4)
         let decisions = engine.evaluate(now: morning, log: [], buckets: store.source)
         #expect(decisions.map(\.rule) == ["sextortion-acuut"])
-        #expect(decisions.first?.group == ["site": "hoofdgebouw", "channel": "instagram"])
+        #expect(decisions.first?.group == [.site: "hoofdgebouw", .channel: "instagram"])
     }
 
     @Test func lateSignalsCountInTheirOwnWindow() {
@@ -218,12 +218,12 @@ struct AlertGroupTests {
             cohorts: Vocabulary(grouped: [("klas-1", "onderbouw")]), channels: Vocabulary(["instagram"]))
         let b = BucketCount(hour: 0, category: "grooming", site: "", cohort: "klas-1", channel: "instagram", count: 1)
         #expect(AlertGroup.key(of: b, by: [.site, .cohortGroup, .channelGroup, .category], taxonomy: taxonomy)
-            == ["site": AlertGroup.unknown, "cohort_group": "onderbouw", "channel_group": "instagram", "category": "grooming"])
-        #expect(AlertGroup.key(of: b, by: [], taxonomy: taxonomy) == [:])
-        #expect(!Vocabulary.isWellFormed(AlertGroup.unknown))
+            == [.site: .unknown, .cohortGroup: "onderbouw", .channelGroup: "instagram", .category: "grooming"])
+        #expect(AlertGroup.key(of: b, by: [], taxonomy: taxonomy) == .wholeSchool)
+        #expect(!Vocabulary.isWellFormed(GroupKey.Value.unknownText))
         var unknownCohort = b
         unknownCohort.cohort = ""
-        #expect(AlertGroup.value(of: unknownCohort, .cohortGroup, taxonomy: taxonomy) == AlertGroup.unknown)
+        #expect(AlertGroup.value(of: unknownCohort, .cohortGroup, taxonomy: taxonomy) == .unknown)
     }
 
     @Test func riseJudgesTheLastClosedWeekAfterDowntime() {

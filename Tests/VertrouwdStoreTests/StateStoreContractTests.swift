@@ -105,7 +105,7 @@ import VertrouwdCore
     @Test(arguments: StoreKind.allCases)
     func anAlertIsRecordedOnceWithItsMessages(kind: StoreKind) throws {
         let store = try make(kind)
-        let key = AlertLogKey(rule: "sextortion-acuut", windowStart: 1_795_906_800, group: ["site": "hoofdgebouw", "channel": "instagram"], band: 5)
+        let key = AlertLogKey(rule: "sextortion-acuut", windowStart: 1_795_906_800, group: GroupKey([.site: .known("hoofdgebouw"), .channel: .known("instagram")]), band: 5)
         #expect(key.group == "channel=instagram;site=hoofdgebouw", "groups are canonical whatever their order")
         #expect(try store.record([([key], [message("m1"), message("m1", route: .socket)])], now: 1_000) == [key])
         // The same decision again (a restart, a reload): nothing new.
@@ -113,13 +113,13 @@ import VertrouwdCore
         #expect(try store.outbox().map { "\($0.id) \($0.route)" } == ["m1 email", "m1 socket"])
         #expect(try store.alertLog(since: 0) == [key])
         #expect(try store.alertLog(since: 1_795_906_801).isEmpty)
-        #expect(key.groupDictionary == ["site": "hoofdgebouw", "channel": "instagram"])
+        #expect(try key.groupKey() == GroupKey([.channel: .known("instagram"), .site: .known("hoofdgebouw")]))
     }
 
     @Test(arguments: StoreKind.allCases)
     func aDecisionLogsEveryBandItCrossedAndSendsOnlyWhenItsOwnIsNew(kind: StoreKind) throws {
         let store = try make(kind)
-        let bands = [5, 10, 20].map { AlertLogKey(rule: "r", windowStart: 0, group: [:], band: $0) }
+        let bands = [5, 10, 20].map { AlertLogKey(rule: "r", windowStart: 0, group: .wholeSchool, band: $0) }
         #expect(try store.record([(bands, [message("jump")])], now: 1) == [bands[2]])
         #expect(try store.alertLog(since: 0) == Set(bands))
         #expect(try store.record([([bands[1]], [message("late")])], now: 2).isEmpty)

@@ -1,0 +1,125 @@
+import Foundation
+
+/// The weekly summary's four tables (DESIGN §8): which row a bucket counts
+/// in, and which rows an alert's group can cover. Pure; the row of a
+/// bucket is the value `AlertGroup` gives it, so a table row and an alert
+/// group that name the same signals always agree.
+public struct SummaryCells: Sendable {
+    /// One table: the dimension it splits by (its name is the dimension's
+    /// config spelling: "category", "channel_group" …) and its rows in a
+    /// fixed order, "" (unknown) last where signals may leave it out.
+    public struct Table: Hashable, Sendable {
+        public var dimension: Dimension
+        public var rows: [String]
+        public var name: String { dimension.rawValue }
+    }
+
+    public let taxonomy: Taxonomy
+    /// category, channel (or channel_group), site, cohort (or cohort_group).
+    /// A vocabulary without groups is shown ungrouped.
+    public let tables: [Table]
+
+    public init(taxonomy: Taxonomy) {
+        self.taxonomy = taxonomy
+        let channels = taxonomy.channels.isGrouped
+            ? Table(dimension: .channelGroup, rows: taxonomy.channels.groupNames + [""])
+            : Table(dimension: .channel, rows: taxonomy.channels.values + [""])
+        let cohorts = taxonomy.cohorts.isGrouped
+            ? Table(dimension: .cohortGroup, rows: taxonomy.cohorts.groupNames + [""])
+            : Table(dimension: .cohort, rows: taxonomy.cohorts.values + [""])
+        tables = [
+            Table(dimension: .category, rows: taxonomy.categories.values),
+            channels,
+            Table(dimension: .site, rows: taxonomy.sites.values + [""]),
+            cohorts,
+        ]
+    }
+
+    /// The row a bucket counts in, in a table split by `dimension`.
+    public func row(of bucket: BucketCount, _ dimension: Dimension) -> String {
+        AlertGroup.value(of: bucket, dimension, taxonomy: taxonomy).rowText
+    }
+
+    /// Every table's rows with the buckets' sums (0 for a row no bucket
+    /// reaches), by table name. A bucket whose row a table does not list
+    /// (a value a reload removed) counts in none of its rows.
+    public func counts(_ buckets: [BucketCount]) -> [String: [(key: String, count: Int)]] {
+        var counts: [String: [(key: String, count: Int)]] = [:]
+        for table in tables {
+            var byRow = Dictionary(uniqueKeysWithValues: table.rows.map { ($0, 0) })
+            for b in buckets { byRow[row(of: b, table.dimension), default: 0] += b.count }
+            counts[table.name] = table.rows.map { ($0, byRow[$0] ?? 0) }
+        }
+        return counts
+    }
+
+    /// Whether a table row can hold signals of an alert's group: the row
+    /// agrees with every group value it can be compared with. A group by
+    /// `channel` fixes both the channel and the channel_group row; a group
+    /// by `channel_group` fixes only the channel_group row (any channel row
+    /// may be in it). The category table also holds only the rule's
+    /// categories.
+    public func matches(row: String, table: Dimension, rule: Rule, group: GroupKey) -> Bool {
+        func value(_ d: Dimension) -> String? { group[d]?.rowText }
+        /// The row `value` of `fine` falls in, in a table of `table`.
+        func coarse(_ value: String, of vocabulary: Vocabulary) -> String {
+            value.isEmpty ? "" : vocabulary.group(of: value) ?? value
+        }
+        switch table {
+        case .category:
+            return rule.matches(category: row) && (value(.category).map { $0 == row } ?? true)
+        case .site:
+            return value(.site).map { $0 == row } ?? true
+        case .channel, .channelGroup:
+            if let c = value(.channel) { return table == .channel ? c == row : coarse(c, of: taxonomy.channels) == row }
+            if let g = value(.channelGroup) { return table == .channelGroup ? g == row : true }
+            return true
+        case .cohort, .cohortGroup:
+            if let c = value(.cohort) { return table == .cohort ? c == row : coarse(c, of: taxonomy.cohorts) == row }
+            if let g = value(.cohortGroup) { return table == .cohortGroup ? g == row : true }
+            return true
+        }
+    }
+}
+
+/// The alerts a weekly summary lists, and the bounds they give an attacker
+/// who reads them next to the summary's tables (P8).
+public struct SummaryAlerts: Sendable {
+    public var lines: [SummaryContent.AlertLine]
+    public var bounds: [(cells: [CellID], window: String, atLeast: Int)]
+
+    /// From the alert log: the highest band per rule, window and group for
+    /// the windows starting in `week` (its days, or the week itself).
+    /// Entries of rules no longer in `rules` are left out: their windows
+    /// and groups can no longer be placed.
+    public init(week: Window, log: [AlertKey], rules: [Rule], cells: SummaryCells, zone: TimeZone) {
+        var highest: [SummaryAlert: Int] = [:]
+        for key in log where key.windowStart >= week.start && key.windowStart < week.end {
+            let alert = SummaryAlert(rule: key.rule, windowStart: key.windowStart, group: key.group)
+            highest[alert] = max(highest[alert] ?? 0, key.band)
+        }
+        let ordered = highest.map { (alert: $0.key, band: $0.value, group: $0.key.group.encoded) }
+            .sorted { ($0.alert.rule, $0.alert.windowStart, $0.group) < ($1.alert.rule, $1.alert.windowStart, $1.group) }
+        var lines: [(line: SummaryContent.AlertLine, group: String)] = []
+        var bounds: [(cells: [CellID], window: String, atLeast: Int)] = []
+        for entry in ordered {
+            guard let rule = rules.first(where: { $0.name == entry.alert.rule }) else { continue }
+            let window = Window.containing(entry.alert.windowStart, kind: rule.window, in: zone)
+            lines.append((.init(rule: rule.name, window: window.label, atLeast: entry.band), entry.group))
+            for table in cells.tables {
+                let rows = table.rows.filter { cells.matches(row: $0, table: table.dimension, rule: rule, group: entry.alert.group) }
+                bounds.append((rows.map { CellID(table: table.name, row: $0) }, window.label + "|" + entry.group, entry.band))
+            }
+        }
+        self.lines = lines.sorted { ($0.line.window, $0.line.rule, $0.group) < ($1.line.window, $1.line.rule, $1.group) }.map(\.line)
+        self.bounds = bounds
+    }
+}
+
+/// An alert as the summary counts it: a rule, a window and a group (the
+/// band is its highest).
+private struct SummaryAlert: Hashable {
+    var rule: String
+    var windowStart: Int64
+    var group: GroupKey
+}
