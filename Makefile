@@ -105,6 +105,8 @@ install-files:
 	sed 's|@BINDIR@|$(BINDIR)|g' systemd/vertrouwd.service.in > $(DESTDIR)$(UNITDIR)/vertrouwd.service
 	chmod 0644 $(DESTDIR)$(UNITDIR)/vertrouwd.service
 	install -m 0644 systemd/vertrouwd-submit.socket $(DESTDIR)$(UNITDIR)/vertrouwd-submit.socket
+	sed 's|@BINDIR@|$(BINDIR)|g' systemd/vertrouwd-adapt@.service > $(DESTDIR)$(UNITDIR)/vertrouwd-adapt@.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/vertrouwd-adapt@.service
 	install -m 0644 systemd/vertrouwd.sysusers $(DESTDIR)$(SYSUSERSDIR)/vertrouwd.conf
 	install -m 0644 systemd/vertrouwd.tmpfiles $(DESTDIR)$(TMPFILESDIR)/vertrouwd.conf
 	install -d -m 0750 $(DESTDIR)/etc/vertrouwd
@@ -113,6 +115,11 @@ install-files:
 	else \
 		install -m 0640 Config/vertrouwd.toml $(DESTDIR)/etc/vertrouwd/vertrouwd.toml; \
 	fi
+	install -d -m 0750 $(DESTDIR)/etc/vertrouwd/domains
+	@for f in Config/domains/*.list; do \
+		t=$(DESTDIR)/etc/vertrouwd/domains/$$(basename $$f); \
+		if [ -e $$t ]; then echo "keeping the existing $$t"; else install -m 0640 $$f $$t; fi; \
+	done
 	@if [ -z "$(DESTDIR)" ]; then \
 		systemd-sysusers $(SYSUSERSDIR)/vertrouwd.conf && \
 		systemd-tmpfiles --create $(TMPFILESDIR)/vertrouwd.conf && \

@@ -44,6 +44,7 @@ struct Decoding {
     var recipients: [Recipient] = []
     var delivery = DeliverySettings()
     var submit = SubmitSettings()
+    var adapters: [AdapterSettings] = []
 
     init(context: DecodeContext, root: TableReader) {
         self.context = context
@@ -64,6 +65,7 @@ struct Decoding {
         decodeDelivery()
         decodeRecipients()
         decodeSubmit()
+        decodeAdapters()
         root.finish()
 
         var configuration = Configuration(
@@ -76,6 +78,7 @@ struct Decoding {
         configuration.summary = summary
         configuration.delivery = delivery
         configuration.submit = submit
+        configuration.adapters = adapters
         return configuration
     }
 

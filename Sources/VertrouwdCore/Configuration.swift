@@ -15,6 +15,8 @@ public struct Configuration: Hashable, Sendable {
     public var recipients: [Recipient]
     public var delivery = DeliverySettings()
     public var submit = SubmitSettings()
+    /// `[[adapter]]`: filter logs that `vertrouwd adapt` turns into signals.
+    public var adapters: [AdapterSettings] = []
 
     public init(
         school: SchoolSettings, taxonomy: Taxonomy, sources: [String],

@@ -13,7 +13,7 @@ struct Vertrouwd: AsyncParsableCommand {
             contact. It cannot single out a pupil: see README.md.
             """,
         version: VertrouwdVersion.current,
-        subcommands: [Run.self, CheckConfig.self, Submit.self, Listen.self, SendTest.self, SummaryCommand.self, ReplayCommand.self]
+        subcommands: [Run.self, CheckConfig.self, Submit.self, Listen.self, SendTest.self, SummaryCommand.self, ReplayCommand.self, Adapt.self]
     )
 }
 
