@@ -24,11 +24,14 @@ extension ArraySlice where Element == UInt8 {
 
     /// Parses unsigned decimal digits only.
     var decimal: Int64? {
-        guard !isEmpty, count <= 18 else { return nil }
+        guard !isEmpty, count <= 19 else { return nil }
         var n: Int64 = 0
         for b in self {
             guard b >= 0x30 && b <= 0x39 else { return nil }
-            n = n * 10 + Int64(b - 0x30)
+            let (times10, o1) = n.multipliedReportingOverflow(by: 10)
+            let (sum, o2) = times10.addingReportingOverflow(Int64(b - 0x30))
+            guard !o1, !o2 else { return nil }
+            n = sum
         }
         return n
     }

@@ -98,14 +98,26 @@ final class AdaptReader {
         var st = stat()
         if stat(path, &st) == 0, UInt64(st.st_ino) != inode { return .renamed }
         var own = stat()
-        if fstat(fd, &own) == 0, Int64(own.st_size) < lineOffset + Int64(buffer.count) { return .truncated }
+        guard fstat(fd, &own) == 0 else { return .none }
+        let position = lineOffset + Int64(buffer.count)
+        let size = Int64(own.st_size)
+        if size < position { return .truncated }
+        // Emptied and refilled to exactly where we were: nothing was read
+        // since the last look, the size is the same, yet the file changed.
+        let mtime = (Int64(own.st_mtim.tv_sec), Int64(own.st_mtim.tv_nsec))
+        defer { lastLook = (position, mtime) }
+        if let last = lastLook, last.position == position, size == position, last.mtime != mtime { return .truncated }
         return .none
     }
+
+    /// The read position and the file's mtime when the end was last reached.
+    private var lastLook: (position: Int64, mtime: (Int64, Int64))?
 
     /// Copytruncate: the same file, read again from its start.
     func restartFromTop() {
         lseek(fd, 0, SEEK_SET)
         lineOffset = 0
+        lastLook = nil
         buffer.removeAll()
     }
 
@@ -121,6 +133,7 @@ final class AdaptReader {
         fstat(fd, &st)
         inode = UInt64(st.st_ino)
         lineOffset = 0
+        lastLook = nil
         buffer.removeAll()
     }
 }

@@ -48,8 +48,12 @@ import VertrouwdCore
         #expect(first["id"]?.count == 32)
         #expect(first["cohort"] == nil)
         #expect(json(out[2])?["category"] == "help_seeking")
-        // The syslog line is more than 7 days before "now", minus the hour of margin.
-        #expect(out[3] == .skipped(.tooOld))
+        // The syslog line: 29 November 10:15 in Amsterdam, floored to the hour in UTC.
+        #expect(json(out[3])?["ts"] == "2026-11-29T09:00:00Z")
+        #expect(json(out[3])?["site"] == nil)  // an IPv6 client in no configured network
+        // Older than max_age (7 days), less the hour of margin: no signal.
+        let old = ArraySlice("[\(Fixture.now - 7 * 86_400 + 1_800)] unbound[1:0] info: rpz: applied [v] ome.tv. nx 10.1.0.1@5 helpwanted.nl. A IN".utf8)
+        #expect(Self.pipeline(.unboundRPZ).process(old, now: Fixture.now) == .skipped(.tooOld))
     }
 
     @Test func aSignalCarriesOnlyItsSevenFields() throws {
