@@ -66,6 +66,13 @@ struct AdaptState: Equatable {
             return state
         }
         let state = AdaptState(key: LineKey.randomBytes())
+        // The state folder may not exist yet (the daemon has not run): make
+        // it, private, as the daemon would.
+        let directory = (path as NSString).deletingLastPathComponent
+        if !directory.isEmpty, !FileManager.default.fileExists(atPath: directory) {
+            try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true,
+                                                     attributes: [.posixPermissions: 0o700])
+        }
         try state.save(path)
         return state
     }
