@@ -117,6 +117,9 @@ install-files:
 	# the help page (issue 14)
 	sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@DOCDIR@|$(DOCDIR)|g' systemd/vertrouwd-helppage.service.in > $(DESTDIR)$(UNITDIR)/vertrouwd-helppage.service
 	chmod 0644 $(DESTDIR)$(UNITDIR)/vertrouwd-helppage.service
+	# the adapters (issue 14)
+	sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@DOCDIR@|$(DOCDIR)|g' systemd/vertrouwd-adapt@.service > $(DESTDIR)$(UNITDIR)/vertrouwd-adapt@.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/vertrouwd-adapt@.service
 	install -m 0644 systemd/vertrouwd.sysusers $(DESTDIR)$(SYSUSERSDIR)/vertrouwd.conf
 	install -m 0644 systemd/vertrouwd.tmpfiles $(DESTDIR)$(TMPFILESDIR)/vertrouwd.conf
 	install -d -m 0750 $(DESTDIR)/etc/vertrouwd
@@ -125,6 +128,11 @@ install-files:
 	else \
 		install -m 0640 Config/vertrouwd.toml $(DESTDIR)/etc/vertrouwd/vertrouwd.toml; \
 	fi
+	install -d -m 0750 $(DESTDIR)/etc/vertrouwd/domains
+	@for f in Config/domains/*.list; do \
+		t=$(DESTDIR)/etc/vertrouwd/domains/$$(basename $$f); \
+		if [ -e $$t ]; then echo "keeping the existing $$t"; else install -m 0640 $$f $$t; fi; \
+	done
 	@if [ -z "$(DESTDIR)" ]; then \
 		systemd-sysusers $(SYSUSERSDIR)/vertrouwd.conf && \
 		systemd-tmpfiles --create $(TMPFILESDIR)/vertrouwd.conf && \
@@ -177,7 +185,7 @@ uninstall:
 	fi
 	rm -f $(DESTDIR)$(BINDIR)/vertrouwd
 	rm -f $(DESTDIR)$(UNITDIR)/vertrouwd.service $(DESTDIR)$(UNITDIR)/vertrouwd-submit.socket
-	rm -f $(DESTDIR)$(UNITDIR)/vertrouwd-helppage.service
+	rm -f $(DESTDIR)$(UNITDIR)/vertrouwd-helppage.service $(DESTDIR)$(UNITDIR)/vertrouwd-adapt@.service
 	rm -f $(DESTDIR)$(SYSUSERSDIR)/vertrouwd.conf $(DESTDIR)$(TMPFILESDIR)/vertrouwd.conf
 	rm -f $(DESTDIR)$(MANDIR)/man8/vertrouwd.8 $(DESTDIR)$(MANDIR)/man5/vertrouwd.toml.5
 	rm -rf $(DESTDIR)$(DOCDIR)

@@ -97,9 +97,19 @@ var targets: [Target] = [
         ],
         swiftSettings: swift6
     ),
+    // `vertrouwd adapt`: filter logs → signals; parsing is pure (issue 14).
+    .target(
+        name: "VertrouwdAdapters",
+        dependencies: [
+            "VertrouwdCore",
+            .product(name: "Crypto", package: "swift-crypto"),
+        ],
+        swiftSettings: swift6
+    ),
     .executableTarget(
         name: "vertrouwd",
         dependencies: [
+            "VertrouwdAdapters",
             "VertrouwdCore",
             "VertrouwdConfig",
             "VertrouwdDaemon",
@@ -131,6 +141,15 @@ var targets: [Target] = [
             .product(name: "PropertyBased", package: "swift-property-based"),
         ],
         exclude: ["Golden"],
+        swiftSettings: swift6
+    ),
+    .testTarget(
+        name: "VertrouwdAdaptersTests",
+        dependencies: [
+            "VertrouwdAdapters", "VertrouwdCore",
+            .product(name: "PropertyBased", package: "swift-property-based"),
+        ],
+        exclude: ["Fixtures"],
         swiftSettings: swift6
     ),
     .testTarget(

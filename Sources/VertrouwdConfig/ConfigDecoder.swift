@@ -46,6 +46,7 @@ struct Decoding {
     var delivery = DeliverySettings()
     var submit = SubmitSettings()
     var helpPage: HelpPageSettings?
+    var adapters: [AdapterSettings] = []
 
     init(context: DecodeContext, root: TableReader) {
         self.context = context
@@ -67,6 +68,7 @@ struct Decoding {
         decodeRecipients()
         decodeSubmit()
         decodeHelpPage()
+        decodeAdapters()
         root.finish()
 
         var configuration = Configuration(
@@ -81,6 +83,7 @@ struct Decoding {
         configuration.delivery = delivery
         configuration.submit = submit
         configuration.helpPage = helpPage
+        configuration.adapters = adapters
         return configuration
     }
 

@@ -73,7 +73,7 @@ final class DecodeContext {
     static func display(section: String) -> String {
         switch section {
         case "": "the top level"
-        case "source", "rule", "recipient": "[[\(section)]]"
+        case "source", "rule", "recipient", "adapter": "[[\(section)]]"
         default: "[\(section)]"
         }
     }

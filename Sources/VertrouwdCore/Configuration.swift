@@ -20,6 +20,8 @@ public struct Configuration: Hashable, Sendable {
     public var submit = SubmitSettings()
     /// `[helppage]`, or nil when the file has none (issue 14, h14-help).
     public var helpPage: HelpPageSettings?
+    /// `[[adapter]]`: filter logs that `vertrouwd adapt` turns into signals.
+    public var adapters: [AdapterSettings] = []
 
     public init(
         school: SchoolSettings, taxonomy: Taxonomy, sources: [String],

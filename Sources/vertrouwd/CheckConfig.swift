@@ -3,6 +3,7 @@
 // Exit status: 0 OK, 1 errors in the file, 2 the file cannot be read.
 import ArgumentParser
 import VertrouwdConfig
+import VertrouwdDaemon
 
 struct CheckConfig: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -20,6 +21,18 @@ struct CheckConfig: ParsableCommand {
     func run() throws {
         let (configuration, _) = try loadConfiguration(options.config)
         print(ConfigSummary.render(configuration), terminator: "")
+        // [[adapter]] domain lists (issue 14): validated here, FILE:LINE:COL.
+        var listErrors = 0
+        for adapter in configuration.adapters {
+            let lists = loadDomainLists(adapter, taxonomy: configuration.taxonomy, fileSystem: LocalConfigFileSystem())
+            printError(lists.report, terminator: "")
+            listErrors += lists.errorCount
+            print(adapterSummary(adapter, lists, statePath: adapter.stateFile(beside: configuration.state.path)), terminator: "")
+        }
+        if listErrors > 0 {
+            printError("\(listErrors) error\(listErrors == 1 ? "" : "s") in the domain lists")
+            throw ExitCode(1)
+        }
         print("configuration OK")
     }
 }
