@@ -192,10 +192,13 @@ var targets: [Target] = [
     .testTarget(
         name: "VertrouwdHelpPageTests",
         dependencies: [
-            "VertrouwdHelpPage", "VertrouwdCore", "VertrouwdSpool",
+            "VertrouwdHelpPage", "VertrouwdCore",
             .product(name: "PropertyBased", package: "swift-property-based"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
+            .product(name: "HTTPTypes", package: "swift-http-types"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "NIOCore", package: "swift-nio"),
         ],
         exclude: ["Golden"],
         swiftSettings: swift6

@@ -97,7 +97,9 @@ let minimalConfig = """
         let dev = try load("vertrouwd.dev.toml")
         #expect(dev.taxonomy == example.taxonomy)
         #expect(dev.rules == example.rules)
-        #expect(dev.sources == example.sources)
+        // The dev config also turns on what the example has as comments:
+        // the help page's source and an adapter's (issue 14).
+        #expect(dev.sources == example.sources + ["helppage", "dns"])
         #expect(dev.recipients == example.recipients)
         #expect(dev.privacy == example.privacy)
         for path in [dev.spool.path, dev.state.path, dev.delivery.socketPath ?? "", dev.submit.socketPath ?? ""] {

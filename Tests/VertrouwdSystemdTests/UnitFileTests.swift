@@ -131,7 +131,12 @@ import Glibc
 
         let result = try run(["make", "--no-print-directory", "-C", packageRoot, "uninstall", "DESTDIR=\(root)"])
         #expect(result.status == 0, "\(result.output)")
-        #expect(files() == ["/etc/vertrouwd/vertrouwd.toml", "/var/lib/vertrouwd/state.db", "/var/spool/vertrouwd/new/waiting"],
+        // The config and the domain lists are the school's to edit: kept,
+        // like the data (README: deleting all data).
+        let lists = try FileManager.default.contentsOfDirectory(atPath: packageRoot + "/Config/domains")
+            .filter { $0.hasSuffix(".list") }.map { "/etc/vertrouwd/domains/" + $0 }
+        #expect(!lists.isEmpty)
+        #expect(files() == Set(["/etc/vertrouwd/vertrouwd.toml", "/var/lib/vertrouwd/state.db", "/var/spool/vertrouwd/new/waiting"] + lists),
                 "left after uninstall: \(files().sorted())")
         #expect(!FileManager.default.fileExists(atPath: root + "/usr/share/doc/vertrouwd"))
     }
