@@ -88,14 +88,31 @@ extension Integration {
         }
 
         /// Runs a resolver until `lines` log lines match, then stops it.
-        static func runResolver(_ arguments: [String], log: String, until marker: String, count: Int, port: Int) throws {
+        ///
+        /// With `pidFile` the resolver daemonizes and is stopped by the pid
+        /// it writes there: a dnsmasq kept in the foreground as a child of
+        /// the test process made Foundation's child reaper block in wait4()
+        /// on it, so that no later child (dig) was ever seen to exit.
+        static func runResolver(_ arguments: [String], log: String, until marker: String, count: Int, port: Int,
+                                pidFile: String? = nil) throws {
             let p = Process()
             p.executableURL = URL(fileURLWithPath: arguments[0])
             p.arguments = Array(arguments.dropFirst())
             p.standardOutput = FileHandle.nullDevice
             p.standardError = FileHandle.nullDevice
             try p.run()
-            defer { kill(p.processIdentifier, SIGTERM); p.waitUntilExit() }
+            var daemon: pid_t?
+            defer {
+                if let daemon { kill(daemon, SIGKILL) } else { kill(p.processIdentifier, SIGKILL); p.waitUntilExit() }
+            }
+            if let pidFile {
+                p.waitUntilExit()  // the foreground half exits once the daemon runs
+                try waitUntil("the resolver writes its pid", timeout: 20) {
+                    daemon = (try? String(contentsOfFile: pidFile, encoding: .utf8))
+                        .flatMap { pid_t($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+                    return daemon != nil
+                }
+            }
             try waitUntil("the resolver logs its start", timeout: 20) {
                 ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").contains("start")
             }
@@ -172,7 +189,7 @@ extension Integration {
         // Disabled: under the shared machine's load its dig queries stalled
         // for minutes (unexplained, see the h14-adapt report); the parser is
         // covered by real dnsmasq lines in VertrouwdAdaptersTests.
-        @Test(.disabled("dig against the test dnsmasq stalls; to be investigated"), .enabled(if: hasResolvers))
+        @Test(.enabled(if: hasResolvers))
         func dnsmasqQueryLogBecomesSignals() throws {
             let h = try Self.harness(format: "dnsmasq")
             let dir = try TemporaryDirectory()
@@ -183,10 +200,11 @@ extension Integration {
             try dir.write("block.hosts", blocked)
             let log = dir.url.path + "/dnsmasq.log"
             try Self.runResolver([
-                "/usr/sbin/dnsmasq", "--no-daemon", "--port=\(port)", "--listen-address=127.0.0.1", "--bind-interfaces",
+                "/usr/sbin/dnsmasq", "--port=\(port)", "--listen-address=127.0.0.1", "--bind-interfaces",
                 "--no-resolv", "--no-hosts", "--addn-hosts=\(dir.url.path)/block.hosts", "--address=/clothoff.io/0.0.0.0",
-                "--log-queries=extra", "--log-facility=\(log)", "--pid-file=", "--user=\(String(cString: getpwuid(getuid())!.pointee.pw_name))",
-            ], log: log, until: "query[", count: 7, port: port)
+                "--log-queries=extra", "--log-facility=\(log)", "--pid-file=\(dir.url.path)/dnsmasq.pid",
+                "--user=\(String(cString: getpwuid(getuid())!.pointee.pw_name))",
+            ], log: log, until: "query[", count: 7, port: port, pidFile: dir.url.path + "/dnsmasq.pid")
 
             try h.prepareSpool()
             let run = try Binary.run(["adapt", "--config", h.configPath, "--adapter", "dns", log])
