@@ -269,122 +269,6 @@ class Receiver:
                 self.cond.wait(left)
         return True
 
-    # -----------------------------------------------------------------------
-    # 7. The adapter: an Unbound log in, signals out (issue 14)
-
-    @staticmethod
-    def domain_lists():
-        """The shipped lists: {category: [domain, …]}."""
-        lists = {}
-        folder = os.path.join(HERE, "..", "Config", "domains")
-        for name in sorted(os.listdir(folder)):
-            if not name.endswith(".list"):
-                continue
-            with open(os.path.join(folder, name)) as f:
-                for line in f:
-                    words = line.split("#", 1)[0].split()
-                    if len(words) == 2:
-                        lists.setdefault(words[1], []).append(words[0])
-        return lists
-
-    def adapt(self):
-        total = 100_000 if self.quick else 1_000_000
-        lists = self.domain_lists()
-        listed = [d for ds in lists.values() for d in ds]
-        # Names in the RPZ zone but on no list: what a school's zone also
-        # blocks (ads, malware); half of the lines.
-        others = [f"ads{i}.tracker{i % 7}.example" for i in range(200)]
-        log(f"adapt: generating a {total:,}-line Unbound rpz-log")
-        folder = self.fresh("adapt")
-        rng = random.Random(SEED)
-        anchor = int(time.time()) - 3 * 86400
-        path = os.path.join(folder, "unbound.log")
-        matches = 0
-        with open(path, "w") as f:
-            for i in range(total):
-                on_list = rng.random() < 0.5
-                base = rng.choice(listed if on_list else others)
-                matches += on_list
-                name = rng.choice(["", "www.", "m.", "api.", "cdn1."]) + base
-                trigger = ("*." + base) if name != base else base
-                action = "rpz-passthru" if on_list and base in lists.get("help_seeking", []) else "rpz-nxdomain"
-                client = f"10.{rng.randrange(1, 3)}.{rng.randrange(0, 256)}.{rng.randrange(1, 255)}"
-                f.write(f"[{anchor + i // 10}] unbound[812:{i % 4}] info: rpz: applied [vertrouwd] {trigger}. {action} "
-                        f"{client}@{rng.randrange(1024, 65536)} {name}. {rng.choice(['A', 'AAAA', 'HTTPS'])} IN\n")
-        size = os.path.getsize(path)
-
-        # SEC: the same work in regular expressions. Per category, one rule
-        # whose pattern reads the rpz line, captures the client and the
-        # listed domain (or a subdomain of it), and writes one line.
-        rules = []
-        for category, domains in sorted(lists.items()):
-            alternation = "|".join(re.escape(d) for d in domains)
-            rules.append(
-                "type=Single\nptype=RegExp\n"
-                f"pattern=rpz: applied (?:\\[[^\\]]*\\] )?\\S+ \\S+ (\\S+)@\\d+ (?:[^ ]*\\.)?({alternation})\\. \\S+ \\S+$\n"
-                f"desc=signal {category}\naction=write - {category} $1 $2\n")
-        sec_rules = os.path.join(folder, "adapt-sec.rules")
-        with open(sec_rules, "w") as f:
-            f.write("\n".join(rules))
-        self.load.check("adapt (SEC)")
-        log("adapt: SEC")
-        out_path = os.path.join(folder, "sec-signals.txt")
-        with open(out_path, "w") as out:
-            start = mono()
-            proc = subprocess.Popen(["sec", "--conf=" + sec_rules, "--input=" + path, "--fromstart", "--notail",
-                                     "--nointevents", "--log=/dev/null"], stdout=out, stderr=subprocess.PIPE)
-            _, status, usage = os.wait4(proc.pid, 0)
-            sec_seconds = mono() - start
-        if status != 0:
-            raise SystemExit("sec failed: " + proc.stderr.read().decode())
-        with open(out_path) as f:
-            sec_matches = sum(1 for _ in f)
-        if sec_matches != matches:
-            raise SystemExit(f"SEC matched {sec_matches:,} lines, expected {matches:,}")
-
-        self.load.check("adapt (vertrouwd)")
-        log("adapt: vertrouwd")
-        config = self.config(folder)
-        with open(config, "a") as f:
-            f.write('\n[[source]]\nname = "dns"\n\n[[adapter]]\nname = "dns"\nformat = "unbound-rpz"\n'
-                    f'lists = ["{os.path.abspath(os.path.join(HERE, "..", "Config", "domains"))}/*.list"]\n'
-                    'sites = { "10.1.0.0/16" = "hoofdgebouw", "10.2.0.0/16" = "dependance" }\n'
-                    'cohorts = { "10.1.40.0/24" = "klas-4" }\n')
-        start = mono()
-        proc = subprocess.Popen([self.binary, "adapt", "--config", config, "--adapter", "dns", path],
-                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        hwm = HighWaterMark(proc.pid)
-        _, status, usage_v = os.wait4(proc.pid, 0)
-        seconds = mono() - start
-        stderr = proc.stderr.read().decode()
-        if status != 0:
-            raise SystemExit("vertrouwd adapt failed: " + stderr)
-        signals = 0
-        new = os.path.join(folder, "spool", "new")
-        for name in os.listdir(new):
-            with open(os.path.join(new, name)) as f:
-                text = f.read()
-            signals += text.count("\n")
-            if re.search(r"\b10\.\d", text) or ".example" in text or any(d in text for d in listed):
-                raise SystemExit("an address or a name reached the spool")
-        if signals != matches:
-            raise SystemExit(f"vertrouwd adapt dropped {signals:,} signals, expected {matches:,}: {stderr}")
-        rate, sec_rate = total / seconds, total / sec_seconds
-        self.results["adapt"] = {
-            "lines": total, "bytes": size, "signals": signals, "seconds": seconds, "rate": rate,
-            "cpu_seconds": usage_v.ru_utime + usage_v.ru_stime, "peak_rss_kib": hwm.kib,
-            "sec_seconds": sec_seconds, "sec_rate": sec_rate, "sec_cpu_seconds": usage.ru_utime + usage.ru_stime,
-            "ratio": rate / sec_rate,
-        }
-        log(f"  vertrouwd adapt {rate:,.0f} lines/s ({seconds:.2f} s), SEC {sec_rate:,.0f}/s ({sec_seconds:.2f} s)")
-
-    def close(self):
-        self.sock.close()
-        try:
-            os.unlink(self.path)
-        except OSError:
-            pass
-
 
 class Daemon:
     """`vertrouwd run` with NOTIFY_SOCKET pointing at an abstract datagram
@@ -906,6 +790,122 @@ class Bench:
 
     # -----------------------------------------------------------------------
     # 6. Start to READY
+
+    # -----------------------------------------------------------------------
+    # 7. The adapter: an Unbound log in, signals out (issue 14)
+
+    @staticmethod
+    def domain_lists():
+        """The shipped lists: {category: [domain, …]}."""
+        lists = {}
+        folder = os.path.join(HERE, "..", "Config", "domains")
+        for name in sorted(os.listdir(folder)):
+            if not name.endswith(".list"):
+                continue
+            with open(os.path.join(folder, name)) as f:
+                for line in f:
+                    words = line.split("#", 1)[0].split()
+                    if len(words) == 2:
+                        lists.setdefault(words[1], []).append(words[0])
+        return lists
+
+    def adapt(self):
+        total = 100_000 if self.quick else 1_000_000
+        lists = self.domain_lists()
+        listed = [d for ds in lists.values() for d in ds]
+        # Names in the RPZ zone but on no list: what a school's zone also
+        # blocks (ads, malware); half of the lines.
+        others = [f"ads{i}.tracker{i % 7}.example" for i in range(200)]
+        log(f"adapt: generating a {total:,}-line Unbound rpz-log")
+        folder = self.fresh("adapt")
+        rng = random.Random(SEED)
+        anchor = int(time.time()) - 3 * 86400
+        path = os.path.join(folder, "unbound.log")
+        matches = 0
+        with open(path, "w") as f:
+            for i in range(total):
+                on_list = rng.random() < 0.5
+                base = rng.choice(listed if on_list else others)
+                matches += on_list
+                name = rng.choice(["", "www.", "m.", "api.", "cdn1."]) + base
+                trigger = ("*." + base) if name != base else base
+                action = "rpz-passthru" if on_list and base in lists.get("help_seeking", []) else "rpz-nxdomain"
+                client = f"10.{rng.randrange(1, 3)}.{rng.randrange(0, 256)}.{rng.randrange(1, 255)}"
+                f.write(f"[{anchor + i // 10}] unbound[812:{i % 4}] info: rpz: applied [vertrouwd] {trigger}. {action} "
+                        f"{client}@{rng.randrange(1024, 65536)} {name}. {rng.choice(['A', 'AAAA', 'HTTPS'])} IN\n")
+        size = os.path.getsize(path)
+
+        # SEC: the same work in regular expressions. Per category, one rule
+        # whose pattern reads the rpz line, captures the client and the
+        # listed domain (or a subdomain of it), and writes one line.
+        rules = []
+        for category, domains in sorted(lists.items()):
+            alternation = "|".join(re.escape(d) for d in domains)
+            rules.append(
+                "type=Single\nptype=RegExp\n"
+                f"pattern=rpz: applied (?:\\[[^\\]]*\\] )?\\S+ \\S+ (\\S+)@\\d+ (?:[^ ]*\\.)?({alternation})\\. \\S+ \\S+$\n"
+                f"desc=signal {category}\naction=write - {category} $1 $2\n")
+        sec_rules = os.path.join(folder, "adapt-sec.rules")
+        with open(sec_rules, "w") as f:
+            f.write("\n".join(rules))
+        self.load.check("adapt (SEC)")
+        log("adapt: SEC")
+        out_path = os.path.join(folder, "sec-signals.txt")
+        with open(out_path, "w") as out:
+            start = mono()
+            proc = subprocess.Popen(["sec", "--conf=" + sec_rules, "--input=" + path, "--fromstart", "--notail",
+                                     "--nointevents", "--log=/dev/null"], stdout=out, stderr=subprocess.PIPE)
+            _, status, usage = os.wait4(proc.pid, 0)
+            sec_seconds = mono() - start
+        if status != 0:
+            raise SystemExit("sec failed: " + proc.stderr.read().decode())
+        with open(out_path) as f:
+            sec_matches = sum(1 for _ in f)
+        if sec_matches != matches:
+            raise SystemExit(f"SEC matched {sec_matches:,} lines, expected {matches:,}")
+
+        self.load.check("adapt (vertrouwd)")
+        log("adapt: vertrouwd")
+        config = self.config(folder)
+        with open(config, "a") as f:
+            f.write('\n[[source]]\nname = "dns"\n\n[[adapter]]\nname = "dns"\nformat = "unbound-rpz"\n'
+                    f'lists = ["{os.path.abspath(os.path.join(HERE, "..", "Config", "domains"))}/*.list"]\n'
+                    'sites = { "10.1.0.0/16" = "hoofdgebouw", "10.2.0.0/16" = "dependance" }\n'
+                    'cohorts = { "10.1.40.0/24" = "klas-4" }\n')
+        start = mono()
+        proc = subprocess.Popen([self.binary, "adapt", "--config", config, "--adapter", "dns", path],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        hwm = HighWaterMark(proc.pid)
+        _, status, usage_v = os.wait4(proc.pid, 0)
+        seconds = mono() - start
+        stderr = proc.stderr.read().decode()
+        if status != 0:
+            raise SystemExit("vertrouwd adapt failed: " + stderr)
+        signals = 0
+        new = os.path.join(folder, "spool", "new")
+        for name in os.listdir(new):
+            with open(os.path.join(new, name)) as f:
+                text = f.read()
+            signals += text.count("\n")
+            if re.search(r"\b10\.\d", text) or ".example" in text or any(d in text for d in listed):
+                raise SystemExit("an address or a name reached the spool")
+        if signals != matches:
+            raise SystemExit(f"vertrouwd adapt dropped {signals:,} signals, expected {matches:,}: {stderr}")
+        rate, sec_rate = total / seconds, total / sec_seconds
+        self.results["adapt"] = {
+            "lines": total, "bytes": size, "signals": signals, "seconds": seconds, "rate": rate,
+            "cpu_seconds": usage_v.ru_utime + usage_v.ru_stime, "peak_rss_kib": hwm.kib,
+            "sec_seconds": sec_seconds, "sec_rate": sec_rate, "sec_cpu_seconds": usage.ru_utime + usage.ru_stime,
+            "ratio": rate / sec_rate,
+        }
+        log(f"  vertrouwd adapt {rate:,.0f} lines/s ({seconds:.2f} s), SEC {sec_rate:,.0f}/s ({sec_seconds:.2f} s)")
+
+    def close(self):
+        self.sock.close()
+        try:
+            os.unlink(self.path)
+        except OSError:
+            pass
 
     def ready(self):
         runs = 5 if self.quick else 20
