@@ -269,6 +269,13 @@ class Receiver:
                 self.cond.wait(left)
         return True
 
+    def close(self):
+        self.sock.close()
+        try:
+            os.unlink(self.path)
+        except OSError:
+            pass
+
 
 class Daemon:
     """`vertrouwd run` with NOTIFY_SOCKET pointing at an abstract datagram
@@ -899,13 +906,6 @@ class Bench:
             "ratio": rate / sec_rate,
         }
         log(f"  vertrouwd adapt {rate:,.0f} lines/s ({seconds:.2f} s), SEC {sec_rate:,.0f}/s ({sec_seconds:.2f} s)")
-
-    def close(self):
-        self.sock.close()
-        try:
-            os.unlink(self.path)
-        except OSError:
-            pass
 
     def ready(self):
         runs = 5 if self.quick else 20
