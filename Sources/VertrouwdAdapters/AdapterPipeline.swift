@@ -67,7 +67,7 @@ public struct AdapterPipeline: Sendable {
         var fields: [(String, JSONWriter.Value)] = [
             ("v", .int(1)),
             ("id", .string(key.signalID(of: line))),
-            ("ts", .string(LogTime.rfc3339(hour))),
+            ("ts", .string(RFC3339.utcText(hour))),
             ("source", .string(source)),
             ("category", .string(category)),
         ]

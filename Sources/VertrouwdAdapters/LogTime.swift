@@ -36,48 +36,13 @@ public enum LogTime {
               let minute = line[(s + 10)..<(s + 12)].decimal, line[s + 12] == 0x3A,
               let second = line[(s + 13)..<(s + 15)].decimal,
               hour < 24, minute < 60, second < 61 else { return nil }
-        let nowYear = civil(fromDay: floorDiv(context.now, 86_400)).year
+        let nowYear = RFC3339.utcDate(context.now).year
         for year in [nowYear, nowYear - 1] {
-            let local = Int64(daysFromCivil(year: Int(year), month: month + 1, day: Int(day))) * 86_400
+            let local = Int64(RFC3339.daysFromCivil(year: Int(year), month: month + 1, day: Int(day))) * 86_400
                 + hour * 3_600 + minute * 60 + second
             let utc = local - Int64(context.offset(local))
             if utc <= context.now + 86_400 { return (utc, s + 15) }
         }
         return nil
-    }
-
-    /// `2026-11-29T10:00:00Z` for a UTC instant.
-    public static func rfc3339(_ epoch: Int64) -> String {
-        let day = floorDiv(epoch, 86_400)
-        let (y, m, d) = civil(fromDay: day)
-        let seconds = epoch - day * 86_400
-        func two(_ n: Int64) -> String { n < 10 ? "0\(n)" : "\(n)" }
-        let year = String(y)
-        return "\(String(repeating: "0", count: max(0, 4 - year.count)) + year)-\(two(m))-\(two(d))T\(two(seconds / 3_600)):\(two(seconds / 60 % 60)):\(two(seconds % 60))Z"
-    }
-
-    static func floorDiv(_ a: Int64, _ b: Int64) -> Int64 { a >= 0 ? a / b : -((-a + b - 1) / b) }
-
-    /// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant).
-    static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let mp = (month + 9) % 12
-        let doy = (153 * mp + 2) / 5 + day - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146_097 + doe - 719_468
-    }
-
-    static func civil(fromDay z0: Int64) -> (year: Int64, month: Int64, day: Int64) {
-        let z = z0 + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
     }
 }

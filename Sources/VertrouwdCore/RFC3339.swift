@@ -77,9 +77,24 @@ public enum RFC3339 {
         }
     }
 
+    /// `2026-11-29T10:00:00Z`: a UTC instant as producers write `ts`
+    /// (whole seconds; years 0000–9999).
+    public static func utcText(_ epoch: Int64) -> String {
+        let day = WindowCalendar.floorDiv(epoch, 86_400)
+        let (y, m, d) = WindowCalendar.civil(fromDay: day)
+        let s = epoch - day * 86_400
+        let p = WindowCalendar.pad
+        return "\(p(y, 4))-\(p(m, 2))-\(p(d, 2))T\(p(s / 3_600, 2)):\(p(s / 60 % 60, 2)):\(p(s % 60, 2))Z"
+    }
+
+    /// The UTC calendar date of an instant.
+    public static func utcDate(_ epoch: Int64) -> (year: Int64, month: Int64, day: Int64) {
+        WindowCalendar.civil(fromDay: WindowCalendar.floorDiv(epoch, 86_400))
+    }
+
     /// Days since 1970-01-01 in the proleptic Gregorian calendar
     /// (H. Hinnant's `days_from_civil`).
-    static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
+    public static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
         let y = month <= 2 ? year - 1 : year
         let era = (y >= 0 ? y : y - 399) / 400
         let yoe = y - era * 400

@@ -1,6 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import VertrouwdCore
 
 /// The one signal a report becomes (DESIGN §2): source `helppage`, the
@@ -41,10 +38,6 @@ public enum ReportSignal {
 
     /// `now` floored to the hour, as RFC 3339 UTC ("2026-12-02T18:00:00Z").
     public static func hourText(_ now: Int64) -> String {
-        var seconds = time_t(now - ((now % 3_600) + 3_600) % 3_600)
-        var parts = tm()
-        gmtime_r(&seconds, &parts)
-        func two(_ n: Int32) -> String { n < 10 ? "0\(n)" : "\(n)" }
-        return "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))T\(two(parts.tm_hour)):00:00Z"
+        RFC3339.utcText(now - ((now % 3_600) + 3_600) % 3_600)
     }
 }
