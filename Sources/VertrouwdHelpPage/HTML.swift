@@ -1,21 +1,11 @@
+import VertrouwdCore
+
 /// Escaping for HTML text and attribute values. Every string that reaches
 /// a page goes through `escape`, including the configured contact details.
 enum HTML {
-    static func escape(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for c in text.unicodeScalars {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.unicodeScalars.append(c)
-            }
-        }
-        return out
-    }
+    /// The messages' escaping (`HTMLEscape.text`): one set of rules for
+    /// every page vertrouwd writes.
+    static func escape(_ text: String) -> String { HTMLEscape.text(text) }
 
     /// An outside link: opens without a Referer, so the site it leads to
     /// does not learn that the pupil came from the school's help page.
