@@ -52,20 +52,7 @@ struct HelpPageCommand: AsyncParsableCommand {
             printError("vertrouwd: cannot write to the spool (\(spool)/\(directory)): \(String(cString: strerror(errno)))")
             throw ExitCode(2)
         }
-        let target = LogTarget.detect()
-        let level = logLevel.level
-        LoggingSystem.bootstrap { label in
-            switch target {
-            case .journal:
-                var handler = JournalLogHandler(label: label)
-                handler.logLevel = level
-                return handler
-            case .stderrPrefixed, .stderrPlain:
-                var handler = StderrLogHandler(label: label, prefixed: target == .stderrPrefixed)
-                handler.logLevel = level
-                return handler
-            }
-        }
+        logLevel.bootstrapLogging()
         let logger = Logger(label: "vertrouwd.helppage")
         let page = HelpPage(configuration: configuration, sink: SpoolSink(path: spool),
                             now: { Date().timeIntervalSince1970 }, logger: logger)

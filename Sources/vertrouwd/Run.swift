@@ -53,20 +53,7 @@ struct Run: AsyncParsableCommand {
         // (the sendmail route) get the default back (ChildProcess).
         signal(SIGPIPE, SIG_IGN)
         let (configuration, _) = try loadConfiguration(options.config)
-        let target = LogTarget.detect()
-        let level = logLevel.level
-        LoggingSystem.bootstrap { label in
-            switch target {
-            case .journal:
-                var handler = JournalLogHandler(label: label)
-                handler.logLevel = level
-                return handler
-            case .stderrPrefixed, .stderrPlain:
-                var handler = StderrLogHandler(label: label, prefixed: target == .stderrPrefixed)
-                handler.logLevel = level
-                return handler
-            }
-        }
+        logLevel.bootstrapLogging()
         let logger = Logger(label: "vertrouwd")
         logger.info("vertrouwd \(VertrouwdVersion.current) starting: spool \(configuration.spool.path), state \(configuration.state.path)",
                     metadata: ["event": "starting"])
@@ -185,5 +172,27 @@ final class ReloadTarget: Sendable {
 
     func apply(_ configuration: Configuration) {
         for target in targets.withLock({ $0 }) { target(configuration) }
+    }
+}
+
+extension LogLevelOption {
+    /// Sends every logger of the process, at this level, to the journal
+    /// when standard error is connected to it, else to standard error with
+    /// or without "<N>" priority prefixes (`LogTarget`). Once per process.
+    func bootstrapLogging() {
+        let target = LogTarget.detect()
+        let level = self.level
+        LoggingSystem.bootstrap { label in
+            switch target {
+            case .journal:
+                var handler = JournalLogHandler(label: label)
+                handler.logLevel = level
+                return handler
+            case .stderrPrefixed, .stderrPlain:
+                var handler = StderrLogHandler(label: label, prefixed: target == .stderrPrefixed)
+                handler.logLevel = level
+                return handler
+            }
+        }
     }
 }
