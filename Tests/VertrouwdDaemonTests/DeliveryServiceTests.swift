@@ -48,7 +48,7 @@ actor GatedTransport: Transport {
     static let created: Int64 = 1_796_000_000
 
     static func configuration() throws -> Configuration {
-        let text = """
+        try decodedConfiguration("""
             [school]
             name = "T"
             [spool]
@@ -69,9 +69,7 @@ actor GatedTransport: Transport {
             from = "vertrouwd@school.vertrouwd.test"
             [delivery.socket]
             path = "/run/x.sock"
-            """
-        let checked = ConfigLoader(fileSystem: InMemoryConfigFileSystem()).check(bytes: Array(text.utf8), file: "t")
-        return try #require(checked.configuration, "\(checked.report)")
+            """)
     }
 
     static func entry(_ id: String, route: OutboxEntry.Route, kind: String = "alert", at: Int64 = created) -> OutboxEntry {

@@ -53,27 +53,7 @@ final class RecordingLog: Sendable {
     func configuration() throws -> Configuration {
         // The spool's parent must exist: prepare() creates only the spool.
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
-        let text = """
-            [school]
-            name = "T"
-            [spool]
-            path = "\(root)/spool"
-            rescan = "1d"
-            [state]
-            path = "\(root)/state.db"
-            [taxonomy]
-            categories = ["grooming"]
-            [[source]]
-            name = "webfilter"
-            [[recipient]]
-            name = "vp"
-            [delivery.email]
-            mode = "off"
-            [delivery.socket]
-            path = "/run/x.sock"
-            """
-        let checked = ConfigLoader(fileSystem: InMemoryConfigFileSystem()).check(bytes: Array(text.utf8), file: "t")
-        return try #require(checked.configuration, "\(checked.report)")
+        return try schoolConfiguration(root: root, spool: #"rescan = "1d""#)
     }
 
     /// Starts the loop on a thread; returns it and a way to wait for its end.

@@ -19,28 +19,10 @@ import Glibc
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
         // The peer is this process: let its own group in.
         let group = String(cString: getgrgid(getgid())!.pointee.gr_name)
-        let text = """
-            [school]
-            name = "T"
-            [spool]
-            path = "\(root)/spool"
-            [state]
-            path = "\(root)/state.db"
-            [taxonomy]
-            categories = ["grooming"]
-            [[source]]
-            name = "webfilter"
-            [[recipient]]
-            name = "vp"
-            [delivery.email]
-            mode = "off"
-            [delivery.socket]
-            path = "/run/x.sock"
+        return try schoolConfiguration(root: root, extra: """
             [submit]
             allowed_groups = ["\(group)"]
-            """
-        let checked = ConfigLoader(fileSystem: InMemoryConfigFileSystem()).check(bytes: Array(text.utf8), file: "t")
-        return try #require(checked.configuration, "\(checked.report)")
+            """)
     }
 
     /// A socket serving on a thread of its own; `body` gets it, then it is
