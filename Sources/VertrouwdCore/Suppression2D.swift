@@ -47,11 +47,17 @@ extension Suppression {
     ///    else the smallest shown cell anywhere, else any shown margin;
     ///    then apply the line rules again.
     ///
+    /// 4. Fail closed: when every entry is hidden and the checker still pins
+    ///    a cell, the marks themselves give it away ("x" says ≥ k: with
+    ///    k = 3, cells [[1, 1], [2, 2]] publish as four "<3", a row total
+    ///    "<3" and every other margin "x", and those pin all four cells).
+    ///    Then nothing can be shown: nil.
+    ///
     /// Interval propagation alone is weaker than an exact attacker in 2-D,
     /// hence the exact search; the tests hold the result against a second,
     /// independent enumeration on small tables. `counts` must be rows.count × columns.count.
     public static func publish2D(rows: [String], columns: [String], counts: [[Int]],
-                                 policy: PrivacyPolicy) -> PublishedTable2D {
+                                 policy: PrivacyPolicy) -> PublishedTable2D? {
         precondition(counts.count == rows.count && counts.allSatisfy { $0.count == columns.count },
                      "counts must be rows × columns")
         let k = policy.effectiveMinGroupSize
@@ -104,8 +110,8 @@ extension Suppression {
                 everywhere, margins,
             ]
             guard order.contains(where: { withholdSmallest($0, &table, truth) }) else {
-                // Everything is hidden; unreachable in the property tests.
-                break
+                // Everything is hidden and a cell is still pinned (rule 4).
+                return nil
             }
             // A newly withheld entry may stand alone in its other lines.
             stabilize()
