@@ -20,7 +20,10 @@ extension Scheduler {
         }
 
         /// The wall clock in whole seconds (the store's and the rules' unit).
-        public var wallSeconds: Int64 { WindowCalendar.floorDiv(wall, 1_000) }
+        public var wallSeconds: Int64 { Self.seconds(wall: wall) }
+
+        /// Wall-clock milliseconds as whole seconds, floored.
+        public static func seconds(wall milliseconds: Int64) -> Int64 { WindowCalendar.floorDiv(milliseconds, 1_000) }
     }
 
     /// What the scheduler is configured with: the configuration's intervals

@@ -76,7 +76,7 @@ public final class IngestLoop: Sendable {
         self.spool = SpoolDirectory(root: configuration.spool.path)
         self.validator = SignalValidator(configuration: configuration)
         let path = configuration.state.path
-        self.openStore = openStore ?? { try SignalStore(path: path, now: Scheduler.Time(wall: wallClock(), monotonic: 0).wallSeconds) }
+        self.openStore = openStore ?? { try SignalStore(path: path, now: Scheduler.Time.seconds(wall: wallClock())) }
         self.logger = logger
         self.wallClock = wallClock
         self.limits = limits
@@ -115,7 +115,7 @@ public final class IngestLoop: Sendable {
     }
 
     /// Wall clock, whole seconds (the store's and the rules' unit).
-    func clock() -> Int64 { Scheduler.Time(wall: wallClock(), monotonic: 0).wallSeconds }
+    func clock() -> Int64 { Scheduler.Time.seconds(wall: wallClock()) }
 
     /// Runs until `stop()`. Never throws: every failure is logged, reported
     /// as degraded where it stops progress, and retried.
