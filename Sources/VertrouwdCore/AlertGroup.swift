@@ -9,11 +9,16 @@ public struct BucketCount: Hashable, Sendable {
     public var cohort: String
     public var channel: String
     public var severity: Severity
-    public var count: Int
+    /// The distinct pupils seen in this hour and group, sorted: what every
+    /// rule and summary cell counts (`Pupils.swift`).
+    public var pupils: [PupilID]
+    /// How many pupils: `pupils.count`.
+    public var count: Int { pupils.count }
 
+    /// A bucket with its pupils.
     public init(
         hour: Int64, category: String, site: String = "", cohort: String = "",
-        channel: String = "", severity: Severity = .medium, count: Int
+        channel: String = "", severity: Severity = .medium, pupils: [PupilID]
     ) {
         self.hour = hour
         self.category = category
@@ -21,7 +26,20 @@ public struct BucketCount: Hashable, Sendable {
         self.cohort = cohort
         self.channel = channel
         self.severity = severity
-        self.count = count
+        self.pupils = Array(Set(pupils)).sorted()
+    }
+
+    /// A bucket of `count` pupils who appear in no other bucket, this
+    /// bucket's equal included (fresh ids from `SyntheticPupils`): for
+    /// callers that think in numbers, such as tests. Two such buckets of
+    /// the same hour and group add up.
+    public init(
+        hour: Int64, category: String, site: String = "", cohort: String = "",
+        channel: String = "", severity: Severity = .medium, count: Int
+    ) {
+        let seed = UInt64.random(in: .min ... .max)
+        self.init(hour: hour, category: category, site: site, cohort: cohort, channel: channel,
+                  severity: severity, pupils: SyntheticPupils.ids(seed: seed, count: count))
     }
 }
 
@@ -40,6 +58,11 @@ struct BucketProfile: Hashable, Sendable {
         site = bucket.site
         cohort = bucket.cohort
         channel = bucket.channel
+    }
+
+    /// A bucket of this profile.
+    func bucket(hour: Int64, pupils: Set<PupilID>) -> BucketCount {
+        BucketCount(hour: hour, category: category, site: site, cohort: cohort, channel: channel, pupils: Array(pupils))
     }
 }
 

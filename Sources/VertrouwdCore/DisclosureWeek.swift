@@ -25,17 +25,18 @@ public enum Disclosure {
         DisclosureChecker.pinnedCells(tables: tables, alerts: alerts, policy: policy, linkedTotals: linkedTotals)
     }
 
-    /// Alert bounds for a week from its alerts' bands: a group's bands on
-    /// disjoint windows (days of the week) add up; within one window only
-    /// the highest band counts. Keys are (group cells, window).
+    /// Alert bounds for a week from its alerts' bands: the highest band
+    /// any window of the week gave a set of cells. Alerts count distinct
+    /// pupils, and one pupil may be in the alerts of several days, so bands
+    /// of different windows do not add up. Keys are (group cells, window).
     public static func bounds(_ alerts: [(cells: [CellID], window: String, atLeast: Int)]) -> [AlertBound] {
-        var highest: [[CellID]: [String: Int]] = [:]
+        var highest: [[CellID]: Int] = [:]
         for alert in alerts {
             let group = Array(Set(alert.cells)).sorted()
-            highest[group, default: [:]][alert.window] = max(highest[group]?[alert.window] ?? 0, alert.atLeast)
+            highest[group] = max(highest[group] ?? 0, alert.atLeast)
         }
         return highest.keys.sorted { $0.lexicographicallyPrecedes($1) }.map { group in
-            AlertBound(cells: group, atLeast: highest[group]!.values.reduce(0, +))
+            AlertBound(cells: group, atLeast: highest[group]!)
         }
     }
 

@@ -2,6 +2,9 @@
 /// evaluations, so that an evaluation after an ingest batch looks only at
 /// the groups the batch touched (issue #8: drop → ack latency).
 ///
+/// Counts are sets of pupils (`Pupils.swift`): an increment adds the
+/// pupils a batch saw, and a pupil seen again adds nothing.
+///
 /// Why this is the same as a full evaluation: a decision depends on one
 /// rule, one window, one group's counts (in the window, and for a rise
 /// rule in its baseline weeks) and the alert log. After a pass whose
@@ -23,8 +26,8 @@ public struct LiveCounts: Sendable {
     /// By profile number.
     private var profiles: [BucketProfile] = []
     private var number: [BucketProfile: Int] = [:]
-    /// By profile number: hour → count.
-    private var counts: [[Int64: Int]] = []
+    /// By profile number: hour → the distinct pupils seen.
+    private var counts: [[Int64: Set<PupilID>]] = []
     /// By rule, by profile number: the rule's group slot, -1 when the rule
     /// does not count the profile's category.
     private var slots: [[Int]]
@@ -79,14 +82,13 @@ public struct LiveCounts: Sendable {
     }
 
     /// Every held count as a bucket (severity, which no rule groups by,
-    /// summed away).
+    /// merged away).
     private func allBuckets() -> [BucketCount] {
         var buckets: [BucketCount] = []
         buckets.reserveCapacity(counts.reduce(0) { $0 + $1.count })
         for (p, profile) in profiles.enumerated() {
-            for (hour, count) in counts[p] {
-                buckets.append(BucketCount(hour: hour, category: profile.category, site: profile.site,
-                                           cohort: profile.cohort, channel: profile.channel, count: count))
+            for (hour, pupils) in counts[p] {
+                buckets.append(profile.bucket(hour: hour, pupils: pupils))
             }
         }
         return buckets
@@ -97,7 +99,7 @@ public struct LiveCounts: Sendable {
     /// until the windows move, and then `load` reads them from the store.
     public mutating func add(_ increments: [BucketCount]) {
         guard let hours = signature?.hours else { return }
-        for bucket in increments where hours.contains(bucket.hour) && bucket.count != 0 {
+        for bucket in increments where hours.contains(bucket.hour) && !bucket.pupils.isEmpty {
             touched.insert(add(bucket))
         }
     }
@@ -114,9 +116,8 @@ public struct LiveCounts: Sendable {
             var buckets: [BucketCount] = []
             for (p, slot) in ruleSlots.enumerated() where groups.contains(slot) {
                 let profile = profiles[p]
-                for (hour, count) in counts[p] {
-                    buckets.append(BucketCount(hour: hour, category: profile.category, site: profile.site,
-                                               cohort: profile.cohort, channel: profile.channel, count: count))
+                for (hour, pupils) in counts[p] {
+                    buckets.append(profile.bucket(hour: hour, pupils: pupils))
                 }
             }
             var one = engine
@@ -155,7 +156,7 @@ public struct LiveCounts: Sendable {
                 slots[position].append(slot(of: bucket, rule: rule, position: position))
             }
         }
-        counts[p][bucket.hour, default: 0] += bucket.count
+        counts[p][bucket.hour, default: []].formUnion(bucket.pupils)
         return p
     }
 

@@ -150,7 +150,7 @@ public struct RuleEngine: Sendable {
         return Plan(windows: windows, baselines: weeks(before: first, count: baselineWeeks))
     }
 
-    /// Threshold: announce the highest band the count has crossed, unless it
+    /// Threshold: announce the highest band the pupil count has crossed, unless it
     /// is already in the log; log every crossed band not yet there.
     func threshold(_ rule: Rule, window: Window, counts: WindowCounts, log: Set<AlertKey>) -> [AlertDecision] {
         let base = AlertBands.base(minCount: rule.minCount, k: minGroupSize)
@@ -201,7 +201,8 @@ public struct RuleEngine: Sendable {
     }
 }
 
-/// Sums one rule's matching buckets per group, for any window.
+/// Counts one rule's distinct pupils per group, for any window: a pupil
+/// seen in several hours or categories of one group counts once.
 struct GroupCounter {
     let rule: Rule
     let taxonomy: Taxonomy
@@ -209,18 +210,18 @@ struct GroupCounter {
     let slots: GroupSlots
 
     func counts(in window: Window) -> WindowCounts {
-        var sums: [Int] = []
+        var pupils: [Set<PupilID>] = []
         for i in index.positions(in: window.hours) {
             let bucket = index.sorted[i]
-            guard bucket.count > 0 else { continue }
+            guard !bucket.pupils.isEmpty else { continue }
             let slot = slots.slot(of: index.profile[i], in: index, rule: rule, taxonomy: taxonomy)
             guard slot >= 0 else { continue }
-            if slot >= sums.count { sums += repeatElement(0, count: slot + 1 - sums.count) }
-            sums[slot] += bucket.count
+            if slot >= pupils.count { pupils += repeatElement([], count: slot + 1 - pupils.count) }
+            pupils[slot].formUnion(bucket.pupils)
         }
         var counts: [GroupKey: Int] = [:]
-        for (slot, count) in sums.enumerated() where count > 0 {
-            counts[slots.groups[slot], default: 0] += count
+        for (slot, set) in pupils.enumerated() where !set.isEmpty {
+            counts[slots.groups[slot], default: 0] += set.count
         }
         return WindowCounts(counts)
     }

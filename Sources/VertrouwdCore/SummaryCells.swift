@@ -40,17 +40,41 @@ public struct SummaryCells: Sendable {
         AlertGroup.value(of: bucket, dimension, taxonomy: taxonomy).rowText
     }
 
-    /// Every table's rows with the buckets' sums (0 for a row no bucket
-    /// reaches), by table name. A bucket whose row a table does not list
-    /// (a value a reload removed) counts in none of its rows.
+    /// Every table's rows with their pupils (0 for a row no bucket
+    /// reaches), by table name.
+    ///
+    /// Each table counts every pupil of the week once: in the first row (in
+    /// the table's order) that any of the pupil's signals falls in. A table
+    /// is then a partition of the week's pupils, its rows add up to its
+    /// total, and the four tables share that total — the linear facts the
+    /// disclosure check reasons with stay true. A pupil whose signals fall
+    /// in several rows shows in the first of them only. A bucket whose row
+    /// a table does not list (a value a reload removed) counts in none of
+    /// its rows.
     public func counts(_ buckets: [BucketCount]) -> [String: [(key: String, count: Int)]] {
         var counts: [String: [(key: String, count: Int)]] = [:]
         for table in tables {
-            var byRow = Dictionary(uniqueKeysWithValues: table.rows.map { ($0, 0) })
-            for b in buckets { byRow[row(of: b, table.dimension), default: 0] += b.count }
-            counts[table.name] = table.rows.map { ($0, byRow[$0] ?? 0) }
+            let position = Dictionary(table.rows.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
+            var first: [PupilID: Int] = [:]
+            for bucket in buckets {
+                guard let r = position[row(of: bucket, table.dimension)] else { continue }
+                for pupil in bucket.pupils where (first[pupil] ?? Int.max) > r { first[pupil] = r }
+            }
+            var byRow = [Int](repeating: 0, count: table.rows.count)
+            for r in first.values { byRow[r] += 1 }
+            counts[table.name] = zip(table.rows, byRow).map { ($0, $1) }
         }
         return counts
+    }
+
+    /// The rows of `table` that a pupil counted by an alert of `rule` and
+    /// `group` can be counted in: the pupil has a signal in a matching row
+    /// and counts in the first row its signals reach (`counts`), so its row
+    /// lies at or before the last matching row.
+    public func rowsReachable(table: Table, rule: Rule, group: GroupKey) -> [String] {
+        guard let last = table.rows.lastIndex(where: { matches(row: $0, table: table.dimension, rule: rule, group: group) })
+        else { return [] }
+        return Array(table.rows[...last])
     }
 
     /// Whether a table row can hold signals of an alert's group: the row
@@ -107,7 +131,7 @@ public struct SummaryAlerts: Sendable {
             let window = Window.containing(entry.alert.windowStart, kind: rule.window, in: zone)
             lines.append((.init(rule: rule.name, window: window.label, atLeast: entry.band), entry.group))
             for table in cells.tables {
-                let rows = table.rows.filter { cells.matches(row: $0, table: table.dimension, rule: rule, group: entry.alert.group) }
+                let rows = cells.rowsReachable(table: table, rule: rule, group: entry.alert.group)
                 bounds.append((rows.map { CellID(table: table.name, row: $0) }, window.label + "|" + entry.group, entry.band))
             }
         }

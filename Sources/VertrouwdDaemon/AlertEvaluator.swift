@@ -29,10 +29,9 @@ public final class AlertEvaluator: Sendable {
         self.live = Mutex(LiveCounts(engine: engine))
     }
 
-    /// Takes the bucket increments an ingest batch committed.
-    func counted(_ increments: [StoredBucket]) {
-        let buckets = increments.map(BucketCount.init)
-        live.withLock { $0.add(buckets) }
+    /// Takes the pupils an ingest batch added.
+    func counted(_ pupils: [BucketCount]) {
+        live.withLock { $0.add(pupils) }
     }
 
     /// The store changed other than by ingest (a purge): the next pass
@@ -107,10 +106,10 @@ public final class AlertEvaluator: Sendable {
             logger.warning("alert log: entries with an unreadable group left out (\(reason))",
                            metadata: ["event": "alert_log_unreadable", "reason": "\(reason)"])
         }
-        // Streamed into LiveCounts, which keeps sums per profile and hour.
+        // Streamed into LiveCounts, which keeps the pupils per profile and hour.
         let decisions = try live.withLock { live throws(StoreError) in
             try live.load(log: log, now: now) { (add: (BucketCount) -> Void) throws(StoreError) in
-                try store.forEachBucket(hours: hours) { add(BucketCount($0)) }
+                try store.forEachPupilBucket(hours: hours) { add($0) }
             }
         }
         // A full pass reads every bucket of the open windows (after a flood,

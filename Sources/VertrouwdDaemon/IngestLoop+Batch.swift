@@ -47,7 +47,7 @@ extension IngestLoop {
         var claimed: [Claimed] = []
         // Each file's signals go into the batch as compact entries at once:
         // a batch in flight does not hold its parsed signals.
-        var batch = store.batchBuilder()
+        var batch = store.batchBuilder(zone: configuration.school.timeZone)
         var fileCount = 0
         var rejectedFiles: [String] = []
         var bytesRead = 0
@@ -118,7 +118,7 @@ extension IngestLoop {
             let committed = try store.commitCounting(gathered.batch, rejectedFiles: gathered.rejectedFiles, now: now,
                                                      day: LocalDay.string(for: now, in: configuration.school.timeZone))
             outcomes = committed.outcomes
-            evaluator.counted(committed.added)
+            evaluator.counted(committed.addedPupils)
         } catch {
             // Nothing was counted; the claimed files wait in cur/.
             return .failed("cannot write the state database (\(error))")
@@ -293,16 +293,40 @@ extension IngestLoop {
                                          dedupHorizonSeconds: configuration.ingest.dedupHorizon.seconds, oldestDay: oldestDay)
             // With retention at its minimum and a long max_age, the purge
             // can reach hours the rules still read: start again from the store.
-            if purged.buckets > 0 { evaluator.storeChanged() }
+            if purged.buckets + purged.pupils > 0 { evaluator.storeChanged() }
         } catch {
             logger.warning("purge failed: \(error)", metadata: ["event": "purge_failed"])
         }
+        shredPupils(store, now: now)
         let tmp = spool.cleanTmp(now: now, olderThan: 36 * 3_600)
         let quarantine = spool.cleanQuarantine(now: now, olderThan: Int64(configuration.spool.quarantineDays) * 86_400)
         if tmp + quarantine > 0 {
             let policy = configuration.privacy
             logger.info("removed old spool entries: tmp \(policy.shown(tmp)), quarantine \(policy.shown(quarantine))",
                         metadata: ["event": "spool_cleaned"])
+        }
+    }
+}
+
+extension IngestLoop {
+    /// Crypto-shredding (issue 13): the weeks that are frozen and past
+    /// max_age lose their pupil key and ids (`StateStore.shred`). Logs the
+    /// week labels, never a count of pupils.
+    func shredPupils(_ store: some StateStore, now: Int64) {
+        let zone = configuration.school.timeZone
+        do {
+            let lastPublished = try store.lastPublishedWeekStart().map { Window.containing($0, kind: .week, in: zone) }
+            let keep = PupilWeek.keptFrom(now: now, maxAge: configuration.ingest.maxAge.seconds, zone: zone,
+                                          lastPublished: lastPublished, catchUpWeeks: configuration.summary.catchUpWeeks,
+                                          createdAt: try store.createdAt())
+            let oldest = store.oldestKeyedWeek()
+            guard keep > oldest else { return }
+            let removed = try store.shred(beforeWeek: keep)
+            if removed > 0 { evaluator.storeChanged() }
+            let last = PupilWeek.window(ordinal: keep - 1, in: zone).label
+            logger.info("pupil keys destroyed up to \(last)", metadata: ["event": "pupils_shredded", "week": "\(last)"])
+        } catch {
+            logger.warning("shredding pupil keys failed: \(error)", metadata: ["event": "shred_failed"])
         }
     }
 }

@@ -13,7 +13,7 @@ public enum Replay {
         try alerts(of: configuration, history: History(store: store, configurations: [configuration], from: from, to: to), from: from, to: to)
     }
 
-    /// The stored buckets a replay reads, loaded once, so that two configs
+    /// The stored pupils (per hour and group) a replay reads, loaded once, so that two configs
     /// share one load.
     public struct History: Sendable {
         let index: BucketIndex
@@ -22,21 +22,12 @@ public enum Replay {
         /// [from, to] reads (`ReplaySimulation.hoursNeeded`).
         public init(store: some StateStore, configurations: [Configuration], from: Int64, to: Int64) throws {
             let hours = ReplaySimulation.hoursNeeded(configurations.map(RuleEngine.init(configuration:)), from: from, to: to)
-            index = BucketIndex(try hours.map { try store.buckets(hours: $0).map(BucketCount.init) } ?? [])
+            index = BucketIndex(try hours.map { try store.pupilBuckets(hours: $0) } ?? [])
         }
     }
 
     /// `alerts(of:store:from:to:)` over a history loaded once.
     public static func alerts(of configuration: Configuration, history: History, from: Int64, to: Int64) throws -> [ReplayedAlert] {
         ReplaySimulation.alerts(engine: RuleEngine(configuration: configuration), index: history.index, from: from, to: to)
-    }
-}
-
-extension BucketCount {
-    /// A stored bucket as the rule engine counts it (an unknown severity
-    /// text counts as medium).
-    init(_ stored: StoredBucket) {
-        self.init(hour: stored.hour, category: stored.category, site: stored.site, cohort: stored.cohort,
-                  channel: stored.channel, severity: Severity(rawValue: stored.severity) ?? .medium, count: stored.count)
     }
 }

@@ -21,7 +21,7 @@ struct SummaryBuilder: Sendable {
     func content(week: Window, store: some StateStore, backlog: Int, id: String) throws -> SummaryContent {
         let policy = configuration.privacy
         let cells = self.cells
-        let counts = cells.counts(try store.buckets(hours: week.hours).map(BucketCount.init))
+        let counts = cells.counts(try store.pupilBuckets(hours: week.hours))
         let alerts = try weekAlerts(week, store: store, cells: cells)
         let protected = Disclosure.protectWeek(counts, alerts: Disclosure.bounds(alerts.bounds), policy: policy, linkedTotals: true)
         let tables = cells.tables.compactMap { layout -> SummaryContent.Table? in

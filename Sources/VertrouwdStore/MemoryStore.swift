@@ -7,6 +7,7 @@
 // the lock from start to end, so each is atomic like a transaction. Nothing
 // is written anywhere; a dropped MemoryStore is gone.
 import Crypto
+import Foundation
 import Synchronization
 import VertrouwdCore
 
@@ -29,6 +30,34 @@ public final class MemoryStore: StateStore {
             }
             return false
         }
+    }
+
+    struct PupilKey: Hashable {
+        var hour: Int64
+        var category: String
+        var site: String
+        var cohort: String
+        var channel: String
+        var pupil: PupilID
+
+        /// SQLite's key order: hour, the texts in byte order, then the
+        /// pupil as a signed integer.
+        func precedes(_ other: Self) -> Bool {
+            if hour != other.hour { return hour < other.hour }
+            for (a, b) in [(category, other.category), (site, other.site), (cohort, other.cohort),
+                           (channel, other.channel)] where a != b {
+                return a.utf8.lexicographicallyPrecedes(b.utf8)
+            }
+            return Int64(bitPattern: pupil) < Int64(bitPattern: other.pupil)
+        }
+    }
+
+    struct CondensedKey: Hashable {
+        var week: Int64
+        var category: String
+        var site: String
+        var cohort: String
+        var channel: String
     }
 
     struct SeenKey: Hashable {
@@ -60,6 +89,11 @@ public final class MemoryStore: StateStore {
 
     struct State {
         var buckets: [BucketKey: Int] = [:]
+        /// Pupil row → its week.
+        var pupils: [PupilKey: Int64] = [:]
+        /// Condensed group → (first hour, pupils).
+        var condensed: [CondensedKey: (hour: Int64, pupils: Int)] = [:]
+        var chain: PupilChain
         var seen: Set<SeenKey> = []
         var processed: [[UInt8]: Int64] = [:]
         var health: [HealthRow: Int] = [:]
@@ -68,7 +102,7 @@ public final class MemoryStore: StateStore {
         var summaries: [String: Summary] = [:]
     }
 
-    private let state = Mutex(State())
+    private let state: Mutex<State>
     private let key: [UInt8]
     private let created: Int64
 
@@ -78,12 +112,13 @@ public final class MemoryStore: StateStore {
         var generator = SystemRandomNumberGenerator()
         key = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
         created = now
+        state = Mutex(State(chain: .random(week: (now - 345_600) / 604_800 - 52)))
     }
 
     // MARK: Ingest
 
-    public func batchBuilder() -> PreparedBatch.Builder {
-        PreparedBatch.Builder(hmac: HMAC<SHA256>(key: SymmetricKey(data: key)))
+    public func batchBuilder(zone: TimeZone) -> PreparedBatch.Builder {
+        PreparedBatch.Builder(hmac: HMAC<SHA256>(key: SymmetricKey(data: key)), chain: state.withLock { $0.chain }, zone: zone)
     }
 
     public func commitCounting(_ batch: PreparedBatch, rejectedFiles: [String], now: Int64, day: String) throws(StoreError) -> CommittedBatch {
@@ -100,6 +135,7 @@ public final class MemoryStore: StateStore {
                 }
             }
             var bucketCounts = [Int](repeating: 0, count: batch.buckets.count)
+            var pupils = PupilRows()
             var accepted = [Int](repeating: 0, count: batch.sources.count)
             var duplicates = [Int](repeating: 0, count: batch.sources.count)
             for entry in batch.entries where counted[Int(entry.file)] {
@@ -110,6 +146,7 @@ public final class MemoryStore: StateStore {
                 }
                 let n = Int(entry.count)
                 bucketCounts[Int(entry.bucket)] += n
+                pupils.add(entry, of: batch)
                 outcomes[Int(entry.file)].accepted += n
                 accepted[Int(entry.source)] += n
             }
@@ -134,7 +171,15 @@ public final class MemoryStore: StateStore {
                 s.processed[file.digest] = now
             }
             for reason in rejectedFiles { s.health[HealthRow(day: day, source: "", reason: "file_" + reason), default: 0] += 1 }
-            return CommittedBatch(outcomes: outcomes, added: added)
+            var newPupils: [PupilKey] = []
+            for row in pupils.rows {
+                let k = PupilKey(hour: row.hour, category: text(.category, row.category), site: text(.site, row.site),
+                                 cohort: text(.cohort, row.cohort), channel: text(.channel, row.channel), pupil: row.pupil)
+                guard s.pupils[k] == nil else { continue }
+                s.pupils[k] = row.week
+                newPupils.append(k)
+            }
+            return CommittedBatch(outcomes: outcomes, added: added, addedPupils: Self.grouped(newPupils))
         }
     }
 
@@ -148,6 +193,62 @@ public final class MemoryStore: StateStore {
             body(StoredBucket(hour: k.hour, category: k.category, site: k.site, cohort: k.cohort,
                               channel: k.channel, severity: k.severity, count: n))
         }
+    }
+
+    /// Pupil rows in key order, grouped into buckets.
+    static func grouped(_ keys: [PupilKey]) -> [BucketCount] {
+        var result: [BucketCount] = []
+        var grouper = PupilBucketGrouper { result.append($0) }
+        for k in keys.sorted(by: { $0.precedes($1) }) {
+            grouper.add(hour: k.hour, category: k.category, site: k.site, cohort: k.cohort, channel: k.channel, pupil: k.pupil)
+        }
+        grouper.flush()
+        return result
+    }
+
+    public func forEachPupilBucket(hours: Range<Int64>, _ body: (BucketCount) -> Void) throws(StoreError) {
+        let (rows, condensed) = state.withLock { s in
+            (s.pupils.keys.filter { hours.contains($0.hour) }, s.condensed.filter { hours.contains($0.value.hour) })
+        }
+        Self.grouped(rows).forEach(body)
+        let ordered = condensed.sorted { a, b in
+            if a.value.hour != b.value.hour { return a.value.hour < b.value.hour }
+            for (x, y) in [(a.key.category, b.key.category), (a.key.site, b.key.site), (a.key.cohort, b.key.cohort),
+                           (a.key.channel, b.key.channel)] where x != y {
+                return x.utf8.lexicographicallyPrecedes(y.utf8)
+            }
+            return false
+        }
+        for (k, v) in ordered {
+            body(PupilBucketGrouper.condensed(week: k.week, hour: v.hour, category: k.category, site: k.site,
+                                              cohort: k.cohort, channel: k.channel, pupils: v.pupils))
+        }
+    }
+
+    public func shred(beforeWeek ordinal: Int64) throws(StoreError) -> Int {
+        state.withLock { s in
+            var distinct: [CondensedKey: (hour: Int64, pupils: Set<PupilID>)] = [:]
+            var removed = 0
+            for (k, week) in s.pupils where week < ordinal {
+                let c = CondensedKey(week: week, category: k.category, site: k.site, cohort: k.cohort, channel: k.channel)
+                var entry = distinct[c] ?? (hour: k.hour, pupils: [])
+                entry.hour = min(entry.hour, k.hour)
+                entry.pupils.insert(k.pupil)
+                distinct[c] = entry
+                s.pupils[k] = nil
+                removed += 1
+            }
+            for (c, entry) in distinct {
+                let old = s.condensed[c]
+                s.condensed[c] = (hour: old?.hour ?? entry.hour, pupils: (old?.pupils ?? 0) + entry.pupils.count)
+            }
+            s.chain = s.chain.advanced(to: ordinal)
+            return removed
+        }
+    }
+
+    public func oldestKeyedWeek() -> Int64 {
+        state.withLock { $0.chain.week }
     }
 
     public func totalSignals() throws(StoreError) -> Int64 {
@@ -295,6 +396,10 @@ public final class MemoryStore: StateStore {
             let oldestSeen = SignalStore.hour(of: now - dedupHorizonSeconds)
             let buckets = s.buckets.count, seen = s.seen.count, processed = s.processed.count, health = s.health.count
             s.buckets = s.buckets.filter { $0.key.hour >= oldestHour }
+            let pupils = s.pupils.count + s.condensed.count
+            s.pupils = s.pupils.filter { $0.key.hour >= oldestHour }
+            s.condensed = s.condensed.filter { $0.value.hour >= oldestHour }
+            result.pupils = pupils - s.pupils.count - s.condensed.count
             s.seen = s.seen.filter { $0.hour >= oldestSeen }
             s.processed = s.processed.filter { $0.value >= now - dedupHorizonSeconds }
             s.health = s.health.filter { $0.key.day >= oldestDay }

@@ -9,6 +9,7 @@
 // compact entries file by file, so that a batch in flight costs ~100
 // bytes a signal instead of the parsed signals themselves.
 import Crypto
+import Foundation
 import VertrouwdCore
 
 /// A batch of files ready for `StateStore.commitCounting(_:rejectedFiles:now:day:)`.
@@ -23,6 +24,10 @@ public struct PreparedBatch: Sendable {
         /// The signal's source: a position in `sources`.
         var source: Int32
         var count: Int32
+        /// The pupil the signal counts as, or nil (its week is shredded).
+        var pupil: PupilID?
+        /// Its week (`PupilWeek` ordinal), kept with its pupil row.
+        var week: Int64
     }
 
     /// A bucket's primary key, its text values numbered per dimension.
@@ -53,6 +58,9 @@ public struct PreparedBatch: Sendable {
     /// Builds a batch file by file.
     public struct Builder {
         private let hmac: HMAC<SHA256>
+        private var pupils: PupilKeyring
+        private let zone: TimeZone
+        private var weekOfHour: [Int64: Int64] = [:]
         private var files: [IngestFile] = []
         private var entries: [Entry] = []
         private var numbers = [[String: UInt32]](repeating: [:], count: Dimension.allCases.count)
@@ -62,8 +70,10 @@ public struct PreparedBatch: Sendable {
         private var sourceNumbers: [String: Int32] = [:]
         private var sources: [String] = []
 
-        init(hmac: HMAC<SHA256>) {
+        init(hmac: HMAC<SHA256>, chain: PupilChain, zone: TimeZone) {
             self.hmac = hmac
+            self.pupils = PupilKeyring(chain: chain)
+            self.zone = zone
         }
 
         /// The signals held so far.
@@ -95,8 +105,16 @@ public struct PreparedBatch: Sendable {
                     sourceNumbers[signal.source] = source
                     sources.append(signal.source)
                 }
+                let week: Int64
+                if let known = weekOfHour[hour] {
+                    week = known
+                } else {
+                    week = PupilWeek.ordinal(ofHour: hour, in: zone)
+                    weekOfHour[hour] = week
+                }
                 entries.append(Entry(hour: hour, key: DedupKey(signal, hmac: hmac), file: f, signal: Int32(s),
-                                     bucket: b, source: source, count: Int32(signal.count)))
+                                     bucket: b, source: source, count: Int32(signal.count),
+                                     pupil: pupils.pupil(of: signal, week: week), week: week))
             }
         }
 

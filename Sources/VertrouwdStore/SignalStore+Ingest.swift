@@ -6,8 +6,8 @@ import VertrouwdCore
 
 extension SignalStore {
     /// Prepares a batch file by file (see `StateStore.batchBuilder()`).
-    public func batchBuilder() -> PreparedBatch.Builder {
-        PreparedBatch.Builder(hmac: HMAC<SHA256>(key: SymmetricKey(data: dedupKey)))
+    public func batchBuilder(zone: TimeZone) -> PreparedBatch.Builder {
+        PreparedBatch.Builder(hmac: HMAC<SHA256>(key: SymmetricKey(data: dedupKey)), chain: chain.withLock { $0 }, zone: zone)
     }
 
     /// Counts a prepared batch in one transaction (see
@@ -44,6 +44,7 @@ extension SignalStore {
         // Buckets and sources are numbered by `prepare`: this loop, the
         // part that cannot run beside anything else, only adds integers.
         var bucketCounts = [Int](repeating: 0, count: batch.buckets.count)
+        var pupils = PupilRows()
         var acceptedBySource = [Int](repeating: 0, count: batch.sources.count)
         var duplicatesBySource = [Int](repeating: 0, count: batch.sources.count)
         let remember = try db.cachedStatement(sql: "INSERT OR IGNORE INTO seen_signals(hour, key) VALUES (?, ?)")
@@ -56,6 +57,7 @@ extension SignalStore {
             }
             let count = Int(entry.count)
             bucketCounts[Int(entry.bucket)] += count
+            pupils.add(entry, of: batch)
             outcomes[file].accepted += count
             acceptedBySource[Int(entry.source)] += count
         }
@@ -89,6 +91,11 @@ extension SignalStore {
             try addHealth.execute(arguments: [day, key.source, key.reason, n])
         }
 
+        let addPupil = try db.cachedStatement(sql: """
+            INSERT OR IGNORE INTO pupils(hour, category, site, cohort, channel, pupil, week) VALUES (?, ?, ?, ?, ?, ?, ?)
+            """)
+        let addedPupils = try pupils.insert(batch, with: addPupil.sqliteStatement) { db.changesCount == 1 }
+
         let record = try db.cachedStatement(sql: "INSERT INTO processed_files(digest, processed_at) VALUES (?, ?)")
         for (i, file) in files.enumerated() where counted[i] {
             try record.execute(arguments: [Data(file.digest), now])
@@ -100,7 +107,7 @@ extension SignalStore {
                                 cohort: text(.cohort, bucket.cohort), channel: text(.channel, bucket.channel),
                                 severity: text(.severity, bucket.severity), count: n)
         }
-        return CommittedBatch(outcomes: outcomes, added: added)
+        return CommittedBatch(outcomes: outcomes, added: added, addedPupils: addedPupils)
     }
 
     /// INSERT OR IGNORE of one (hour, key), bound straight from the prepared
@@ -140,7 +147,7 @@ extension SignalStore {
         }
     }
 
-    private static func step(_ statement: OpaquePointer, bound: Bool) throws {
+    static func step(_ statement: OpaquePointer, bound: Bool) throws {
         let code = bound ? sqlite3_step(statement) : sqlite3_errcode(sqlite3_db_handle(statement))
         guard code == SQLITE_DONE else {
             let message = String(cString: sqlite3_errmsg(sqlite3_db_handle(statement)))

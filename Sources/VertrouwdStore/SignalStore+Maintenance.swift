@@ -13,8 +13,13 @@ extension SignalStore {
         do {
             return try queue.write { db in
                 var result = PurgeResult()
-                try db.execute(sql: "DELETE FROM buckets WHERE hour < ?", arguments: [Self.hour(of: now - retentionSeconds)])
+                let oldest = Self.hour(of: now - retentionSeconds)
+                try db.execute(sql: "DELETE FROM buckets WHERE hour < ?", arguments: [oldest])
                 result.buckets = db.changesCount
+                try db.execute(sql: "DELETE FROM pupils WHERE hour < ?", arguments: [oldest])
+                result.pupils = db.changesCount
+                try db.execute(sql: "DELETE FROM pupil_weeks WHERE hour < ?", arguments: [oldest])
+                result.pupils += db.changesCount
                 try db.execute(sql: "DELETE FROM seen_signals WHERE hour < ?", arguments: [Self.hour(of: now - dedupHorizonSeconds)])
                 result.seenSignals = db.changesCount
                 try db.execute(sql: "DELETE FROM processed_files WHERE processed_at < ?", arguments: [now - dedupHorizonSeconds])

@@ -10,6 +10,7 @@ import Glibc
 #endif
 import Foundation
 import GRDB
+import Synchronization
 
 /// The store on SQLite: what the daemon runs on (`StateStore`; its
 /// in-memory twin is `MemoryStore`). One writer (the ingest loop) at a
@@ -17,6 +18,8 @@ import GRDB
 public final class SignalStore: StateStore {
     let queue: DatabaseQueue
     let dedupKey: Data
+    /// The pupil key chain as stored (`PupilKeys.swift`); moved on by `shred`.
+    let chain: Mutex<PupilChain>
     public let path: String
 
     /// Opens or creates the database at `path` (creating its folder, mode
@@ -43,6 +46,9 @@ public final class SignalStore: StateStore {
                 }
                 try db.execute(sql: "PRAGMA synchronous = FULL")
                 try db.execute(sql: "PRAGMA foreign_keys = ON")
+                // Deleted rows are overwritten, not left in free pages: a
+                // shredded week's pupil ids must be gone from the file too.
+                try db.execute(sql: "PRAGMA secure_delete = ON")
                 // Keeps the de-duplication index's working set in memory.
                 // 16 MiB: ingest looks keys up in index order (PreparedBatch),
                 // so a batch sweeps the index once; 32 MiB bought no speed
@@ -51,7 +57,7 @@ public final class SignalStore: StateStore {
                 try db.execute(sql: "PRAGMA cache_size = -16384")
             }
             queue = try DatabaseQueue(path: path, configuration: config)
-            let migrator = StoreSchema.migrator
+            let migrator = StoreSchema.migrator(now: now)
             try queue.write { db in
                 if try migrator.hasBeenSuperseded(db) {
                     throw StoreError(.newerSchema, "\(path) was written by a newer version of vertrouwd")
@@ -62,6 +68,14 @@ public final class SignalStore: StateStore {
                 try Data.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'dedup_key'")
             } ?? Data()
             guard dedupKey.count == 32 else { throw StoreError(.corrupt, "\(path) has no de-duplication key") }
+            let stored = try queue.read { db -> PupilChain? in
+                guard let secret = try Data.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'pupil_chain'"),
+                      let week = try Int64.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'pupil_chain_week'"),
+                      secret.count == 32 else { return nil }
+                return PupilChain(week: week, secret: Array(secret))
+            }
+            guard let stored else { throw StoreError(.corrupt, "\(path) has no pupil key chain") }
+            chain = Mutex(stored)
             // When this store began: summaries of weeks before it are not sent.
             try queue.write { db in
                 try db.execute(sql: "INSERT OR IGNORE INTO meta(key, value) VALUES ('created_at', ?)",

@@ -9,6 +9,8 @@
 // batch, one call reads a range of buckets. The per-signal and per-row
 // loops stay inside each implementation, where they are concrete code, so
 // calling through the protocol costs one dynamic dispatch per batch.
+import Foundation
+import VertrouwdCore
 
 /// The daemon's state: hourly buckets with the de-duplication that guards
 /// them, the alert log, the outbox, frozen weekly summaries, daily health
@@ -34,7 +36,10 @@ public protocol StateStore: AnyObject, Sendable {
     /// Prepares a batch file by file, so that only one file's signals are
     /// held at a time. Thread-safe: the ingest loop prepares the next batch
     /// while one commits.
-    func batchBuilder() -> PreparedBatch.Builder
+    ///
+    /// - Parameter zone: the school's zone: a signal's pupil is keyed by
+    ///   the local week its hour counts in (`PupilWeek`).
+    func batchBuilder(zone: TimeZone) -> PreparedBatch.Builder
 
     /// Counts a prepared batch in one transaction: either every file of the
     /// batch is counted and recorded, or (on any error) none is.
@@ -56,6 +61,25 @@ public protocol StateStore: AnyObject, Sendable {
 
     /// The number of accepted signals stored (each with its count).
     func totalSignals() throws(StoreError) -> Int64
+
+    // MARK: Pupils (what rules and summaries count)
+
+    /// The distinct pupils of each hour and group (category, site,
+    /// cohort, channel; severity is not kept) whose hour lies in `hours`,
+    /// as buckets: first the live rows in key order (hour, category, site,
+    /// cohort, channel), then the condensed groups of shredded weeks (as
+    /// synthetic pupils at the first hour they were seen), in the same
+    /// order.
+    func forEachPupilBucket(hours: Range<Int64>, _ body: (BucketCount) -> Void) throws(StoreError)
+
+    /// Shreds every week before `ordinal` (`PupilWeek`): condenses its
+    /// pupils to a number per group, deletes their ids and moves the key
+    /// chain past it, in one transaction. Returns how many pupil rows went.
+    /// A signal of a shredded week counted later adds no pupil.
+    func shred(beforeWeek ordinal: Int64) throws(StoreError) -> Int
+
+    /// The oldest week whose pupil key can still be derived.
+    func oldestKeyedWeek() -> Int64
 
     // MARK: Alert log
 
@@ -129,6 +153,18 @@ public protocol StateStore: AnyObject, Sendable {
 }
 
 extension StateStore {
+    /// A builder keyed by UTC weeks (tests).
+    public func batchBuilder() -> PreparedBatch.Builder {
+        batchBuilder(zone: TimeZone(identifier: "UTC")!)
+    }
+
+    /// The pupil buckets of `hours` (see `forEachPupilBucket`).
+    public func pupilBuckets(hours: Range<Int64>) throws(StoreError) -> [BucketCount] {
+        var result: [BucketCount] = []
+        try forEachPupilBucket(hours: hours) { result.append($0) }
+        return result
+    }
+
     /// `commitCounting` of a batch with no file rejected whole.
     public func commitCounting(_ batch: PreparedBatch, now: Int64, day: String) throws(StoreError) -> CommittedBatch {
         try commitCounting(batch, rejectedFiles: [], now: now, day: day)
@@ -156,17 +192,24 @@ public struct CommittedBatch: Sendable {
     /// key order (`count` is the increment, not the new total): what the
     /// alert evaluator needs to keep its copy of the counts up to date.
     public var added: [StoredBucket]
+    /// The pupils the commit added that their hour and group did not have
+    /// yet, one bucket per hour and group, in key order: what the rules
+    /// count.
+    public var addedPupils: [BucketCount]
 }
 
 /// What a purge removed.
 public struct PurgeResult: Hashable, Sendable {
     public var buckets = 0
+    /// Pupil rows and condensed pupil groups.
+    public var pupils = 0
     public var seenSignals = 0
     public var processedFiles = 0
     public var healthDays = 0
 
-    public init(buckets: Int = 0, seenSignals: Int = 0, processedFiles: Int = 0, healthDays: Int = 0) {
+    public init(buckets: Int = 0, pupils: Int = 0, seenSignals: Int = 0, processedFiles: Int = 0, healthDays: Int = 0) {
         self.buckets = buckets
+        self.pupils = pupils
         self.seenSignals = seenSignals
         self.processedFiles = processedFiles
         self.healthDays = healthDays

@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 
 /// The store's schema as versioned migrations. A migration, once released,
@@ -18,7 +19,8 @@ import GRDB
 ///   accepted, duplicates or rejected, for the summary's health section.
 /// - `meta`: the per-install de-duplication key.
 enum StoreSchema {
-    static var migrator: DatabaseMigrator {
+    /// - Parameter now: UTC epoch seconds, where a new key chain starts.
+    static func migrator(now: Int64) -> DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1") { db in
             try db.execute(sql: """
@@ -107,6 +109,53 @@ enum StoreSchema {
                     json TEXT NOT NULL
                 ) WITHOUT ROWID;
                 """)
+        }
+        // v3: pupils (issue 13, DESIGN §6 P10). k counts distinct pupils.
+        // - pupils: one row per (UTC hour, category, site, cohort, channel)
+        //   and pupil id (64 bits of the subject re-keyed under its week's
+        //   key, stored as a signed integer), with the week's ordinal.
+        // - pupil_weeks: a shredded week's pupils, condensed to a number
+        //   per group (`hour` is the first hour seen, inside the week).
+        // - meta 'pupil_chain' / 'pupil_chain_week': the key chain's secret
+        //   and the week it belongs to (PupilKeys.swift).
+        // Counts from before v3 have no pupils: each bucket becomes one
+        // pupil, the same one everywhere (id 1), so old counts are a lower
+        // bound of one pupil per window, never more.
+        migrator.registerMigration("v3") { db in
+            try db.execute(sql: """
+                CREATE TABLE pupils (
+                    hour INTEGER NOT NULL,
+                    category TEXT NOT NULL,
+                    site TEXT NOT NULL,
+                    cohort TEXT NOT NULL,
+                    channel TEXT NOT NULL,
+                    pupil INTEGER NOT NULL,
+                    week INTEGER NOT NULL,
+                    PRIMARY KEY (hour, category, site, cohort, channel, pupil)
+                ) WITHOUT ROWID;
+                CREATE INDEX pupils_by_week ON pupils(week);
+
+                CREATE TABLE pupil_weeks (
+                    week INTEGER NOT NULL,
+                    hour INTEGER NOT NULL,
+                    category TEXT NOT NULL,
+                    site TEXT NOT NULL,
+                    cohort TEXT NOT NULL,
+                    channel TEXT NOT NULL,
+                    pupils INTEGER NOT NULL CHECK (pupils > 0),
+                    PRIMARY KEY (week, category, site, cohort, channel)
+                ) WITHOUT ROWID;
+                CREATE INDEX pupil_weeks_by_hour ON pupil_weeks(hour);
+
+                INSERT INTO pupils(hour, category, site, cohort, channel, pupil, week)
+                    SELECT hour, category, site, cohort, channel, 1, (hour * 3600 - 345600) / 604800
+                    FROM buckets GROUP BY hour, category, site, cohort, channel;
+                """)
+            // The chain starts a year back, so a late signal of any week
+            // max_age allows has a key.
+            let chain = PupilChain.random(week: (now - 345_600) / 604_800 - 52)
+            try db.execute(sql: "INSERT INTO meta(key, value) VALUES ('pupil_chain', ?), ('pupil_chain_week', ?)",
+                           arguments: [Data(chain.secret), chain.week])
         }
         return migrator
     }

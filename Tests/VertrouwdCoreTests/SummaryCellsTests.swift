@@ -112,11 +112,14 @@ struct SummaryCellsTests {
         #expect(alerts.bounds.count == 3 * cells.tables.count)
         let sundayInstagram = alerts.bounds.filter { $0.window == "2026-11-29|channel=instagram;site=hoofdgebouw" }
         #expect(sundayInstagram.map(\.atLeast) == [10, 10, 10, 10])
+        // A pupil counts in the first row its signals reach, so an alert's
+        // pupils lie in the rows up to its last matching row (issue 13).
         #expect(sundayInstagram.map { $0.cells.map(\.description) } == [
-            ["category[sextortion.threat]", "category[sextortion.payment]"],
+            ["category[grooming]", "category[sextortion.threat]", "category[sextortion.payment]"],
             ["channel_group[social]"], ["site[hoofdgebouw]"],
             ["cohort_group[onderbouw]", "cohort_group[bovenbouw]", "cohort_group[]"],
         ])
-        #expect(alerts.bounds.contains { $0.window == "2026-11-29|channel=(unknown);site=(unknown)" && $0.cells == [CellID(table: "site", row: "")] })
+        let allSites = cells.tables[2].rows.map { CellID(table: "site", row: $0) }
+        #expect(alerts.bounds.contains { $0.window == "2026-11-29|channel=(unknown);site=(unknown)" && $0.cells == allSites })
     }
 }

@@ -223,7 +223,7 @@ import VertrouwdCore
         ], now: now - 9 * 86_400, day: "2024-10-01")
         _ = try store.count([file(3, [signal("fresh-sig", at: now - 60)])], now: now - 60, day: "2025-12-01")
         let result = try store.purge(now: now, retentionSeconds: 104 * week, dedupHorizonSeconds: 8 * 86_400, oldestDay: "2024-11-30")
-        #expect(result == PurgeResult(buckets: 1, seenSignals: 1, processedFiles: 2, healthDays: 1))
+        #expect(result == PurgeResult(buckets: 1, pupils: 1, seenSignals: 1, processedFiles: 2, healthDays: 1))
         #expect(try store.totalSignals() == 2)
         #expect(try store.health(day: "2024-10-01").isEmpty)
         #expect(try store.health(day: "2025-12-01")["webfilter"] == ["accepted": 1])
