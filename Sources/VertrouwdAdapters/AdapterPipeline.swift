@@ -74,6 +74,14 @@ public struct AdapterPipeline: Sendable {
         if let client = event.client, let site = sites.value(for: client) { fields.append(("site", .string(site))) }
         let cohort = event.filterGroup.flatMap { groups[$0] } ?? event.client.flatMap(cohorts.value(for:))
         if let cohort { fields.append(("cohort", .string(cohort))) }
+        // k counts pupils (issue 13); for a log line the best pseudonym is
+        // the device, per local week (`LineKey.weeklySubject`).
+        if let client = event.client {
+            let wall = hour + Int64(offset(hour))
+            let localDay = wall >= 0 ? wall / 86_400 : -((-wall + 86_399) / 86_400)
+            let week = localDay >= 4 ? (localDay - 4) / 7 : -((4 - localDay + 6) / 7)
+            fields.append(("subject", .string(key.weeklySubject(of: client, week: week))))
+        }
         return .signal(JSONWriter.render(.object(fields)))
     }
 }

@@ -26,16 +26,23 @@ public struct LineKey: Sendable {
         return Self.hex(Array(mac).prefix(16))
     }
 
-    /// A pseudonym of a client address for one day: HMAC-SHA256 under a
-    /// key derived for that day (`day` is the local date, "2026-11-29"), so
-    /// the same device has the same subject all day and an unlinkable one
-    /// the next. It counts devices, not pupils. 32 hex characters, the
-    /// format of a signal's `subject`. Ready for the privacy issue's
-    /// `subject` field; the adapter does not emit it yet.
-    public func dailySubject(of address: IPAddress, day: String) -> String {
-        let dayKey = SymmetricKey(data: HMAC<SHA256>.authenticationCode(for: Array("subject \(day)".utf8), using: key))
-        let mac = HMAC<SHA256>.authenticationCode(for: address.bytes, using: dayKey)
-        return Self.hex(Array(mac).prefix(16))
+    /// A pseudonym of a client address for one week: HMAC-SHA256 under a
+    /// key derived for that week (`week` is the `PupilWeek` ordinal of the
+    /// line's local time), so the same device is one subject all week —
+    /// the longest window a rule counts in — and an unlinkable one the
+    /// next. It counts devices, not pupils (docs/adapters.md). 32
+    /// characters a–p (the MAC's nibbles as letters): a `subject` with no
+    /// digit, so no run of it can read as a phone number or IBAN to the
+    /// PII gate.
+    public func weeklySubject(of address: IPAddress, week: Int64) -> String {
+        let weekKey = SymmetricKey(data: HMAC<SHA256>.authenticationCode(for: Array("subject week \(week)".utf8), using: key))
+        let mac = HMAC<SHA256>.authenticationCode(for: address.bytes, using: weekKey)
+        var out = [UInt8]()
+        for b in Array(mac).prefix(16) {
+            out.append(UInt8(ascii: "a") + (b >> 4))
+            out.append(UInt8(ascii: "a") + (b & 0x0F))
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     static func hex<S: Sequence>(_ bytes: S) -> String where S.Element == UInt8 {

@@ -1,5 +1,5 @@
-// The adapter's state file: its secret key (for signal ids and, later,
-// daily subjects) and its read position in the log (inode and offset).
+// The adapter's state file: its secret key (for signal ids and
+// weekly subjects) and its read position in the log (inode and offset).
 // Mode 0600, written to a temporary file, fsynced and renamed, so a crash
 // leaves the old state or the new one, never half of either. It holds no
 // log content.

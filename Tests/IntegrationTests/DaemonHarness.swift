@@ -286,10 +286,14 @@ enum Lines {
     }
 
     /// A valid signal; `fields` are added or replace defaults (raw JSON values).
+    /// Each signal comes from a pupil of its own (a `subject` made from
+    /// its id) unless `fields` names one or `dropping` drops it: k counts
+    /// pupils (issue 13).
     static func signal(_ fields: [(String, String)] = [], id: String = Lines.id(), dropping: Set<String> = []) -> String {
         var pairs: [(String, String)] = [
             ("v", "1"), ("id", "\"\(id)\""), ("ts", "\"\(now(offsetSeconds: -60))\""), ("source", "\"webfilter\""),
             ("category", "\"sextortion.payment\""), ("site", "\"hoofdgebouw\""), ("cohort", "\"klas-4\""), ("channel", "\"instagram\""),
+            ("subject", "\"pupil-\(id)\""),
         ]
         for (key, value) in fields {
             if let i = pairs.firstIndex(where: { $0.0 == key }) { pairs[i].1 = value } else { pairs.append((key, value)) }

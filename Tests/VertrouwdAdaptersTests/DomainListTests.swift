@@ -101,15 +101,15 @@ import VertrouwdCore
         #expect(id.count == 32 && id.allSatisfy { $0.isHexDigit })
     }
 
-    /// The daily subject: one per device per day, unlinkable across days,
-    /// in the format of a signal's `subject`.
-    @Test func theDailySubjectRotatesEachDay() {
+    /// The weekly subject: one per device per week, unlinkable across
+    /// weeks, in the format of a signal's `subject`, without a digit.
+    @Test func theWeeklySubjectRotatesEachWeek() {
         let a = IPAddress("10.1.40.23")!, b = IPAddress("10.1.40.24")!
-        let monday = key.dailySubject(of: a, day: "2026-11-30")
-        #expect(monday == key.dailySubject(of: a, day: "2026-11-30"))
-        #expect(monday != key.dailySubject(of: a, day: "2026-12-01"))
-        #expect(monday != key.dailySubject(of: b, day: "2026-11-30"))
-        #expect(monday != LineKey(bytes: Array(repeating: 9, count: 32)).dailySubject(of: a, day: "2026-11-30"))
-        #expect((16...64).contains(monday.count) && monday.allSatisfy { $0.isLetter || $0.isNumber })
+        let week = key.weeklySubject(of: a, week: 2_918)
+        #expect(week == key.weeklySubject(of: a, week: 2_918))
+        #expect(week != key.weeklySubject(of: a, week: 2_919))
+        #expect(week != key.weeklySubject(of: b, week: 2_918))
+        #expect(week != LineKey(bytes: Array(repeating: 9, count: 32)).weeklySubject(of: a, week: 2_918))
+        #expect(week.count == 32 && week.utf8.allSatisfy { (UInt8(ascii: "a")...UInt8(ascii: "p")).contains($0) })
     }
 }

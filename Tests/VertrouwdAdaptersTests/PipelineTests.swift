@@ -56,12 +56,16 @@ import VertrouwdCore
         #expect(Self.pipeline(.unboundRPZ).process(old, now: Fixture.now) == .skipped(.tooOld))
     }
 
-    @Test func aSignalCarriesOnlyItsSevenFields() throws {
+    @Test func aSignalCarriesOnlyItsEightFields() throws {
         let p = Self.pipeline(.dnsmasq)
         let line = ArraySlice("Dec  3 10:00:01 dnsmasq[1]: query[A] www.helpwanted.nl from 10.1.40.23".utf8)
         guard case .signal(let text) = p.process(line, now: Fixture.now) else { Issue.record("no signal"); return }
-        let id = LineKey(bytes: Array(repeating: 1, count: 32)).signalID(of: line)
-        #expect(text == #"{"v":1,"id":"\#(id)","ts":"2026-12-03T09:00:00Z","source":"dns","category":"help_seeking","site":"hoofdgebouw","cohort":"klas-4"}"#)
+        let key = LineKey(bytes: Array(repeating: 1, count: 32))
+        let id = key.signalID(of: line)
+        // The device's pseudonym for the local week of 2026-12-03.
+        let week = PupilWeek.ordinal(containing: 1_796_288_400, in: TimeZone(identifier: "Europe/Amsterdam")!)
+        let subject = key.weeklySubject(of: IPAddress("10.1.40.23")!, week: week)
+        #expect(text == #"{"v":1,"id":"\#(id)","ts":"2026-12-03T09:00:00Z","source":"dns","category":"help_seeking","site":"hoofdgebouw","cohort":"klas-4","subject":"\#(subject)"}"#)
     }
 
     @Test func aLineOnNoListGivesNothing() {
