@@ -6,7 +6,7 @@ fact into constraints on the true counts (facts.py), and asks HiGHS for
 the least and greatest count of every summary cell and rule group
 (model.py). A target whose range lies inside 1..k-1 is PINNED.
 
-    attack.py [--bin PATH] [--random N] [--seed S] [--only NAME] [--prove] [--keep DIR]
+    attack.py [--bin PATH] [--random N] [--seed S] [--only NAME] [--prove] [--keep DIR] [--exact-only]
 
 Exit status: 1 when any pin is found (or, with --prove, when a finding
 case does NOT report its pin or a clean case reports one), 2 on an
@@ -28,7 +28,7 @@ from driver import run_case  # noqa: E402
 from facts import Extraction  # noqa: E402
 
 
-def attack(binary, case, keep=None, explain=True):
+def attack(binary, case, keep=None, explain=True, exact_only=False):
     """Runs one case; returns (pins, report lines, seconds)."""
     began = time.monotonic()
     released = run_case(binary, case, keep=f"{keep}/{case['name']}" if keep else None)
@@ -41,7 +41,7 @@ def attack(binary, case, keep=None, explain=True):
             r = base.range(M.Target(f"{week} total", ex.universe.select(week)))
             ranges[week] = r
         ex.add_left_out(ranges)
-    m = M.Model(ex.universe, ex.facts, case["k"])
+    m = M.Model(ex.universe, ex.facts, case["k"], exact_only=exact_only)
     m.solves = base.solves
     broken, x = m.check_truth(ex.truth())
     lines = [f"case {case['name']} — {case.get('finding', '')}",
@@ -87,6 +87,8 @@ def main():
                    help="check that every finding case reports its pins and every clean case none")
     p.add_argument("--keep", help="keep each case's folder (config, state, log) under this directory")
     p.add_argument("--no-explain", action="store_true", help="do not search for the facts behind a pin")
+    p.add_argument("--exact-only", action="store_true",
+                   help="report only one-value pins, not ranges inside 1..k-1 (\"someone, fewer than k\")")
     args = p.parse_args()
     if not os.access(args.bin, os.X_OK):
         print(f"attack: no binary at {args.bin} (build it, or pass --bin / VERTROUWD_BIN)", file=sys.stderr)
@@ -100,7 +102,8 @@ def main():
     pinned_cases, errors, proof_failures = [], [], []
     for case in cases:
         try:
-            result, lines, _ = attack(args.bin, case, keep=args.keep, explain=not args.no_explain)
+            result, lines, _ = attack(args.bin, case, keep=args.keep, explain=not args.no_explain,
+                                      exact_only=args.exact_only)
         except Exception as e:  # the binary failed: report, go on
             result, lines = None, [f"case {case['name']}: ERROR {e}"]
         print("\n".join(lines), flush=True)

@@ -388,11 +388,14 @@ class Pin:
 
 
 class Model:
-    def __init__(self, universe: Universe, facts: list, k: int):
+    def __init__(self, universe: Universe, facts: list, k: int, exact_only=False):
         self.universe = universe
         self.facts = facts
         self.k = k
         self.solves = 0
+        # Only one-value pins (the checker's own test) instead of every range
+        # inside 1..k-1 (the issue's: "someone, fewer than k" counts too).
+        self.exact_only = exact_only
 
     def check_truth(self, truth):
         """The facts that the true counts violate (a driver bug if any)."""
@@ -454,7 +457,7 @@ class Model:
         if low is None or low < 1 or low >= self.k:
             return None
         high = self.optimum(target, "max", facts)
-        if high is None or high > self.k - 1:
+        if high is None or high > self.k - 1 or (self.exact_only and high != low):
             return None
         return low, high
 

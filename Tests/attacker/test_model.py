@@ -69,6 +69,16 @@ class Pins(unittest.TestCase):
         self.assertEqual(m.pins(targets), [])
         self.assertEqual(m.range(M.Target("payment", payment)), (0, 4))
 
+    def test_a_range_inside_1_to_k_minus_1_is_a_pin_unless_exact_only(self):
+        # "<5" and "<5" beside a shown 9 under a total of 15: each is 2…4.
+        u = M.Universe(M.Taxonomy(("a", "b", "c"), (), {}, {}), {"W": [("W", None)]})
+        a, b, c = (u.select("W", category=x) for x in "abc")
+        facts = [M.SumRange("a <5", a, 0, 4), M.SumRange("b <5", b, 0, 4), M.SumRange("c 9", c, 9, 9),
+                 M.SumRange("total 15", u.select("W"), 15, 15)]
+        pins = M.Model(u, facts, K).pins([M.Target("a", a)], explain=False)
+        self.assertEqual([(p.low, p.high) for p in pins], [(2, 4)])
+        self.assertEqual(M.Model(u, facts, K, exact_only=True).pins([M.Target("a", a)], explain=False), [])
+
     def test_x_choice_pins_the_small_cell(self):
         # grooming <5, image.request x, image.shared 5, others shown exact.
         u = week_universe()
