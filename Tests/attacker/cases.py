@@ -76,6 +76,47 @@ FIXED = [
         "expect": ["{W1} category[grooming]"],
     },
     {
+        # Finding 8 (and 7): an alert for a window of a week already
+        # published, which that week's check never saw. Here a rule added
+        # after the summary went out; late signals and a schedule before
+        # the last tick do the same. Round_to 1: payment "6", grooming and
+        # image.request "<5" (7 together, so nothing is withheld); then
+        # "payment + grooming: at least 10" makes grooming exactly 4.
+        "name": "alert-after-summary",
+        "finding": "8: alerts after the freeze (a rule added after publication)",
+        "k": 5, "round_to": 1,
+        "rules": [
+            {"name": "dreiging", "match": ["sextortion.threat"], "min_count": 50, "window": "week"},
+        ],
+        "rules_after": [
+            {"name": "betaal-en-grooming", "match": ["sextortion.payment", "grooming"], "min_count": 10,
+             "window": "week"},
+        ],
+        "signals": [(1, 1, "sextortion.payment", *HOOFD, 6), (1, 2, "grooming", *HOOFD, 4),
+                    (1, 3, "image.request", *HOOFD, 3), (1, 4, "image.shared", *HOOFD, 20)],
+        "expect": ["{W1} category[grooming]"],
+    },
+    {
+        # Finding 7: reload forgets released facts. The alert "payment +
+        # grooming: at least 10" went out under the old config; the rule
+        # is then deleted, and the week's check skips its alert (`continue`
+        # in weekAlerts). The summary's payment "6" and grooming "<5" then
+        # pin grooming = 4.
+        "name": "reload-forgets",
+        "finding": "7: reload forgets released facts (a deleted rule's alert)",
+        "k": 5, "round_to": 1,
+        "rules_before": [
+            {"name": "oud-betaal-en-grooming", "match": ["sextortion.payment", "grooming"], "min_count": 10,
+             "window": "week"},
+        ],
+        "rules": [
+            {"name": "dreiging", "match": ["sextortion.threat"], "min_count": 50, "window": "week"},
+        ],
+        "signals": [(1, 1, "sextortion.payment", *HOOFD, 6), (1, 2, "grooming", *HOOFD, 4),
+                    (1, 3, "image.request", *HOOFD, 3), (1, 4, "image.shared", *HOOFD, 20)],
+        "expect": ["{W1} category[grooming]"],
+    },
+    {
         # Soundness: small true cells (4 payment, 4 grooming), but only the
         # payment rule: its silence says payment ≤ 4, nothing says how the
         # other 4..8 are spread. Nothing can be pinned.

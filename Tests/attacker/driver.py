@@ -72,7 +72,7 @@ def toml_list(items):
     return "[" + ", ".join(json.dumps(i) for i in items) + "]"
 
 
-def config_text(case, root):
+def config_text(case, root, rules=None):
     lines = [
         "[school]", 'name = "Aanvalschool"', 'timezone = "Europe/Amsterdam"', "",
         "[spool]", f'path = "{root}/spool"', 'rescan = "2s"', "",
@@ -86,7 +86,7 @@ def config_text(case, root):
         "[taxonomy.channels]", *[f'{c} = "{g}"' for c, g in CHANNELS.items()], "",
         "[[source]]", 'name = "webfilter"', "",
     ]
-    for rule in case["rules"]:
+    for rule in case["rules"] if rules is None else rules:
         lines += ["[[rule]]", f'name = "{rule["name"]}"', f'kind = "{rule.get("kind", "threshold")}"',
                   f"match = {toml_list(rule['match'])}", f"min_count = {rule['min_count']}",
                   f"group_by = {toml_list(rule.get('group_by', []))}"]
@@ -216,10 +216,38 @@ def run_case(binary, case, keep=None):
 
 
 def _run(binary, case, weeks, root, config, state_db, daemon):
-    """The two runs of the daemon, then the outputs."""
-    # The store exists from before the first week, as on a running school.
-    daemon.start()
-    daemon.stop()
+    """The runs of the daemon, then the outputs."""
+    def drop_signals():
+        lines = signal_lines(case, weeks)
+        with open(f"{root}/spool/tmp/week.jsonl", "w") as f:
+            f.write("\n".join(lines) + "\n")
+        os.rename(f"{root}/spool/tmp/week.jsonl", f"{root}/spool/new/week.jsonl")
+
+    def drained():
+        return not os.listdir(f"{root}/spool/new") and not os.listdir(f"{root}/spool/cur")
+
+    # The store exists (created now: no week is due yet).
+    if case.get("rules_before"):
+        # The signals arrive and are judged under an earlier config, before
+        # any summary is due; then the admin changes the rules (finding 7).
+        with open(config, "w") as f:
+            f.write(config_text(case, root, case["rules_before"]))
+        drop_signals()
+        daemon.start("--log-level", "debug")
+
+        def evaluated():
+            text = daemon.text()
+            at = text.rfind(": accepted ")
+            return drained() and at >= 0 and "pass done: evaluation" in text[at:]
+
+        daemon.wait("the signals evaluated", check=evaluated)
+        daemon.stop()
+        with open(config, "w") as f:
+            f.write(config_text(case, root))
+    else:
+        daemon.start()
+        daemon.stop()
+    # Dated back to before the first week, as on a running school.
     db = sqlite3.connect(state_db)
     before = Week.of(weeks[0].ago + 1)
     db.execute("UPDATE meta SET value = ? WHERE key = 'created_at'", (before.start,))
@@ -231,21 +259,21 @@ def _run(binary, case, weeks, root, config, state_db, daemon):
                 % (before.label, case["k"])))
     db.commit()
     db.close()
-    lines = signal_lines(case, weeks)
-    with open(f"{root}/spool/tmp/week.jsonl", "w") as f:
-        f.write("\n".join(lines) + "\n")
-    os.rename(f"{root}/spool/tmp/week.jsonl", f"{root}/spool/new/week.jsonl")
+    if not case.get("rules_before"):
+        drop_signals()
 
     def published():
         labels = {s.get("week") for s in outbox(state_db, "summary")}
         return all(w.label in labels for w in weeks)
 
-    def drained():
-        return not os.listdir(f"{root}/spool/new") and not os.listdir(f"{root}/spool/cur")
-
     daemon.start("--log-level", "debug")
     daemon.wait("the spool drained and every week published", check=lambda: drained() and published())
     daemon.stop()
+    if case.get("rules_after"):
+        # The admin adds rules after the summaries went out (a restart
+        # with the new config; a reload keeps the same alert log).
+        with open(config, "w") as f:
+            f.write(config_text(case, root, case["rules"] + case["rules_after"]))
     # A fresh start makes a full evaluation pass over every open window:
     # after it, every alert the signals cause has been decided.
     daemon.start("--log-level", "debug")
