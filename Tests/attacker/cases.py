@@ -172,27 +172,35 @@ def weeks_text(text, labels):
 
 def random_case(seed):
     """A random week or two: random rules (threshold by day or week, rise),
-    random groups, round_to 1, 5 or 10, small counts spread over cells."""
+    random groups, round_to 1, 5 or 10, small counts spread over cells;
+    one in five with rules deleted before the summary, one in five with
+    rules added after it."""
     rng = random.Random(seed)
     k = rng.choice([5, 5, 5, 4, 3])
     round_to = rng.choice([m for m in (1, 5, 10) if m <= 2 * k])  # the config refuses round_to > 2k
     dims = ["site", "cohort", "cohort_group", "channel", "channel_group", "category"]
-    rules = []
-    for i in range(rng.randint(1, 4)):
+
+    def random_rule(name):
         kind = rng.choice(["threshold", "threshold", "rise"])
         match = rng.choice([["sextortion.*"], list(CATEGORIES), rng.sample(CATEGORIES, rng.randint(1, 3))])
         group_by = rng.sample(dims, rng.choice([0, 0, 1, 1, 2]))
         for fine, coarse in (("cohort", "cohort_group"), ("channel", "channel_group")):
             if fine in group_by and coarse in group_by:  # the config refuses both
                 group_by.remove(coarse)
-        rule = {"name": f"r{i}", "kind": kind, "match": match, "min_count": rng.choice([k, k, k + 1, 2 * k, 8]),
+        rule = {"name": name, "kind": kind, "match": match, "min_count": rng.choice([k, k, k + 1, 2 * k, 8]),
                 "group_by": group_by}
         if kind == "threshold":
             rule["window"] = rng.choice(["day", "week"])
         else:
             rule["baseline_weeks"] = rng.randint(1, 2)
             rule["factor"] = rng.choice([1.5, 2, 2.5, 3])
-        rules.append(rule)
+        return rule
+
+    rules = [random_rule(f"r{i}") for i in range(rng.randint(1, 4))]
+    # Now and then a config change: rules the signals were judged under
+    # first (then deleted), or rules added after the summaries went out.
+    before = [random_rule(f"b{i}") for i in range(rng.randint(1, 2))] if rng.random() < 0.2 else []
+    after = [random_rule(f"a{i}") for i in range(rng.randint(1, 2))] if rng.random() < 0.2 else []
     agos = [1] if rng.random() < 0.5 else [2, 1]
     signals = []
     for _ in range(rng.randint(2, 12)):
@@ -202,5 +210,10 @@ def random_case(seed):
     for ago in agos:  # every simulated week has a signal
         if not any(s[0] == ago for s in signals):
             signals.append((ago, 2, "grooming", *HOOFD, 1))
-    return {"name": f"random-{seed}", "finding": "random", "k": k, "round_to": round_to,
+    case = {"name": f"random-{seed}", "finding": "random", "k": k, "round_to": round_to,
             "rules": rules, "signals": signals}
+    if before:
+        case["rules_before"] = before
+    if after:
+        case["rules_after"] = after
+    return case
