@@ -2,13 +2,15 @@
 every fact it released.
 
 A case is a config (k, round_to, rules) and signals in the last few closed
-ISO weeks. The driver writes the config, runs `vertrouwd run` on a fresh
-state directory and spool with the signals dropped into the spool (the
-store is dated back to before the first week, so the daemon publishes the
-missed weeks' summaries as it does after downtime), runs it a second time
-so that a full evaluation pass has certainly seen every signal, and then
-reads what left: every alert message (the outbox's socket messages, the
-JSON the trust contact's receiver gets) and every week's frozen summary
+ISO weeks. The driver writes the config and runs `vertrouwd run` on a
+fresh state directory and spool three times: with the signals dropped into
+the spool while no summary is due (they are counted and judged, and the
+alerts go out, as during the week); after the store is dated back to before
+the first week, so that the daemon publishes the missed weeks' summaries as
+it does after downtime; and once more for a full evaluation pass (after a
+config change, when the case has one). Then it reads what left: every
+alert message (the outbox's socket messages, the JSON the trust contact's
+receiver gets) and every week's frozen summary
 (`vertrouwd summary --week W --format json`).
 """
 from __future__ import annotations
@@ -226,41 +228,38 @@ def _run(binary, case, weeks, root, config, state_db, daemon):
     def drained():
         return not os.listdir(f"{root}/spool/new") and not os.listdir(f"{root}/spool/cur")
 
-    # The store exists (created now: no week is due yet).
+    # The signals arrive and are judged first, while no summary is due
+    # (the store is created now), as during a school's week; under
+    # `rules_before` when the case changes the config afterwards.
     if case.get("rules_before"):
-        # The signals arrive and are judged under an earlier config, before
-        # any summary is due; then the admin changes the rules (finding 7).
         with open(config, "w") as f:
             f.write(config_text(case, root, case["rules_before"]))
-        drop_signals()
-        daemon.start("--log-level", "debug")
+    drop_signals()
+    daemon.start("--log-level", "debug")
 
-        def evaluated():
-            text = daemon.text()
-            at = text.rfind(": accepted ")
-            return drained() and at >= 0 and "pass done: evaluation" in text[at:]
+    def evaluated():
+        text = daemon.text()
+        at = text.rfind(": accepted ")
+        return drained() and at >= 0 and "pass done: evaluation" in text[at:]
 
-        daemon.wait("the signals evaluated", check=evaluated)
-        daemon.stop()
+    daemon.wait("the signals evaluated", check=evaluated)
+    daemon.stop()
+    if case.get("rules_before"):
         with open(config, "w") as f:
             f.write(config_text(case, root))
-    else:
-        daemon.start()
-        daemon.stop()
-    # Dated back to before the first week, as on a running school.
+    # Then the store is dated back to before the first week, as on a
+    # running school, and the week before is marked published (nearly
+    # empty): the daemon then catches up every simulated week, oldest
+    # first, as after downtime (SummarySchedule.dueWeeks returns only the
+    # last week when nothing was ever published).
     db = sqlite3.connect(state_db)
     before = Week.of(weeks[0].ago + 1)
     db.execute("UPDATE meta SET value = ? WHERE key = 'created_at'", (before.start,))
-    # The week before was published (nearly empty), as on a school that
-    # ran all along: the daemon then catches up every later week, oldest
-    # first, instead of only the last one (SummarySchedule.dueWeeks).
     db.execute("INSERT INTO summaries(week, window_start, published_at, json) VALUES (?, ?, ?, ?)",
                (before.label, before.start, weeks[0].start, '{"week":"%s","total":"<%d","renderings":{}}'
                 % (before.label, case["k"])))
     db.commit()
     db.close()
-    if not case.get("rules_before"):
-        drop_signals()
 
     def published():
         labels = {s.get("week") for s in outbox(state_db, "summary")}
