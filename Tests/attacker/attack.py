@@ -6,7 +6,7 @@ fact into constraints on the true counts (facts.py), and asks HiGHS for
 the least and greatest count of every summary cell and rule group
 (model.py). A target whose range lies inside 1..k-1 is PINNED.
 
-    attack.py [--bin PATH] [--random N] [--seed S] [--only NAME] [--prove] [--keep DIR] [--exact-only]
+    attack.py [--bin PATH] [--random N] [--seed S] [--only NAME] [--prove] [--keep DIR] [--exact-only] [--ranges]
 
 Exit status: 1 when any pin is found (or, with --prove, when a finding
 case does NOT report its pin or a clean case reports one), 2 on an
@@ -28,7 +28,7 @@ from driver import run_case  # noqa: E402
 from facts import Extraction  # noqa: E402
 
 
-def attack(binary, case, keep=None, explain=True, exact_only=False):
+def attack(binary, case, keep=None, explain=True, exact_only=False, ranges=False):
     """Runs one case; returns (pins, report lines, seconds)."""
     began = time.monotonic()
     released = run_case(binary, case, keep=f"{keep}/{case['name']}" if keep else None)
@@ -62,6 +62,11 @@ def attack(binary, case, keep=None, explain=True, exact_only=False):
         lines.append("  ERROR: the true counts break these facts (the driver misreads an output):")
         lines += [f"    {f.source}" for f in broken]
         return None, lines, time.monotonic() - began
+    if ranges:
+        for t in ex.targets:
+            lo, hi = m.range(t)
+            truth = sum(x[i] for i in t.cells)
+            lines.append(f"  range {t.name}: {lo}..{'∞' if hi >= M.CAP else hi} (true {truth})")
     pins = m.pins(ex.targets, truth_x=x, explain=explain)
     for p in pins:
         value = f"= {p.low}" if p.low == p.high else f"in {p.low}..{p.high} (someone, fewer than k)"
@@ -87,6 +92,8 @@ def main():
                    help="check that every finding case reports its pins and every clean case none")
     p.add_argument("--keep", help="keep each case's folder (config, state, log) under this directory")
     p.add_argument("--no-explain", action="store_true", help="do not search for the facts behind a pin")
+    p.add_argument("--ranges", action="store_true",
+                   help="also print every summary cell's and rule group's least and greatest count")
     p.add_argument("--exact-only", action="store_true",
                    help="report only one-value pins, not ranges inside 1..k-1 (\"someone, fewer than k\")")
     args = p.parse_args()
@@ -103,7 +110,7 @@ def main():
     for case in cases:
         try:
             result, lines, _ = attack(args.bin, case, keep=args.keep, explain=not args.no_explain,
-                                      exact_only=args.exact_only)
+                                      exact_only=args.exact_only, ranges=args.ranges)
         except Exception as e:  # the binary failed: report, go on
             result, lines = None, [f"case {case['name']}: ERROR {e}"]
         print("\n".join(lines), flush=True)
