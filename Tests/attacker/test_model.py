@@ -12,6 +12,7 @@ import unittest
 from fractions import Fraction
 from itertools import product
 
+sys.dont_write_bytecode = True  # no __pycache__ in the tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import model as M  # noqa: E402
