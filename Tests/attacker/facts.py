@@ -17,7 +17,7 @@ message and every weekly summary. From those this module derives:
 - the "x" choice: the publisher withholds the shown cell with the fewest
   signals (ties: first key), so every "x" cell ≤ every shown cell of its
   table (strictly, when the shown key sorts first);
-- the "left out" note: see model.LeftOut.
+- the "left out" note: see constraints.LeftOut.
 """
 from __future__ import annotations
 
