@@ -220,3 +220,21 @@ bench: deps
 	$(SWIFT) build -c release --static-swift-stdlib --scratch-path $(BENCH_SCRATCH) --product vertrouwd
 	python3 Benchmarks/bench.py --bin $(BENCH_SCRATCH)/release/vertrouwd --work $(BENCH_SCRATCH)/work \
 		$(if $(BENCH_RECORD),--record Benchmarks/RESULTS.md) $(BENCH_ARGS)
+
+# The exact attacker (issue 13; not part of `make test` yet): runs named
+# adversarial weeks and ATTACK_CASES random ones through the binary, and
+# with HiGHS pins every summary cell and rule group it can from all the
+# released facts. Fails when any is pinned inside 1..k-1. ATTACK_ARGS=--prove
+# instead checks that each finding's case is pinned and each clean case not.
+# See Tests/attacker/README.md.
+ATTACK_CASES ?= 0
+ATTACK_SEED  ?= 1
+ATTACK_BIN   ?= $(BIN)
+ATTACK_ARGS  ?=
+
+.PHONY: attack
+
+attack: $(if $(filter $(BIN),$(ATTACK_BIN)),build)
+	@scripts/ensure-test-tools
+	python3 Tests/attacker/test_model.py
+	python3 Tests/attacker/attack.py --bin $(ATTACK_BIN) --random $(ATTACK_CASES) --seed $(ATTACK_SEED) $(ATTACK_ARGS)
