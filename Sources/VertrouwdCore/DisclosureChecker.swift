@@ -20,16 +20,20 @@ public struct CellID: Hashable, Sendable, Comparable, CustomStringConvertible {
     }
 }
 
-/// What an alert of the same week told the recipient (P8): the true count
-/// of a group — the sum of these cells — is at least `atLeast`. Several day
-/// alerts of one group add up (disjoint days); the caller passes the sum.
+/// What an alert of the same week — or its silence — told the recipient
+/// (P8): the sum of these cells lies in `atLeast ... atMost`. An alert's
+/// cells are those its pupils can be counted in (a lower bound on their
+/// sum); a silent rule group's cells are those whose pupils it surely
+/// counts (an upper bound on their sum).
 public struct AlertBound: Hashable, Sendable {
     public var cells: [CellID]
     public var atLeast: Int
+    public var atMost: Int
 
-    public init(cells: [CellID], atLeast: Int) {
+    public init(cells: [CellID], atLeast: Int, atMost: Int = .max) {
         self.cells = cells
         self.atLeast = atLeast
+        self.atMost = atMost
     }
 }
 
@@ -107,8 +111,11 @@ public enum DisclosureChecker {
         }
         for alert in alerts {
             let parts = Array(Set(alert.cells)).sorted().map { cell($0, nil) }
-            system.sum(parts, equals: system.add(max(alert.atLeast, 0)...Int.max))
+            let low = max(alert.atLeast, 0)
+            guard low <= alert.atMost else { return nil }
+            system.sum(parts, equals: system.add(low...alert.atMost))
         }
+        system.deriveNestedSums()
         guard system.propagate() else { return nil }
         // Propagation handles one sum exactly but not several at once
         // (total − alert group − shown cells); enumerate when affordable.

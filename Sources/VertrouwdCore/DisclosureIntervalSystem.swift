@@ -33,6 +33,33 @@ struct DisclosureIntervalSystem {
         lo[index]...(hi[index] >= Self.infinity ? Int.max : hi[index])
     }
 
+    /// For every two sums whose parts nest (an alert group or a silent
+    /// rule group inside a table), adds their difference as a sum of its
+    /// own: Σ(outer − inner) + inner total = outer total. A linear
+    /// consequence, so sound; it lets propagation, which reads one sum at a
+    /// time, see what "table total − group" pins — without it only the
+    /// exact search, which has a budget, could (finding 6 of issue 13).
+    mutating func deriveNestedSums() {
+        let original = sums
+        var seen = Set(original.map { Derived(parts: Set($0.parts), total: $0.total) })
+        for outer in original where Set(outer.parts).count == outer.parts.count {
+            let outerParts = Set(outer.parts)
+            for inner in original where inner.total != outer.total && Set(inner.parts).count == inner.parts.count {
+                let innerParts = Set(inner.parts)
+                guard innerParts.count < outerParts.count, innerParts.isSubset(of: outerParts),
+                      !innerParts.contains(outer.total), !outerParts.contains(inner.total) else { continue }
+                let parts = outer.parts.filter { !innerParts.contains($0) } + [inner.total]
+                guard seen.insert(Derived(parts: Set(parts), total: outer.total)).inserted else { continue }
+                sums.append((parts, outer.total))
+            }
+        }
+    }
+
+    private struct Derived: Hashable {
+        var parts: Set<Int>
+        var total: Int
+    }
+
     /// Tightens all bounds to a fixpoint; false if some interval became empty.
     mutating func propagate() -> Bool {
         // Every round either tightens a bound or stops. Bounds are integers

@@ -111,6 +111,9 @@ public struct SummaryCells: Sendable {
 public struct SummaryAlerts: Sendable {
     public var lines: [SummaryContent.AlertLine]
     public var bounds: [(cells: [CellID], window: String, atLeast: Int)]
+    /// What the week's rule groups said by staying silent, or by not
+    /// escalating (`silences(...)`): upper bounds for the check.
+    public var silences: [AlertBound] = []
 
     /// From the alert log: the highest band per rule, window and group for
     /// the windows starting in `week` (its days, or the week itself).
@@ -137,6 +140,57 @@ public struct SummaryAlerts: Sendable {
         }
         self.lines = lines.sorted { ($0.line.window, $0.line.rule, $0.group) < ($1.line.window, $1.line.rule, $1.group) }.map(\.line)
         self.bounds = bounds
+    }
+
+    /// `init(week:log:rules:cells:zone:)` plus the week's silences under k.
+    public init(week: Window, log: [AlertKey], rules: [Rule], cells: SummaryCells, zone: TimeZone, k: Int) {
+        self.init(week: week, log: log, rules: rules, cells: cells, zone: zone)
+        silences = Self.silences(week: week, log: log, rules: rules, cells: cells, k: k)
+    }
+
+    /// Upper bounds that the week's threshold rules with a week window give
+    /// (finding 2 of issue 13): a rule group that did not alert holds at
+    /// most base − 1 pupils; one that alerted at band B and did not
+    /// escalate, at most 2B − 1.
+    ///
+    /// A bound reaches only the table rows whose pupils the group surely
+    /// counts: a pupil counts in a row that one of its signals falls in,
+    /// so the rows of a category table that the rule matches, for a rule
+    /// over the whole school; and for a rule that matches every category
+    /// and groups by one dimension, that dimension's table row of the
+    /// group's value.
+    ///
+    /// Not modelled (the checker is not exact there): silences of day
+    /// windows and of rise rules, which bound days and baselines rather
+    /// than the week's cells.
+    static func silences(week: Window, log: [AlertKey], rules: [Rule], cells: SummaryCells, k: Int) -> [AlertBound] {
+        var highest: [String: [GroupKey: Int]] = [:]
+        for key in log where key.windowStart == week.start {
+            highest[key.rule, default: [:]][key.group] = max(highest[key.rule]?[key.group] ?? 0, key.band)
+        }
+        let categories = cells.taxonomy.categories.values
+        var result: [AlertBound] = []
+        for rule in rules {
+            guard case .threshold(window: .week) = rule.kind else { continue }
+            let base = AlertBands.base(minCount: rule.minCount, k: k)
+            func bound(_ group: GroupKey, _ cellIDs: [CellID]) {
+                guard !cellIDs.isEmpty else { return }
+                let band = highest[rule.name]?[group]
+                result.append(AlertBound(cells: cellIDs, atLeast: 0, atMost: band.map { 2 * $0 - 1 } ?? base - 1))
+            }
+            if rule.groupBy.isEmpty {
+                guard let table = cells.tables.first(where: { $0.dimension == .category }) else { continue }
+                let rows = table.rows.filter { rule.matches(category: $0) }
+                bound(GroupKey.wholeSchool, rows.map { CellID(table: table.name, row: $0) })
+            } else if rule.groupBy.count == 1, categories.allSatisfy(rule.matches(category:)),
+                      let table = cells.tables.first(where: { $0.dimension == rule.groupBy[0] }) {
+                for row in table.rows {
+                    let value: GroupKey.Value = row.isEmpty ? .unknown : .known(row)
+                    bound(GroupKey([GroupKey.Part(table.dimension, value)]), [CellID(table: table.name, row: row)])
+                }
+            }
+        }
+        return result
     }
 }
 

@@ -321,7 +321,7 @@ extension IngestLoop {
                                           createdAt: try store.createdAt())
             let oldest = store.oldestKeyedWeek()
             guard keep > oldest else { return }
-            let removed = try store.shred(beforeWeek: keep)
+            let removed = try store.shred(beforeWeek: keep, firstHour: PupilWeek.window(ordinal: keep, in: zone).hours.lowerBound)
             if removed > 0 { evaluator.storeChanged() }
             let last = PupilWeek.window(ordinal: keep - 1, in: zone).label
             logger.info("pupil keys destroyed up to \(last)", metadata: ["event": "pupils_shredded", "week": "\(last)"])

@@ -23,7 +23,8 @@ struct SummaryBuilder: Sendable {
         let cells = self.cells
         let counts = cells.counts(try store.pupilBuckets(hours: week.hours))
         let alerts = try weekAlerts(week, store: store, cells: cells)
-        let protected = Disclosure.protectWeek(counts, alerts: Disclosure.bounds(alerts.bounds), policy: policy, linkedTotals: true)
+        let protected = Disclosure.protectWeek(counts, alerts: Disclosure.bounds(alerts.bounds) + alerts.silences,
+                                              policy: policy, linkedTotals: true)
         let tables = cells.tables.compactMap { layout -> SummaryContent.Table? in
             guard let t = protected.tables[layout.name] else { return nil }
             return SummaryContent.Table(name: layout.name,
@@ -55,7 +56,8 @@ struct SummaryBuilder: Sendable {
         let log = try store.alertLog(since: week.start - 604_800).map { entry in
             AlertKey(rule: entry.rule, windowStart: entry.windowStart, group: try entry.groupKey(), band: entry.band)
         }
-        return SummaryAlerts(week: week, log: log, rules: configuration.rules, cells: cells, zone: zone)
+        return SummaryAlerts(week: week, log: log, rules: configuration.rules, cells: cells, zone: zone,
+                             k: configuration.privacy.minGroupSize)
     }
 
     /// The published totals of earlier weeks, from their frozen summaries,

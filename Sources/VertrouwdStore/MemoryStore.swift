@@ -225,11 +225,11 @@ public final class MemoryStore: StateStore {
         }
     }
 
-    public func shred(beforeWeek ordinal: Int64) throws(StoreError) -> Int {
+    public func shred(beforeWeek ordinal: Int64, firstHour: Int64) throws(StoreError) -> Int {
         state.withLock { s in
             var distinct: [CondensedKey: (hour: Int64, pupils: Set<PupilID>)] = [:]
             var removed = 0
-            for (k, week) in s.pupils where week < ordinal {
+            for (k, week) in s.pupils where k.hour < firstHour {
                 let c = CondensedKey(week: week, category: k.category, site: k.site, cohort: k.cohort, channel: k.channel)
                 var entry = distinct[c] ?? (hour: k.hour, pupils: [])
                 entry.hour = min(entry.hour, k.hour)

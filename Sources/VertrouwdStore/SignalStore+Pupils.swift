@@ -34,17 +34,18 @@ extension SignalStore {
         }
     }
 
-    /// Shreds the weeks before `ordinal` (see `StateStore.shred`).
-    public func shred(beforeWeek ordinal: Int64) throws(StoreError) -> Int {
+    /// Shreds the weeks before `ordinal` (see `StateStore.shred`); the
+    /// hours before `firstHour` are those weeks' (a range of the key).
+    public func shred(beforeWeek ordinal: Int64, firstHour: Int64) throws(StoreError) -> Int {
         do {
             let (removed, moved) = try queue.write { db -> (Int, PupilChain) in
                 try db.execute(sql: """
                     INSERT INTO pupil_weeks(week, hour, category, site, cohort, channel, pupils)
                     SELECT week, min(hour), category, site, cohort, channel, count(DISTINCT pupil) FROM pupils
-                    WHERE week < ? GROUP BY week, category, site, cohort, channel
+                    WHERE hour < ? GROUP BY week, category, site, cohort, channel
                     ON CONFLICT(week, category, site, cohort, channel) DO UPDATE SET pupils = pupils + excluded.pupils
-                    """, arguments: [ordinal])
-                try db.execute(sql: "DELETE FROM pupils WHERE week < ?", arguments: [ordinal])
+                    """, arguments: [firstHour])
+                try db.execute(sql: "DELETE FROM pupils WHERE hour < ?", arguments: [firstHour])
                 let removed = db.changesCount
                 let moved = chain.withLock { $0 }.advanced(to: ordinal)
                 try db.execute(sql: "UPDATE meta SET value = ? WHERE key = 'pupil_chain'", arguments: [Data(moved.secret)])

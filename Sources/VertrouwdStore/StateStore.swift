@@ -72,11 +72,12 @@ public protocol StateStore: AnyObject, Sendable {
     /// order.
     func forEachPupilBucket(hours: Range<Int64>, _ body: (BucketCount) -> Void) throws(StoreError)
 
-    /// Shreds every week before `ordinal` (`PupilWeek`): condenses its
-    /// pupils to a number per group, deletes their ids and moves the key
+    /// Shreds every week before `ordinal` (`PupilWeek`), whose first hour
+    /// is `firstHour`: condenses the pupils of the hours before it to a
+    /// number per week and group, deletes their ids and moves the key
     /// chain past it, in one transaction. Returns how many pupil rows went.
     /// A signal of a shredded week counted later adds no pupil.
-    func shred(beforeWeek ordinal: Int64) throws(StoreError) -> Int
+    func shred(beforeWeek ordinal: Int64, firstHour: Int64) throws(StoreError) -> Int
 
     /// The oldest week whose pupil key can still be derived.
     func oldestKeyedWeek() -> Int64

@@ -133,7 +133,6 @@ enum StoreSchema {
                     week INTEGER NOT NULL,
                     PRIMARY KEY (hour, category, site, cohort, channel, pupil)
                 ) WITHOUT ROWID;
-                CREATE INDEX pupils_by_week ON pupils(week);
 
                 CREATE TABLE pupil_weeks (
                     week INTEGER NOT NULL,

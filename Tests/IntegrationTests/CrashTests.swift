@@ -86,7 +86,10 @@ extension Integration {
         @Test func aFullDiskDegradesAndRecoversWithTheExactCount() throws {
             let scratch = try TemporaryDirectory()
             let state = scratch.url.path + "/state"
-            let mount = try TmpfsMount(path: state, size: "2m")
+            // Room for the first batch's buckets, signal keys and pupil
+            // rows (one per signal here: every line has its own subject),
+            // with their write-ahead log: 10,000 pupils need ~2 MiB.
+            let mount = try TmpfsMount(path: state, size: "6m")
             let h = try DaemonHarness(spool: "", stateDirectory: state)
             try h.prepareSpool()
             try h.start()

@@ -115,8 +115,10 @@ struct SuppressionTests {
         #expect(bounds == [AlertBound(cells: g, atLeast: 10)])
     }
 
-    /// Found by the exact attacker: propagation alone misses that
-    /// total − alert group − shown pins c3 (c0 + c2 ≥ 9 and c0 + c2 + c3 = 12).
+    /// Found by the exact attacker: total − alert group − shown pins c3
+    /// (c0 + c2 ≥ 9 and c0 + c2 + c3 = 12). Propagation now sees it too:
+    /// the alert group c0+c2+c4 nests in the table, and their difference
+    /// is a sum of its own (`deriveNestedSums`, finding 6 of issue 13).
     @Test func alertGroupsTogetherWithTheTotal() {
         let cells = [("c0", 7), ("c1", 9), ("c2", 2), ("c3", 3), ("c4", 9)]
         let id = { (i: Int) in CellID(table: "t", row: "c\(i)") }
@@ -129,14 +131,15 @@ struct SuppressionTests {
                 PublishedRow(key: "c\($0)", value: $1)
             },
             total: .count(30))
-        #expect(DisclosureChecker.pinnedCells(tables: ["t": earlier], alerts: alerts, policy: exact, exactBudget: 0).isEmpty)
+        #expect(DisclosureChecker.pinnedCells(tables: ["t": earlier], alerts: alerts, policy: exact, exactBudget: 0) == [id(3)])
         #expect(DisclosureChecker.pinnedCells(tables: ["t": earlier], alerts: alerts, policy: exact) == [id(3)])
         let week = Disclosure.protectWeek(["t": cells], alerts: alerts, policy: exact)
         #expect(Disclosure.disclosedCells(tables: week.tables, alerts: alerts, policy: exact).isEmpty)
     }
 
     /// Found by the exact attacker in 2-D: total − row − column isolates a
-    /// cell that interval propagation leaves at 2…3.
+    /// cell. Plain propagation left it at 2…3; with nested sums derived
+    /// (a row inside the total) propagation pins it as well.
     @Test func twoDimensionalNeedsTheExactAttacker() throws {
         let policy = privacyPolicy(k: 4, roundTo: 1)
         let table = PublishedTable2D(
@@ -144,7 +147,7 @@ struct SuppressionTests {
             cells: [[.withheld, .suppressed], [.suppressed, .withheld]],
             rowTotals: [.withheld, .count(5)], columnTotals: [.count(5), .withheld], total: .count(13))
         let b = CellID(table: "t", row: "r0", column: "k1")
-        #expect(DisclosureChecker.intervals(tables2D: ["t": table], policy: policy, exactBudget: 0)?[b] == 2...3)
+        #expect(DisclosureChecker.intervals(tables2D: ["t": table], policy: policy, exactBudget: 0)?[b] == 3...3)
         #expect(DisclosureChecker.pinnedCells(tables2D: ["t": table], policy: policy) == [b])
         let published = try #require(Suppression.publish2D(rows: ["r0", "r1"], columns: ["k0", "k1"], counts: [[5, 3], [0, 5]], policy: policy))
         #expect(DisclosureChecker.exactPinnedCells(published, policy: policy) == [])

@@ -69,7 +69,7 @@ import VertrouwdCore
             pupil("sig-00004", at: monday, subject: subjectA),
         ])], now: monday, day: "d")
         let before = try store.pupilBuckets(hours: 0 ..< .max)
-        #expect(try store.shred(beforeWeek: lastWeek + 1) == 3)
+        #expect(try store.shred(beforeWeek: lastWeek + 1, firstHour: SignalStore.hour(of: monday) - 10) == 3)
         #expect(store.oldestKeyedWeek() == lastWeek + 1)
         let after = try store.pupilBuckets(hours: 0 ..< .max)
         // The week's group still counts two pupils, as a number.
@@ -86,7 +86,7 @@ import VertrouwdCore
         #expect(late.addedPupils.isEmpty)
         #expect(late.outcomes == [IngestOutcome(accepted: 1)])
         // Shredding again is a no-op.
-        #expect(try store.shred(beforeWeek: lastWeek + 1) == 0)
+        #expect(try store.shred(beforeWeek: lastWeek + 1, firstHour: SignalStore.hour(of: monday) - 10) == 0)
     }
 
     @Test func aShreddedIdIsGoneFromTheDatabaseFile() throws {
@@ -101,7 +101,8 @@ import VertrouwdCore
         }
         try store.queue.writeWithoutTransaction { try $0.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
         #expect(try fileHolds(), "SQLite stores the id as 8 big-endian bytes")
-        _ = try store.shred(beforeWeek: PupilWeek.ordinal(containing: monday, in: TimeZone(identifier: "UTC")!))
+        _ = try store.shred(beforeWeek: PupilWeek.ordinal(containing: monday, in: TimeZone(identifier: "UTC")!),
+                            firstHour: SignalStore.hour(of: monday) - 10)
         #expect(try !fileHolds())
     }
 
