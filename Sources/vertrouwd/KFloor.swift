@@ -16,7 +16,7 @@ struct LiveConfigOption: ParsableArguments {
     static let defaultPath = "/etc/vertrouwd/vertrouwd.toml"
 
     @Option(name: .long, help: ArgumentHelp(
-        "The config the daemon runs with: no smaller privacy.min_group_size is ever used (default: /etc/vertrouwd/vertrouwd.toml; when that does not exist, --config).",
+        "The config the daemon runs with: no smaller privacy.min_group_size is ever used; if this file does not exist, the --config file is the live one.",
         valueName: "path"))
     var liveConfig: String = LiveConfigOption.defaultPath
 }
