@@ -110,6 +110,18 @@ extension Integration {
             #expect(records.contains("line 3: unknown_site site hash "), "\(records)")
         }
 
+        @Test func textInterleavedWithEscapedNULsIsRefusedAsSuchBeforeAnyFieldIsUsed() throws {
+            let h = try DaemonHarness()
+            let name = "j\\u0000a\\u0000n\\u0000-\\u0000d\\u0000e"
+            let phone = "0612345678".map { "\($0)\\u0000" }.joined()
+            let input = try h.dir.write("in.jsonl", [
+                Lines.signal([("site", "\"\(name)\"")]), Lines.signal([("site", "\"\(phone)\"")]),
+            ].joined(separator: "\n") + "\n")
+            let result = try Binary.run(["submit", "--config", h.configPath, input.path])
+            #expect(result.status == 1)
+            #expect(result.stderr == "line 1: nul_byte (field site)\nline 2: pii_phone\n2 invalid lines; nothing submitted\n", "\(result.stderr)")
+        }
+
         /// A config like `h`'s with another k.
         static func withK(_ h: DaemonHarness, _ k: Int, name: String) throws -> URL {
             try h.dir.write(name, try String(contentsOfFile: h.configPath, encoding: .utf8) + "\n[privacy]\nmin_group_size = \(k)\n")
