@@ -47,11 +47,20 @@ extension SpoolDirectory {
         let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw .last("create", temp) }
         defer { unlink(temp) }
+        func fail(_ operation: String) -> SpoolError {
+            let error = SpoolError.last(operation, temp)
+            close(fd)
+            return error
+        }
+        // The umask must not decide who can read the key.
+        guard fchmod(fd, 0o600) == 0 else { throw fail("chmod") }
         let written = fresh.bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-        let synced = written == SpoolIDKey.byteCount && fchmod(fd, 0o600) == 0 && system.fsync(fd) == 0
-        let failure = SpoolError.last(written == SpoolIDKey.byteCount ? "fsync" : "write", temp)
+        guard written == SpoolIDKey.byteCount else {
+            if written >= 0 { errno = EIO }
+            throw fail("write")
+        }
+        guard system.fsync(fd) == 0 else { throw fail("fsync") }
         close(fd)
-        guard synced else { throw failure }
         if link(temp, idKeyPath) != 0 {
             // Another process made one first: use that.
             guard errno == EEXIST else { throw .last("link", idKeyPath) }
