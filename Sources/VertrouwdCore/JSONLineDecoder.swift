@@ -255,6 +255,11 @@ struct JSONLineDecoder {
                         scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
                     } else if (0xDC00...0xDFFF).contains(scalar) {
                         throw fail(.malformedJSON)
+                    } else if scalar == 0 {
+                        // `\u0000`: text interleaved with NULs, escaped.
+                        // Refused before the value is used; the validator
+                        // scans the raw line without the NULs first.
+                        throw fail(.nulByte)
                     }
                     out += encodeUTF8(scalar, at: out)
                 default:

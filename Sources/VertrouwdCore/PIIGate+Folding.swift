@@ -96,8 +96,9 @@ enum PIIFolding {
     }
 
     /// Undoes JSON escapes loosely in a raw line that failed to decode:
-    /// `\uXXXX` (with surrogate pairs) becomes UTF-8, `\/` `\"` `\\` their
-    /// character, other escapes a space. Never longer than the input.
+    /// `\uXXXX` (with surrogate pairs) becomes UTF-8 (`\u0000` nothing), `\/`
+    /// `\"` `\\` their character, other escapes a space. Never longer than
+    /// the input.
     static func unescapeJSON(_ line: UnsafeRawBufferPointer, into out: UnsafeMutableRawBufferPointer) -> UnsafeRawBufferPointer {
         let n = line.count
         var i = 0
@@ -143,6 +144,9 @@ enum PIIFolding {
                 if (0xD800...0xDFFF).contains(s) {
                     out[o] = 0x20
                     o += 1
+                } else if s == 0 {
+                    // `\u0000` is dropped, as raw NULs are: NUL padding
+                    // must not split a number into harmless pieces.
                 } else if s < 0x80 {
                     out[o] = UInt8(s)
                     o += 1

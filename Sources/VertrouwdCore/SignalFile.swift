@@ -1,6 +1,7 @@
 /// A spool file's content, line by line: the signals that passed and the
 /// lines that did not (DESIGN §3: valid lines of a partly bad file count,
-/// bad lines go to quarantine).
+/// bad lines are recorded in the quarantine by reason, number and keyed
+/// hash — never by content).
 ///
 /// Pure: the spool layer reads the bytes, this decides.
 public struct SignalFile: Sendable {
@@ -8,9 +9,10 @@ public struct SignalFile: Sendable {
     public struct RejectedLine: Hashable, Sendable {
         public var number: Int
         public var rejection: SignalRejection
-        /// The line as written (without its line ending), or nil when the
-        /// PII gate fired: such content is never kept.
-        public var content: [UInt8]?
+        /// Where the line is in the file's bytes, without its line ending:
+        /// the quarantine hashes it with a key and keeps nothing else of it.
+        /// No copy of a rejected line's content is made here.
+        public var span: Range<Int>
     }
 
     public var signals: [Signal] = []
@@ -32,10 +34,8 @@ public struct SignalFile: Sendable {
                     case .success(let signal):
                         signals.append(signal)
                     case .failure(let rejection):
-                        var body = line
-                        if body.last == 0x0D { body = UnsafeRawBufferPointer(rebasing: body.dropLast()) }
-                        rejected.append(RejectedLine(
-                            number: number, rejection: rejection, content: rejection.isPII ? nil : Array(body)))
+                        let stop = end > start && all[end - 1] == 0x0D ? end - 1 : end
+                        rejected.append(RejectedLine(number: number, rejection: rejection, span: start..<stop))
                     }
                 }
                 start = end + 1

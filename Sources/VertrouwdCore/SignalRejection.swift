@@ -34,8 +34,11 @@ public enum RejectReason: String, CaseIterable, Hashable, Sendable {
     // The line as a whole.
     case lineTooLong = "line_too_long"
     case notUTF8 = "not_utf8"
-    /// A NUL byte in the line: UTF-16 text, or text padded to hide from
-    /// the PII gate (the gate scans such a line without its NULs first).
+    /// A NUL byte in the line, raw or escaped as `\u0000`: UTF-16 text, or
+    /// text padded to hide from the PII gate. Decided before any field is
+    /// used; the gate scans such a line without its NULs first, so a
+    /// `pii_*` reason wins when the padding hid one. (A whole file in
+    /// UTF-16 is refused earlier, as the file reason `utf16`.)
     case nulByte = "nul_byte"
     case malformedJSON = "malformed_json"
     case notAnObject = "not_an_object"

@@ -20,9 +20,10 @@ import Darwin
 /// 4. `missing_field`, for the first of v, id, ts, source, category;
 /// 5. `missing_subject`, when the source requires a `subject`.
 ///
-/// A line with a NUL byte (UTF-16 text, or text padded with NULs) is
-/// rejected as `nul_byte` before anything else, after the PII gate has
-/// scanned it with the NULs taken out: padding cannot hide a phone number.
+/// A line with a NUL byte (UTF-16 text, or text padded with NULs; raw, or
+/// escaped as `\u0000` in a string) is rejected as `nul_byte` before any
+/// field is used, after the PII gate has scanned it with the NULs taken
+/// out: padding cannot hide a phone number.
 ///
 /// Pure: the clock is the `now` argument, and nothing is logged.
 public struct SignalValidator: Sendable {

@@ -53,6 +53,14 @@ extension IngestLoop {
         var bytesRead = 0
         var index = start
         var problem: String?
+        // Every id in a log line or the quarantine is keyed (`SpoolIDKey`):
+        // a plain hash of a guessable one-signal file could be matched.
+        let ids: SpoolIDKey
+        do {
+            ids = try spool.idKey()
+        } catch {
+            return Gathered(batch: batch.finish(), now: now, problem: "cannot read the spool's id key: \(error)", next: start)
+        }
         // The byte budget is counted as files are read, rather than with an
         // lstat of each name beforehand: one system call less per file.
         while index < names.count, index - start < limits.batchFiles, bytesRead < limits.batchBytes, problem == nil {
@@ -72,21 +80,21 @@ extension IngestLoop {
             case .rejected(let reason):
                 // Names are the producer's and may repeat: the time keeps
                 // two quarantined entries of the same name apart.
-                let id = spoolFileID(for: "\(name)\u{0}\(now)")
+                let id = ids.fileID(name: "\(name)\u{0}\(now)")
                 rejectedFiles.append(reason.rawValue)
                 claimed.append(Claimed(name: name, id: id, fate: .quarantine(reason)))
             case .content(let bytes, let digest):
                 bytesRead += bytes.count
                 // The content names the file: the same bytes get the same
                 // id, so quarantining again after a crash rewrites, not adds.
-                let id = digest.prefix(6).map { String($0, radix: 16).leftPadded(to: 2) }.joined()
+                let id = ids.fileID(contentDigest: digest)
                 let parsed = SignalFile(bytes: bytes, validator: validator, now: now)
                 if !parsed.rejected.isEmpty {
                     // Bad lines go aside before the counts are committed, so
                     // a crash in between cannot lose them.
                     let lines = parsed.rejected.map {
                         QuarantinedLine(number: $0.number, reason: $0.rejection.reason.rawValue,
-                                        field: $0.rejection.field, content: $0.content)
+                                        field: $0.rejection.field, content: Array(bytes[$0.span]))
                     }
                     do {
                         try spool.quarantineLines(id: id, lines: lines)

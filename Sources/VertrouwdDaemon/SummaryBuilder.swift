@@ -34,8 +34,8 @@ struct SummaryBuilder: Sendable {
         let days = (first: DateText.Day(instant: week.start, zone: zone), last: DateText.Day(instant: week.end - 1, zone: zone))
         let health = try store.health(days: days.first.iso...days.last.iso)
         let shown = { (n: Int) in policy.publish(n).text(k: policy.minGroupSize) }
-        let rejected = health.filter { $0.key != "accepted" && $0.key != "duplicate" }.sorted { $0.key < $1.key }
-            .map { SummaryContent.Row(key: $0.key, value: shown($0.value)) }
+        // Which reasons are listed must not depend on a count below k (Core).
+        let rejected = HealthRejections.rows(health, policy: policy)
         let failures = try store.failedDeliveries(from: week.start, to: week.end)
         return SummaryContent(
             id: id, week: week.label, first: days.first, last: days.last, tables: tables,

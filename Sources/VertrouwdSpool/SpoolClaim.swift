@@ -13,8 +13,8 @@ extension SpoolDirectory {
     /// are listed; nothing is followed (the folder itself is opened with
     /// O_NOFOLLOW). A name that is not valid UTF-8 cannot be spelled as a
     /// `String`, so it is first renamed in place to
-    /// `invalid-name-<12 hex digits of the SHA-256 of its bytes>` and listed
-    /// under that name.
+    /// `invalid-name-<its keyed id, SpoolIDKey.fileID(nameBytes:)>` and
+    /// listed under that name (the id key is read or made first).
     public func pending(_ folder: Folder) throws(SpoolError) -> [String] {
         let path = path(of: folder)
         let fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
@@ -31,7 +31,7 @@ extension SpoolDirectory {
             }
         }
         for raw in undecodable {
-            let safe = "invalid-name-" + spoolFileID(bytes: raw)
+            let safe = try "invalid-name-" + idKey().fileID(nameBytes: raw)
             let ok = (raw + [0]).withUnsafeBufferPointer { old in
                 old.withMemoryRebound(to: CChar.self) { renameat(fd, $0.baseAddress, fd, safe) == 0 }
             }

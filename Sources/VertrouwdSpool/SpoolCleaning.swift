@@ -59,7 +59,7 @@ extension SpoolDirectory {
 
 /// Removes the folder `name` in `parent` and everything in it, without
 /// following symlinks. Returns whether the folder is gone.
-private func removeTree(parent: Int32, name: UnsafePointer<CChar>, depth: Int) -> Bool {
+func removeTree(parent: Int32, name: UnsafePointer<CChar>, depth: Int) -> Bool {
     guard depth < 32 else { return false }
     let fd = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
     guard fd >= 0 else { return false }

@@ -6,7 +6,8 @@
 // symlinks, FIFOs, sockets, devices and folders are moved aside whole,
 // never opened. Folders are opened with O_DIRECTORY|O_NOFOLLOW. File names
 // are producer-chosen: they are never logged and never reused as
-// quarantine names (see `spoolFileID(for:)`). Nothing here logs.
+// quarantine names; errors name a file by its keyed id (`SpoolIDKey`).
+// Nothing here logs.
 
 import Glibc
 
@@ -28,6 +29,8 @@ public struct SpoolDirectory: Sendable {
     public let root: String
     /// The system calls whose failures tests provoke; `.real` otherwise.
     public let system: SpoolSystemCalls
+    /// The id key once `idKey()` (or `prepare()`) loaded it; shared by copies.
+    let keyCache = SpoolKeyCache()
 
     /// A spool rooted at `root` (no trailing slash needed).
     public init(root: String, system: SpoolSystemCalls = .real) {
@@ -53,7 +56,8 @@ public struct SpoolDirectory: Sendable {
         }
     }
 
-    /// Creates the folders that are missing.
+    /// Creates the folders that are missing, then reads or makes the id
+    /// key (`idKey()`): the daemon's side of the spool is ready.
     ///
     /// Modes: root 0755, `tmp` and `new` 2730 (producers in the group may
     /// write but not list; setgid, so their files carry the spool's group
@@ -67,6 +71,7 @@ public struct SpoolDirectory: Sendable {
         try makeFolder(newPath, mode: 0o2730)
         try makeFolder(curPath, mode: 0o700)
         try makeFolder(quarantinePath, mode: 0o700)
+        _ = try idKey()
     }
 
     private func makeFolder(_ path: String, mode: mode_t) throws(SpoolError) {
@@ -94,9 +99,11 @@ public struct SpoolDirectory: Sendable {
         }
     }
 
-    /// The safe designation of a file in a folder, for errors.
+    /// The safe designation of a file in a folder, for errors: its keyed
+    /// id, or no id at all while the key is not loaded (never a plain hash).
     func designation(_ folder: String, _ name: String) -> String {
-        folder + "/<file \(spoolFileID(for: name))>"
+        guard let key = keyCache.value.withLock({ $0 }) else { return folder + "/<file>" }
+        return folder + "/<file \(key.fileID(name: name))>"
     }
 
     /// A name that is one entry of a folder: not empty, not `.` or `..`, no

@@ -1,15 +1,16 @@
 // SpoolError — a failed system call on the spool, as a value.
 //
 // Security stance: the path in an error never holds a producer-chosen file
-// name. Errors about one spool file name it by its `spoolFileID(for:)`, so
-// that an error can be logged as it is.
+// name. Errors about one spool file name it by its keyed id
+// (`SpoolIDKey.fileID(name:)`), so that an error can be logged as it is.
 
 import Glibc
 
 /// A system call on the spool failed.
 ///
 /// `path` is a folder of the spool, or a folder followed by `<file ID>` where
-/// `ID` is the file's `spoolFileID(for:)`: never the file's own name.
+/// `ID` is the file's keyed `SpoolIDKey.fileID(name:)` (or no id while the
+/// key is not loaded): never the file's own name, never a plain hash.
 public struct SpoolError: Error, CustomStringConvertible, Sendable, Equatable {
     /// What was being done: `lstat`, `open`, `rename`, `mkdir`, …
     public let operation: String

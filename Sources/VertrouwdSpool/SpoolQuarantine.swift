@@ -1,14 +1,17 @@
-// SpoolQuarantine — moving damaged files and lines aside.
+// SpoolQuarantine — recording what was refused, without keeping it.
 //
-// Security stance: a file that was refused whole is moved by rename, which
-// never follows a symlink or opens a FIFO or device. A regular file is
-// first scanned with the PII gate, line by line; if the gate fires, or the
-// file cannot be scanned completely, its content is not kept: the file is
-// unlinked and only the reason is written. Reason files hold reason codes,
-// field names (checked to be plain identifiers) and line numbers: never
-// content, never the producer's file name. Quarantine files are written to
-// a temporary name, fsynced and renamed, so a crash leaves either the old
-// or the new file; every call may be repeated after a crash.
+// Security stance: the quarantine keeps reason codes, schema field names,
+// line numbers and keyed hashes (`SpoolIDKey`) — never a rejected line,
+// never a refused file's bytes, never the producer's file name. A rejected
+// value that no PII detector recognises (an extra `note`, a site value
+// `jan-de-vries-4b`) is still a value a person chose, so it is not kept
+// either (issue 13, finding 12). A refused entry is removed from cur/
+// without being followed or opened: unlink for files, symlinks, FIFOs,
+// sockets and devices; a folder is removed depth first through
+// descriptors. Only a folder too deep to remove (over 32 levels) is moved
+// aside whole, for a person. Quarantine files are written to a temporary
+// name, fsynced and renamed, so a crash leaves either the old or the new
+// file; every call may be repeated after a crash.
 
 import Glibc
 import VertrouwdCore
@@ -21,12 +24,11 @@ public struct QuarantinedLine: Sendable, Equatable {
     public var reason: String
     /// The field the reason is about, if any (a field name, never a value).
     public var field: String?
-    /// The line without its newline, or nil when it must not be kept
-    /// (the PII gate fired on it).
-    public var content: [UInt8]?
+    /// The line without its line ending: only its keyed hash is recorded.
+    public var content: [UInt8]
 
-    /// A rejected line; pass `content: nil` to withhold it.
-    public init(number: Int, reason: String, field: String? = nil, content: [UInt8]?) {
+    /// A rejected line; `content` is hashed, never written.
+    public init(number: Int, reason: String, field: String? = nil, content: [UInt8]) {
         self.number = number
         self.reason = reason
         self.field = field
@@ -35,21 +37,26 @@ public struct QuarantinedLine: Sendable, Equatable {
 }
 
 extension SpoolDirectory {
-    /// Moves `cur/<name>` whole to `quarantine/<id>` and writes
-    /// `quarantine/<id>.reason`.
+    /// Records a refused entry in `quarantine/<id>.reason` and removes
+    /// `cur/<name>`.
     ///
-    /// The entry is renamed, so symlinks, FIFOs, sockets, devices and folders
-    /// are moved without being followed or opened. A regular file is first
-    /// scanned with `PIIGate.scanRawLine` per `\n`-separated line; if the
-    /// gate fires on any line, or the file is too large to scan (over
-    /// 64 MiB, or a line over 1 MiB), the content is not kept: the file is
-    /// unlinked and the reason says the content was withheld.
+    /// The record is
     ///
-    /// The reason is written before the entry moves, so a crash in between
-    /// is repaired by calling again; a call for a file that is already gone
+    ///     reason: <code>
+    ///     content: removed (hash <16 hex>)
+    ///
+    /// for a regular file (the keyed hash of its bytes, `SpoolIDKey.fileHash`;
+    /// `removed (too large to hash)` over 64 MiB, `removed (could not be
+    /// read)` when it cannot be read whole), `content: removed (not a regular
+    /// file)` for a symlink, FIFO, socket, device or folder, `content: absent
+    /// (the file vanished before quarantine)` for one already gone, and
+    /// `content: moved aside as <id> (a folder too deep to remove)` for the
+    /// one case where something is kept.
+    ///
+    /// The reason is written before the entry goes, so a crash in between is
+    /// repaired by calling again; a call for a file that is already gone
     /// succeeds (and writes a reason saying so when there is none yet).
-    /// `id` must be one folder entry name; use `spoolFileID(for:)` or a
-    /// value derived from it.
+    /// `id` must be one folder entry name (a keyed id from `SpoolIDKey`).
     public func quarantineWhole(claimed name: String, id: String, reason: FileRejectReason) throws(SpoolError) {
         try checkName(name, in: curPath, "quarantine")
         try checkID(id)
@@ -60,66 +67,65 @@ extension SpoolDirectory {
             guard errno == ENOENT else { throw .last("lstat", designation(curPath, name)) }
             var existing = stat()
             if lstat(quarantinePath + "/" + reasonName, &existing) == 0 { return }
-            let text = "reason: \(reason.rawValue)\ncontent: absent (the file vanished before quarantine)\n"
-            try writeQuarantineFile(reasonName, Array(text.utf8))
+            try writeQuarantineFile(reasonName, Self.wholeRecord(reason, "absent (the file vanished before quarantine)"))
             return
         }
+        let isFolder = st.st_mode & S_IFMT == S_IFDIR
+        let content: String
         if st.st_mode & S_IFMT == S_IFREG {
-            let verdict = scanForPII(path: source, expected: st)
-            if case .withheld(let why) = verdict {
-                let text = "reason: \(reason.rawValue)\ncontent: withheld (\(why))\n"
-                try writeQuarantineFile(reasonName, Array(text.utf8))
-                guard unlink(source) == 0 || errno == ENOENT else {
-                    throw .last("unlink", designation(curPath, name))
-                }
-                try syncFolder(curPath)
-                return
+            content = switch hashForQuarantine(path: source, expected: st, key: try idKey()) {
+            case .hash(let hash): "removed (hash \(hash))"
+            case .notHashed(let why): "removed (\(why))"
             }
+        } else {
+            content = "removed (not a regular file)"
         }
-        let text = "reason: \(reason.rawValue)\ncontent: kept as \(id)\n"
-        try writeQuarantineFile(reasonName, Array(text.utf8))
-        guard rename(source, quarantinePath + "/" + id) == 0 else {
-            if errno == ENOENT { return }
-            throw .last("rename", designation(curPath, name))
+        try writeQuarantineFile(reasonName, Self.wholeRecord(reason, content))
+        if isFolder {
+            let parent = open(curPath, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+            guard parent >= 0 else { throw .last("open", curPath) }
+            let removed = name.withCString { removeTree(parent: parent, name: $0, depth: 0) }
+            close(parent)
+            if !removed {
+                // Too deep (or changing under us): moved aside for a person,
+                // the only case in which refused content stays.
+                try writeQuarantineFile(reasonName, Self.wholeRecord(reason, "moved aside as \(id) (a folder too deep to remove)"))
+                guard rename(source, quarantinePath + "/" + id) == 0 || errno == ENOENT else {
+                    throw .last("rename", designation(curPath, name))
+                }
+                try syncFolder(quarantinePath)
+            }
+        } else {
+            guard unlink(source) == 0 || errno == ENOENT else { throw .last("unlink", designation(curPath, name)) }
         }
-        try syncFolder(quarantinePath)
         try syncFolder(curPath)
     }
 
-    /// Writes the bad lines of a partly bad file.
+    /// The record of a refused entry.
+    static func wholeRecord(_ reason: FileRejectReason, _ content: String) -> [UInt8] {
+        Array("reason: \(reason.rawValue)\ncontent: \(content)\n".utf8)
+    }
+
+    /// Records the bad lines of a partly bad file in `quarantine/<id>.reason`:
+    /// one line per entry of `lines`, in the given order,
     ///
-    /// `quarantine/<id>.lines` holds one line per entry of `lines`, in the
-    /// given order: its content, or `# line N withheld: <reason>` when the
-    /// content is nil (or the PII gate fires on it here: a second check).
-    /// `quarantine/<id>.reason` holds `line N: <reason> [<field>]` per entry.
-    /// A reason or field that is not a plain identifier
-    /// (`[A-Za-z0-9_.-]`, at most 64 characters) is written as `invalid`.
-    /// Both files are written to a temporary name, fsynced and renamed;
-    /// calling again replaces them.
+    ///     line <N>: <reason>[ <field>] hash <16 hex>
+    ///
+    /// where the hash is the keyed hash of the line (`SpoolIDKey.lineHash`).
+    /// The lines themselves are never written. A reason or field that is not
+    /// a plain identifier (`[A-Za-z0-9_.-]`, at most 64 characters) is
+    /// written as `invalid`. The file is written to a temporary name,
+    /// fsynced and renamed; calling again replaces it.
     public func quarantineLines(id: String, lines: [QuarantinedLine]) throws(SpoolError) {
         try checkID(id)
-        var content: [UInt8] = []
-        var reasons = ""
+        let key = try idKey()
+        var record = ""
         for line in lines {
-            let code = plainIdentifier(line.reason)
-            if let bytes = line.content, bytes.withUnsafeBytes({ PIIGate.scanRawLine($0) }) == nil {
-                content.append(contentsOf: bytes)
-                content.append(0x0A)
-            } else {
-                let withheld: String
-                if let bytes = line.content, let hit = bytes.withUnsafeBytes({ PIIGate.scanRawLine($0) }) {
-                    withheld = hit.reason.rawValue
-                } else {
-                    withheld = code
-                }
-                content.append(contentsOf: "# line \(line.number) withheld: \(withheld)\n".utf8)
-            }
-            reasons += "line \(line.number): \(code)"
-            if let field = line.field { reasons += " " + plainIdentifier(field) }
-            reasons += "\n"
+            record += "line \(line.number): \(plainIdentifier(line.reason))"
+            if let field = line.field { record += " " + plainIdentifier(field) }
+            record += " hash \(key.lineHash(line.content))\n"
         }
-        try writeQuarantineFile(id + ".lines", content)
-        try writeQuarantineFile(id + ".reason", Array(reasons.utf8))
+        try writeQuarantineFile(id + ".reason", Array(record.utf8))
     }
 
     private func checkID(_ id: String) throws(SpoolError) {

@@ -29,6 +29,11 @@ public enum FileRejectReason: String, CaseIterable, Sendable {
     case oversize
     /// Not valid UTF-8 (overlong forms, surrogates, stray bytes).
     case notUTF8 = "not_utf8"
+    /// UTF-16 text: a byte-order mark (FF FE or FE FF) at the start, or a
+    /// NUL among the first two bytes (ASCII written as UTF-16 interleaves
+    /// every character with a NUL). Checked before anything else of the
+    /// content is looked at, so no field of such a file is ever used.
+    case utf16
     /// Replaced by something else between lstat and open.
     case changed
     /// Could not be examined or read (vanished, I/O error, permissions).
@@ -52,7 +57,8 @@ extension SpoolDirectory {
     /// 2. `open(O_RDONLY|O_NOFOLLOW|O_NONBLOCK|O_CLOEXEC)` and `fstat`: the
     ///    same device and inode, still a regular file, or `.changed`.
     /// 3. At most `maxBytes + 1` bytes are read (`.oversize` if it grew);
-    ///    invalid UTF-8 is `.notUTF8`.
+    ///    UTF-16 text is `.utf16` (see `FileRejectReason.utf16`), other
+    ///    invalid UTF-8 `.notUTF8`.
     ///
     /// A name that is not one folder entry, a vanished file and I/O errors
     /// are `.unreadable`.
@@ -83,8 +89,20 @@ extension SpoolDirectory {
 
         guard let bytes = readAtMost(fd: fd, limit: maxBytes + 1) else { return .rejected(.unreadable) }
         guard bytes.count <= maxBytes else { return .rejected(.oversize) }
+        if Self.looksLikeUTF16(bytes) { return .rejected(.utf16) }
         guard UTF8Validation.isValid(bytes) else { return .rejected(.notUTF8) }
         return .content(bytes, digest: Array(SHA256.hash(data: bytes)))
+    }
+}
+
+extension SpoolDirectory {
+    /// A UTF-16 byte-order mark at the start, or a NUL in the first two
+    /// bytes: no JSON Lines file starts so, and UTF-16 text always does
+    /// (its BOM, or the NUL half of its first ASCII character).
+    static func looksLikeUTF16(_ bytes: [UInt8]) -> Bool {
+        guard bytes.count >= 2 else { return bytes.first == 0 }
+        if (bytes[0] == 0xFF && bytes[1] == 0xFE) || (bytes[0] == 0xFE && bytes[1] == 0xFF) { return true }
+        return bytes[0] == 0 || bytes[1] == 0
     }
 }
 

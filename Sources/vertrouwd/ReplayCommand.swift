@@ -1,6 +1,7 @@
 // `vertrouwd replay`: what the current config and a candidate would have
 // alerted over the stored history — the check before changing a
-// threshold. Reads the state database only; sends nothing.
+// threshold. Reads the state database only; sends nothing. Neither config
+// may have a smaller privacy.min_group_size than the live one (KFloor).
 import ArgumentParser
 import Foundation
 import VertrouwdCore
@@ -15,6 +16,7 @@ struct ReplayCommand: ParsableCommand {
     )
 
     @OptionGroup var options: ConfigOption
+    @OptionGroup var live: LiveConfigOption
 
     @Option(name: .long, help: ArgumentHelp("The config to compare with.", valueName: "path"))
     var candidate: String
@@ -28,6 +30,9 @@ struct ReplayCommand: ParsableCommand {
     func run() throws {
         let (current, _) = try loadConfiguration(options.config)
         let (other, _) = try loadConfiguration(candidate)
+        let floor = try KFloor(live, config: current, configPath: options.config)
+        try floor.require(current, usedAs: "--config", command: "replay")
+        try floor.require(other, usedAs: "--candidate", command: "replay")
         let zone = current.school.timeZone
         let now = Int64(Date().timeIntervalSince1970)
         func day(_ text: String?, _ name: String) throws -> Window? {

@@ -1,7 +1,8 @@
 // `vertrouwd summary`: the weekly summary of a closed week, as the trust
 // contact receives it, without sending it. A published week prints from
 // its frozen form (byte-identical every time, P7); a closed week that is
-// not published yet is rendered as a preview.
+// not published yet is rendered as a preview, never with a smaller
+// privacy.min_group_size than the live config's (KFloor).
 import ArgumentParser
 import Foundation
 import VertrouwdCore
@@ -17,6 +18,7 @@ struct SummaryCommand: ParsableCommand {
     enum Format: String, ExpressibleByArgument, CaseIterable { case text, html, json }
 
     @OptionGroup var options: ConfigOption
+    @OptionGroup var live: LiveConfigOption
 
     @Option(name: .long, help: ArgumentHelp("The ISO week, such as 2026-W48.", valueName: "week"))
     var week: String
@@ -51,6 +53,8 @@ struct SummaryCommand: ParsableCommand {
             }
             rendering = r
         } else {
+            try KFloor(live, config: configuration, configPath: options.config)
+                .require(configuration, usedAs: "--config", command: "the summary preview")
             printError("vertrouwd: \(week) is not published yet; this is a preview of what would be sent")
             let publisher = SummaryPublisher(configuration: configuration, logger: .init(label: "vertrouwd"))
             let envelope = try publisher.render(week: window, store: store, backlog: 0, id: "preview")

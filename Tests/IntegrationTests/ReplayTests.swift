@@ -4,7 +4,9 @@ import Testing
 extension Integration {
     @Suite struct ReplayTests {
         @Test func aLowerThresholdShowsTheExtraAlertAndTheSameConfigNone() throws {
-            let h = try DaemonHarness(extra: AlertTests.rules)
+            // k = 3 live: a candidate may lower min_count to k, never k itself
+            // (SpoolPrivacyTests: replay never goes below the live k).
+            let h = try DaemonHarness(extra: AlertTests.rules + "\n\n[privacy]\nmin_group_size = 3\n")
             try h.start()
             let a = (0..<7).map { _ in Lines.signal([("channel", "\"instagram\"")]) }
             let b = (0..<3).map { _ in Lines.signal([("channel", "\"snapchat\"")]) }
@@ -22,9 +24,8 @@ extension Integration {
             #expect(same.stdout.contains("rule sextortion-acuut: current 1 alert, candidate 1 alert\n"))
             #expect(same.stdout.hasSuffix("no difference\n"))
 
-            // A lower threshold needs a lower k too: min_count may not be below k.
+            // A lower threshold, down to the live k.
             let lower = try String(contentsOfFile: h.configPath, encoding: .utf8).replacingOccurrences(of: "min_count = 5", with: "min_count = 3")
-                + "\n[privacy]\nmin_group_size = 3\n"
             let candidate = try h.dir.write("candidate.toml", lower)
             let diff = try Binary.run(["replay", "--config", h.configPath, "--candidate", candidate.path])
             #expect(diff.status == 0, "\(diff.stderr)")

@@ -91,10 +91,11 @@ struct SignalSubjectTests {
         #expect(Fixture.validator.validate(line: sprinkled, now: Fixture.now).failureReason == .nulByte)
     }
 
-    /// An escaped NUL inside a JSON string is not a raw NUL byte: it is a
-    /// value that the schema rejects as usual.
-    @Test func anEscapedNulIsAFieldError() {
-        #expect(Fixture.rejection(Fixture.line(extra: [#""site":"hoofd\u0000gebouw""#])) == SignalRejection(.unknownSite, field: "site"))
+    /// An escaped NUL inside a JSON string is text interleaved with NULs
+    /// all the same: refused as `nul_byte`, naming the field, before the
+    /// value is compared with any vocabulary (issue 13, finding 12).
+    @Test func anEscapedNulIsANulByteOfItsField() {
+        #expect(Fixture.rejection(Fixture.line(extra: [#""site":"hoofd\u0000gebouw""#])) == SignalRejection(.nulByte, field: "site"))
     }
 }
 

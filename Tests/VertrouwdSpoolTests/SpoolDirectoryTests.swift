@@ -1,5 +1,7 @@
+import Crypto
 import Glibc
 import Testing
+import VertrouwdCore
 @testable import VertrouwdSpool
 
 @Suite("Spool folders, listing and claiming")
@@ -114,7 +116,8 @@ struct SpoolDirectoryTests {
         try withSpool { spool in
             writeFile(spool.newPath + "/f", "new")
             writeFile(spool.curPath + "/f", "old")
-            #expect(throws: SpoolError(operation: "claim", path: spool.curPath + "/<file \(spoolFileID(for: "f"))>", errno: EEXIST)) {
+            let id = try spool.idKey().fileID(name: "f")
+            #expect(throws: SpoolError(operation: "claim", path: spool.curPath + "/<file \(id)>", errno: EEXIST)) {
                 try spool.claim("f")
             }
             #expect(readFile(spool.curPath + "/f") == "old")
@@ -152,15 +155,23 @@ struct SpoolDirectoryTests {
                 Issue.record("expected an error")
             } catch let error as SpoolError {
                 #expect(!error.description.contains("jan"))
-                #expect(error.description.contains(spoolFileID(for: name)))
+                #expect(error.description.contains(try spool.idKey().fileID(name: name)))
+                // Keyed: not the plain SHA-256 of the name.
+                #expect(!error.description.contains(Hex.digits(Array(SHA256.hash(data: Array(name.utf8))).prefix(6))))
             }
         }
     }
 
-    @Test("spoolFileID is 12 hex digits of SHA-256 of the name")
-    func fileID() {
-        // SHA-256("abc") = ba7816bf8f01cfea…
-        #expect(spoolFileID(for: "abc") == "ba7816bf8f01")
+    @Test("a spool that was not prepared names no file id in errors, not even a plain hash")
+    func errorsWithoutKey() throws {
+        try withSpool { prepared in
+            writeFile(prepared.newPath + "/f", "new")
+            writeFile(prepared.curPath + "/f", "old")
+            let fresh = SpoolDirectory(root: prepared.root)
+            #expect(throws: SpoolError(operation: "claim", path: fresh.curPath + "/<file>", errno: EEXIST)) {
+                try fresh.claim("f")
+            }
+        }
     }
 
     @Test("SpoolError classifies ENOSPC, EDQUOT and EROFS")

@@ -1,3 +1,4 @@
+import Crypto
 import Glibc
 import Testing
 @testable import VertrouwdSpool
@@ -21,51 +22,46 @@ struct SpoolQuarantineTests {
         }
     }
 
-    @Test("a refused entry moves whole; the reason names the code only", arguments: Kind.allCases)
+    @Test("a refused entry is removed, never followed; the record names the code and a keyed hash only", arguments: Kind.allCases)
     func whole(kind: Kind) throws {
         try withSpool { spool in
             let name = "pupil-jan-jansen.jsonl"
-            let id = spoolFileID(for: name)
+            let id = try spool.idKey().fileID(name: name)
             writeFile(spool.root + "/target", "target content")
             guard make(kind, at: spool.curPath + "/" + name, root: spool.root) else { return }
             let reason: FileRejectReason = kind == .regular ? .oversize : FileRejectReason(nonRegularMode: fileType(spool.curPath + "/" + name)!)!
             try spool.quarantineWhole(claimed: name, id: id, reason: reason)
             #expect(!exists(spool.curPath + "/" + name))
-            let expected: mode_t = switch kind {
-            case .regular: S_IFREG
-            case .symlink: S_IFLNK
-            case .fifo: S_IFIFO
-            case .socket: S_IFSOCK
-            case .directory: S_IFDIR
-            case .device: S_IFCHR
-            }
-            #expect(fileType(spool.quarantinePath + "/" + id) == expected)
             let text = try #require(readFile(spool.quarantinePath + "/" + id + ".reason"))
-            #expect(text == "reason: \(reason.rawValue)\ncontent: kept as \(id)\n")
-            #expect(!text.contains("jan"))
+            if kind == .regular {
+                let bytes = Array("{\"v\":1}\n".utf8) + [0xFF]
+                let hash = try spool.idKey().fileHash(contentDigest: Array(SHA256.hash(data: bytes)))
+                #expect(text == "reason: oversize\ncontent: removed (hash \(hash))\n")
+            } else {
+                #expect(text == "reason: \(reason.rawValue)\ncontent: removed (not a regular file)\n")
+            }
+            #expect(!text.contains("jan") && !text.contains("inside") && !text.contains("target"))
             #expect(readFile(spool.root + "/target") == "target content")
-            #expect(entries(spool.quarantinePath) == [id, id + ".reason"])
+            #expect(entries(spool.quarantinePath) == [id + ".reason"], "nothing of the entry is kept")
             // Again, as after a crash: no failure, nothing changes.
             try spool.quarantineWhole(claimed: name, id: id, reason: reason)
-            #expect(entries(spool.quarantinePath) == [id, id + ".reason"])
+            #expect(entries(spool.quarantinePath) == [id + ".reason"])
             #expect(readFile(spool.quarantinePath + "/" + id + ".reason") == text)
         }
     }
 
-    @Test("a file the PII gate fires on is dropped, only the reason stays")
-    func piiWithheld() throws {
+    @Test("UTF-16 text hides a phone number from every PII detector: it is refused as utf16 and not kept")
+    func utf16NotKept() throws {
         try withSpool { spool in
-            let name = "f.jsonl"
-            let id = spoolFileID(for: name)
-            writeFile(spool.curPath + "/" + name, "{\"v\":1}\n{\"note\":\"mail jan@example.com\"}\n\u{FF}")
-            try spool.quarantineWhole(claimed: name, id: id, reason: .notUTF8)
-            #expect(!exists(spool.curPath + "/" + name))
-            #expect(entries(spool.quarantinePath) == [id + ".reason"])
-            let text = try #require(readFile(spool.quarantinePath + "/" + id + ".reason"))
-            #expect(text == "reason: not_utf8\ncontent: withheld (pii_email on line 2)\n")
-            #expect(!text.contains("example"))
-            try spool.quarantineWhole(claimed: name, id: id, reason: .notUTF8)
-            #expect(readFile(spool.quarantinePath + "/" + id + ".reason") == text)
+            let text = "{\"v\":1,\"note\":\"bel 0612345678\"}\n"
+            var utf16: [UInt8] = [0xFF, 0xFE]
+            for unit in text.utf16 { utf16 += [UInt8(unit & 0xFF), UInt8(unit >> 8)] }
+            writeFile(spool.curPath + "/f", utf16)
+            #expect(spool.read(claimed: "f", maxBytes: 1 << 20) == .rejected(.utf16))
+            try spool.quarantineWhole(claimed: "f", id: "q", reason: .utf16)
+            #expect(entries(spool.quarantinePath) == ["q.reason"])
+            let record = try #require(readFile(spool.quarantinePath + "/q.reason"))
+            #expect(record.hasPrefix("reason: utf16\ncontent: removed (hash "))
         }
     }
 
@@ -73,10 +69,25 @@ struct SpoolQuarantineTests {
     func crashBetween() throws {
         try withSpool { spool in
             writeFile(spool.curPath + "/f", "abc")
-            writeFile(spool.quarantinePath + "/q.reason", "reason: oversize\ncontent: kept as q\n")
+            writeFile(spool.quarantinePath + "/q.reason", "reason: oversize\ncontent: removed (hash 0000000000000000)\n")
             try spool.quarantineWhole(claimed: "f", id: "q", reason: .oversize)
-            #expect(entries(spool.quarantinePath) == ["q", "q.reason"])
-            #expect(readFile(spool.quarantinePath + "/q") == "abc")
+            #expect(entries(spool.quarantinePath) == ["q.reason"])
+            #expect(!exists(spool.curPath + "/f"))
+        }
+    }
+
+    @Test("a folder too deep to remove is the one thing moved aside, and the record says so")
+    func deepFolder() throws {
+        try withSpool { spool in
+            var path = spool.curPath + "/d"
+            for _ in 0..<40 {
+                #expect(mkdir(path, 0o700) == 0)
+                path += "/d"
+            }
+            try spool.quarantineWhole(claimed: "d", id: "q", reason: .directory)
+            #expect(!exists(spool.curPath + "/d"))
+            #expect(readFile(spool.quarantinePath + "/q.reason") == "reason: directory\ncontent: moved aside as q (a folder too deep to remove)\n")
+            #expect(fileType(spool.quarantinePath + "/q") == S_IFDIR)
         }
     }
 
@@ -101,39 +112,33 @@ struct SpoolQuarantineTests {
         }
     }
 
-    @Test("bad lines: content and reason files, withheld lines without content")
+    @Test("bad lines: one record of reasons, numbers and keyed hashes; no line is kept")
     func lines() throws {
         try withSpool { spool in
+            let key = try spool.idKey()
+            let contents = ["{\"v\":", "{\"cohort\":\"06-12345678\"}", "{\"site\":\"jan-de-vries-4b\"}", "{\"note\":\"x\"}", "{}"]
             let lines = [
-                QuarantinedLine(number: 2, reason: "malformed_json", content: Array("{\"v\":".utf8)),
-                QuarantinedLine(number: 5, reason: "pii_phone", field: "cohort", content: nil),
-                QuarantinedLine(number: 7, reason: "unknown_site", field: "site", content: Array("{\"site\":\"x\"}".utf8)),
-                // The gate fires here too, though the caller kept the content.
-                QuarantinedLine(number: 9, reason: "line_too_long", content: Array("{\"a\":\"06-12345678\"}".utf8)),
+                QuarantinedLine(number: 2, reason: "malformed_json", content: Array(contents[0].utf8)),
+                QuarantinedLine(number: 5, reason: "pii_phone", field: "cohort", content: Array(contents[1].utf8)),
+                QuarantinedLine(number: 7, reason: "unknown_site", field: "site", content: Array(contents[2].utf8)),
+                QuarantinedLine(number: 9, reason: "unknown_field", content: Array(contents[3].utf8)),
                 // A field that is not an identifier is not written.
-                QuarantinedLine(number: 11, reason: "unknown_field", field: "jan jansen", content: nil),
+                QuarantinedLine(number: 11, reason: "unknown_field", field: "jan jansen", content: Array(contents[4].utf8)),
             ]
             try spool.quarantineLines(id: "abc123", lines: lines)
-            #expect(readFile(spool.quarantinePath + "/abc123.lines") == """
-                {"v":
-                # line 5 withheld: pii_phone
-                {"site":"x"}
-                # line 9 withheld: pii_phone
-                # line 11 withheld: unknown_field
-
-                """)
+            let h = contents.map { key.lineHash(Array($0.utf8)) }
             #expect(readFile(spool.quarantinePath + "/abc123.reason") == """
-                line 2: malformed_json
-                line 5: pii_phone cohort
-                line 7: unknown_site site
-                line 9: line_too_long
-                line 11: unknown_field invalid
+                line 2: malformed_json hash \(h[0])
+                line 5: pii_phone cohort hash \(h[1])
+                line 7: unknown_site site hash \(h[2])
+                line 9: unknown_field hash \(h[3])
+                line 11: unknown_field invalid hash \(h[4])
 
                 """)
-            #expect(entries(spool.quarantinePath) == ["abc123.lines", "abc123.reason"])
-            // Idempotent: the same call again leaves the same files.
+            #expect(entries(spool.quarantinePath) == ["abc123.reason"])
+            // Idempotent: the same call again leaves the same file.
             try spool.quarantineLines(id: "abc123", lines: lines)
-            #expect(entries(spool.quarantinePath) == ["abc123.lines", "abc123.reason"])
+            #expect(entries(spool.quarantinePath) == ["abc123.reason"])
         }
     }
 
@@ -141,9 +146,9 @@ struct SpoolQuarantineTests {
     func staleTemp() throws {
         try withSpool { spool in
             writeFile(spool.quarantinePath + "/.q.reason.tmp", "half")
-            try spool.quarantineLines(id: "q", lines: [QuarantinedLine(number: 1, reason: "bad_id", field: "id", content: nil)])
-            #expect(entries(spool.quarantinePath) == ["q.lines", "q.reason"])
-            #expect(readFile(spool.quarantinePath + "/q.reason") == "line 1: bad_id id\n")
+            try spool.quarantineLines(id: "q", lines: [QuarantinedLine(number: 1, reason: "bad_id", field: "id", content: [])])
+            #expect(entries(spool.quarantinePath) == ["q.reason"])
+            #expect(readFile(spool.quarantinePath + "/q.reason") == "line 1: bad_id id hash \(try spool.idKey().lineHash([]))\n")
         }
     }
 
@@ -151,10 +156,10 @@ struct SpoolQuarantineTests {
     func plantedTemp() throws {
         try withSpool { spool in
             writeFile(spool.root + "/victim", "keep")
-            symlink(spool.root + "/victim", spool.quarantinePath + "/.q.lines.tmp")
+            symlink(spool.root + "/victim", spool.quarantinePath + "/.q.reason.tmp")
             try spool.quarantineLines(id: "q", lines: [])
             #expect(readFile(spool.root + "/victim") == "keep")
-            #expect(fileType(spool.quarantinePath + "/q.lines") == S_IFREG)
+            #expect(fileType(spool.quarantinePath + "/q.reason") == S_IFREG)
         }
     }
 }

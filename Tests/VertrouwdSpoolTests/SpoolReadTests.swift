@@ -1,3 +1,4 @@
+import Crypto
 import Glibc
 import Testing
 @testable import VertrouwdSpool
@@ -177,6 +178,30 @@ struct SpoolReadTests {
     @Test("reason codes are stable")
     func codes() {
         #expect(FileRejectReason.allCases.map(\.rawValue)
-            == ["symlink", "fifo", "socket", "device", "directory", "oversize", "not_utf8", "changed", "unreadable"])
+            == ["symlink", "fifo", "socket", "device", "directory", "oversize", "not_utf8", "utf16", "changed", "unreadable"])
+    }
+
+    @Test("UTF-16 is refused whole before any line is read: a BOM, or a NUL in the first two bytes", arguments: [
+        [0xFF, 0xFE, 0x7B, 0x00],       // UTF-16LE with BOM
+        [0xFE, 0xFF, 0x00, 0x7B],       // UTF-16BE with BOM
+        [0x7B, 0x00, 0x22, 0x00],       // UTF-16LE without BOM: valid UTF-8, NUL-interleaved
+        [0x00, 0x7B, 0x00, 0x22],       // UTF-16BE without BOM
+        [0x0A, 0x00, 0x7B, 0x00],       // a blank first line in UTF-16LE
+        [0x00],
+    ] as [[UInt8]])
+    func utf16(bytes: [UInt8]) throws {
+        try withSpool { spool in
+            writeFile(spool.curPath + "/f", bytes + Array("\"v\":1}\n".utf8))
+            #expect(spool.read(claimed: "f", maxBytes: 1000) == .rejected(.utf16))
+        }
+    }
+
+    @Test("a NUL later in a UTF-8 file is left to the line check (nul_byte), so the file's good lines count")
+    func laterNUL() throws {
+        try withSpool { spool in
+            let bytes = Array("{\"v\":1}\n{\"a\":\"0\u{0}6\"}\n".utf8)
+            writeFile(spool.curPath + "/f", bytes)
+            #expect(spool.read(claimed: "f", maxBytes: 1000) == .content(bytes, digest: Array(SHA256.hash(data: bytes))))
+        }
     }
 }
