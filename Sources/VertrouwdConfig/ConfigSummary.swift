@@ -59,6 +59,11 @@ public enum ConfigSummary {
         case .off:
             routes.append("e-mail off")
         }
+        // The From display name and Reply-To, when they are not the defaults.
+        if d.email.mode != .off {
+            if d.email.fromName != EmailSettings().fromName { routes[0] += " as \"\(d.email.fromName)\"" }
+            if let replyTo = d.email.replyTo { routes[0] += ", replies to \(replyTo)" }
+        }
         routes.append(d.socketPath.map { "socket \($0)" } ?? "socket off")
         return routes.joined(separator: "; ")
     }
