@@ -8,6 +8,11 @@ public enum ConfigSummary {
         let t = c.taxonomy
         lines.append("school: \(c.school.name) (\(c.school.timeZone.identifier), \(c.school.language.rawValue))")
         lines.append("categories: \(t.categories.values.count) (\(t.categories.values.joined(separator: ", ")))")
+        // Issue 15 §3: a category the message catalogue does not name gets general advice only.
+        let general = t.categories.values.filter { MessageCatalog.topic(of: $0) == .general }
+        if !general.isEmpty {
+            lines.append("advice: general only for \(general.joined(separator: ", ")) (not in the message catalogue)")
+        }
         lines.append("sites: \(t.sites.values.count); cohorts: \(counted(t.cohorts)); channels: \(counted(t.channels))")
         let sourceNames = c.sources.map { c.sourceSettings[$0]?.subjects == .required ? "\($0) [subjects required]" : $0 }
         lines.append("sources: \(c.sources.count) (\(sourceNames.joined(separator: ", ")))")
