@@ -213,6 +213,8 @@ public struct SummaryMessage: Sendable {
                 lines.append("  \(a.rule), \(a.window): " + atLeastText(a.atLeast))
             }
         }
+        lines += ["", MessageCatalog.words(language).helpHeading]
+        lines += MessageCatalog.help(language).map { "  - " + $0 }
         lines += ["", nl ? "Werking" : "Health"]
         let width = healthRows.map(\.0.count).max()!
         for (label, value) in healthRows {
@@ -259,6 +261,9 @@ public struct SummaryMessage: Sendable {
             }
             h += "</ul>\n"
         }
+        h += "<h2 style=\"font-size:16px;margin:16px 0 8px 0;\">\(e(MessageCatalog.words(language).helpHeading))</h2>\n<ul style=\"margin:0;padding-left:20px;\">\n"
+        h += MessageCatalog.help(language).map { "<li style=\"margin:0 0 6px 0;\">\(e($0))</li>\n" }.joined()
+        h += "</ul>\n"
         h += "<h2 style=\"font-size:16px;margin:16px 0 8px 0;\">\(e(nl ? "Werking" : "Health"))</h2>\n<table style=\"border-collapse:collapse;\">\n"
         for (label, value) in healthRows {
             h += "<tr><td style=\"\(cell)\">\(e(label))</td><td style=\"\(cell)text-align:right;\">\(e(value))</td></tr>\n"
