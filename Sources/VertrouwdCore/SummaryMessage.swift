@@ -142,6 +142,26 @@ public struct SummaryMessage: Sendable {
 
     var trendHeading: String { nl ? "Verloop (leerlingen per week)" : "Trend (pupils per week)" }
 
+    /// An alert line's window as the school says it: "vrijdag 27 november
+    /// 2026" for a day, "week 48" for a week; anything else as given.
+    func windowText(_ window: String) -> String {
+        let parts = window.split(separator: "-")
+        if parts.count == 2, parts[1].hasPrefix("W"), let week = Int(parts[1].dropFirst()) {
+            return "week \(week)"
+        }
+        guard parts.count == 3, let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]),
+              (1...12).contains(m), (1...31).contains(d) else { return window }
+        // Sakamoto's day of the week (0 = Sunday), as ISO (1 = Monday … 7 = Sunday).
+        let offsets = [0, 3, 2, 5, 0, 3, 5, 1, 4, 6, 2, 4]
+        let year = m < 3 ? y - 1 : y
+        let sunday0 = (year + year / 4 - year / 100 + year / 400 + offsets[m - 1] + d) % 7
+        return DateText.long(DateText.Day(year: y, month: m, day: d, weekday: sunday0 == 0 ? 7 : sunday0), language)
+    }
+
+    func alertLineText(_ a: SummaryContent.AlertLine) -> String {
+        "\(windowText(a.window)): \(atLeastText(a.atLeast)) (\(nl ? "regel" : "rule") \(a.rule))"
+    }
+
     func atLeastText(_ n: Int) -> String { nl ? "ten minste \(n) leerlingen" : "at least \(n) pupils" }
 
     func keyLabel(_ key: String) -> String {
@@ -210,7 +230,7 @@ public struct SummaryMessage: Sendable {
             lines.append(nl ? "  geen" : "  none")
         } else {
             for a in content.alerts {
-                lines.append("  \(a.rule), \(a.window): " + atLeastText(a.atLeast))
+                lines.append("  " + alertLineText(a))
             }
         }
         lines += ["", MessageCatalog.words(language).helpHeading]
@@ -257,7 +277,7 @@ public struct SummaryMessage: Sendable {
         } else {
             h += "<ul style=\"margin:0;padding-left:20px;\">\n"
             for a in content.alerts {
-                h += "<li>\(e(a.rule)), \(e(a.window)): \(e(atLeastText(a.atLeast)))</li>\n"
+                h += "<li>\(e(alertLineText(a)))</li>\n"
             }
             h += "</ul>\n"
         }

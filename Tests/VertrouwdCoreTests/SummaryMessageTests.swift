@@ -78,7 +78,8 @@ enum SummarySamples {
                         "Leerlingen per afdeling", "Verloop (leerlingen per week)"] {
             #expect(nl.contains("\n\(heading)\n"), "\(heading)")
         }
-        #expect(nl.contains("sextortion-acuut, 2026-11-27: ten minste 5 leerlingen"))
+        #expect(nl.contains("  vrijdag 27 november 2026: ten minste 5 leerlingen (regel sextortion-acuut)\n"))
+        #expect(nl.contains("  week 48: ten minste 10 leerlingen (regel sextortion-week)\n"))
         #expect(nl.contains("aantallen verschillende leerlingen; in een tabel telt elke leerling één keer"))
         #expect(nl.contains("Onder Werking staan signalen en berichten, geen leerlingen"))
     }
