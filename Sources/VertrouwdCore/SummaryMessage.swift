@@ -142,26 +142,6 @@ public struct SummaryMessage: Sendable {
 
     var trendHeading: String { nl ? "Verloop (leerlingen per week)" : "Trend (pupils per week)" }
 
-    /// An alert line's window as the school says it: "vrijdag 27 november
-    /// 2026" for a day, "week 48" for a week; anything else as given.
-    func windowText(_ window: String) -> String {
-        let parts = window.split(separator: "-")
-        if parts.count == 2, parts[1].hasPrefix("W"), let week = Int(parts[1].dropFirst()) {
-            return "week \(week)"
-        }
-        guard parts.count == 3, let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]),
-              (1...12).contains(m), (1...31).contains(d) else { return window }
-        // Sakamoto's day of the week (0 = Sunday), as ISO (1 = Monday … 7 = Sunday).
-        let offsets = [0, 3, 2, 5, 0, 3, 5, 1, 4, 6, 2, 4]
-        let year = m < 3 ? y - 1 : y
-        let sunday0 = (year + year / 4 - year / 100 + year / 400 + offsets[m - 1] + d) % 7
-        return DateText.long(DateText.Day(year: y, month: m, day: d, weekday: sunday0 == 0 ? 7 : sunday0), language)
-    }
-
-    func alertLineText(_ a: SummaryContent.AlertLine) -> String {
-        "\(windowText(a.window)): \(atLeastText(a.atLeast)) (\(nl ? "regel" : "rule") \(a.rule))"
-    }
-
     func atLeastText(_ n: Int) -> String { nl ? "ten minste \(n) leerlingen" : "at least \(n) pupils" }
 
     func keyLabel(_ key: String) -> String {
@@ -291,14 +271,6 @@ public struct SummaryMessage: Sendable {
         h += "</table>\n<p style=\"margin:20px 0 0 0;font-size:12px;color:#555555;\">\(e(schoolName)) · vertrouwd<br>\(e(footer))</p>\n"
         h += HTMLEscape.pageEnd
         return h
-    }
-
-    /// A bar as a table cell with `width` and `bgcolor`, which Outlook
-    /// (Word's renderer) draws; it ignores the size of an empty `div`.
-    static func bar(width: Int) -> String {
-        "<table role=\"presentation\" cellpadding=\"0\" cellspacing=\"0\" border=\"0\" style=\"border-collapse:collapse;\"><tr>"
-            + "<td width=\"\(width)\" height=\"12\" bgcolor=\"#1f4e79\" style=\"width:\(width)px;height:12px;background:#1f4e79;font-size:1px;line-height:1px;\">&nbsp;</td>"
-            + "</tr></table>"
     }
 
     /// The socket message (DESIGN §7), one line; values are strings.
