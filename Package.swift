@@ -180,7 +180,7 @@ var targets: [Target] = [
             .product(name: "NIOEmbedded", package: "swift-nio"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
         ],
-        exclude: ["Servers"],
+        exclude: ["Servers", "Golden"],
         swiftSettings: swift6
     ),
     .testTarget(

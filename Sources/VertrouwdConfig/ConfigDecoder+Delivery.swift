@@ -40,6 +40,21 @@ extension Decoding {
         } else if email.mode != .off, !t.isPoisoned("from") {
             missing("from", in: t, "the sender address of every message")
         }
+        if let name = t.string("from_name") {
+            if name.isEmpty || name.count > 64 || name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+                context.error(at: t.value("from_name")!, "\"from_name\" must be 1–64 characters without control characters")
+            } else {
+                email.fromName = name
+            }
+        }
+        if let replyTo = t.string("reply_to"), !replyTo.isEmpty {
+            if Self.isAddress(replyTo) {
+                refuseExampleAddress(t, "reply_to", replyTo)
+                email.replyTo = replyTo
+            } else {
+                context.error(at: t.value("reply_to")!, "\"reply_to\" is not an e-mail address: \"\(replyTo)\"")
+            }
+        }
         if let path = t.string("sendmail_path") {
             if path.hasPrefix("/") {
                 email.sendmailPath = path

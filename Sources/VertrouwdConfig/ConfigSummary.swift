@@ -8,6 +8,11 @@ public enum ConfigSummary {
         let t = c.taxonomy
         lines.append("school: \(c.school.name) (\(c.school.timeZone.identifier), \(c.school.language.rawValue))")
         lines.append("categories: \(t.categories.values.count) (\(t.categories.values.joined(separator: ", ")))")
+        // Issue 15 §3: a category the message catalogue does not name gets general advice only.
+        let general = t.categories.values.filter { MessageCatalog.topic(of: $0) == .general }
+        if !general.isEmpty {
+            lines.append("advice: general only for \(general.joined(separator: ", ")) (not in the message catalogue)")
+        }
         lines.append("sites: \(t.sites.values.count); cohorts: \(counted(t.cohorts)); channels: \(counted(t.channels))")
         let sourceNames = c.sources.map { c.sourceSettings[$0]?.subjects == .required ? "\($0) [subjects required]" : $0 }
         lines.append("sources: \(c.sources.count) (\(sourceNames.joined(separator: ", ")))")
@@ -58,6 +63,11 @@ public enum ConfigSummary {
             routes.append("e-mail via \(d.email.sendmailPath) from \(d.email.from)")
         case .off:
             routes.append("e-mail off")
+        }
+        // The From display name and Reply-To, when they are not the defaults.
+        if d.email.mode != .off {
+            if d.email.fromName != EmailSettings().fromName { routes[0] += " as \"\(d.email.fromName)\"" }
+            if let replyTo = d.email.replyTo { routes[0] += ", replies to \(replyTo)" }
         }
         routes.append(d.socketPath.map { "socket \($0)" } ?? "socket off")
         return routes.joined(separator: "; ")

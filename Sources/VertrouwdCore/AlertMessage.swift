@@ -74,8 +74,28 @@ public struct AlertMessage: Sendable {
 
     var words: MessageCatalog.Words { MessageCatalog.words(language) }
 
-    /// Generic on purpose: mail logs see subjects.
-    public var subject: String { words.alertSubject }
+    /// What, where and when: "vertrouwd: Afpersing – Hoofdgebouw, Instagram –
+    /// 29 november 2026". Each alert gets its own subject, so alerts do not
+    /// fold into one thread. Never a count: mail logs see subjects, and a
+    /// subject shows no more than a group and a day or week (P3, P9).
+    public var subject: String {
+        words.alertSubject(subjectWhat, whereText, subjectWhen)
+    }
+
+    /// The categories' labels; more than three end in "e.a." / "etc.".
+    var subjectWhat: String {
+        let labels = categories.map { taxonomy.label($0, in: language) }
+        guard labels.count > 3 else { return labels.joined(separator: ", ") }
+        return labels.prefix(3).joined(separator: ", ") + " " + words.andOthers
+    }
+
+    /// "29 november 2026" for a day, "week 48 van 2026" for a week.
+    var subjectWhen: String {
+        let p = content.period
+        if p.kind == .week, let iso = p.isoWeek { return words.weekShort(iso.week, iso.year) }
+        if p.first == p.last { return "\(p.first.day) \(DateText.months[language]![p.first.month - 1]) \(p.first.year)" }
+        return DateText.range(p.first, p.last, language)
+    }
 
     /// The categories the alert is about: the group's category, or every
     /// category the rule matches.
@@ -115,8 +135,14 @@ public struct AlertMessage: Sendable {
         }
     }
 
-    var advice: [String] {
+    var advice: MessageCatalog.Advice {
         MessageCatalog.advice(for: categories.map(MessageCatalog.topic(of:)), language)
+    }
+
+    /// The advice sections, heading and lines, in reading order.
+    var adviceSections: [(String, [String])] {
+        [(words.schoolAdviceHeading, advice.school), (words.pupilAdviceHeading, advice.pupils),
+         (words.helpHeading, MessageCatalog.help(language))]
     }
 
     /// The facts, label and value, in reading order.
@@ -138,10 +164,10 @@ public struct AlertMessage: Sendable {
         for (label, value) in facts {
             lines.append((label + ":").padding(toLength: width + 1, withPad: " ", startingAt: 0) + value)
         }
-        lines += ["", words.adviceHeading]
-        lines += advice.map { "- " + $0 }
-        lines += ["", words.helpHeading]
-        lines += MessageCatalog.help(language).map { "- " + $0 }
+        for (heading, items) in adviceSections {
+            lines += ["", heading]
+            lines += items.map { "- " + $0 }
+        }
         lines += ["", "\(schoolName) · vertrouwd", words.footer(k)]
         return lines.joined(separator: "\n") + "\n"
     }
@@ -160,11 +186,12 @@ public struct AlertMessage: Sendable {
             h += "<td style=\"padding:4px 0;\">\(e(value))</td></tr>\n"
         }
         h += "</table>\n"
-        h += "<h2 style=\"font-size:16px;margin:16px 0 8px 0;\">\(e(words.adviceHeading))</h2>\n<ul style=\"margin:0;padding-left:20px;\">\n"
-        h += advice.map { "<li style=\"margin:0 0 6px 0;\">\(e($0))</li>\n" }.joined()
-        h += "</ul>\n<h2 style=\"font-size:16px;margin:16px 0 8px 0;\">\(e(words.helpHeading))</h2>\n<ul style=\"margin:0;padding-left:20px;\">\n"
-        h += MessageCatalog.help(language).map { "<li style=\"margin:0 0 6px 0;\">\(e($0))</li>\n" }.joined()
-        h += "</ul>\n<p style=\"margin:20px 0 0 0;font-size:12px;color:#555555;\">\(e(schoolName)) · vertrouwd<br>\(e(words.footer(k)))</p>\n"
+        for (heading, items) in adviceSections {
+            h += "<h2 style=\"font-size:16px;margin:16px 0 8px 0;\">\(e(heading))</h2>\n<ul style=\"margin:0;padding-left:20px;\">\n"
+            h += items.map { "<li style=\"margin:0 0 6px 0;\">\(e($0))</li>\n" }.joined()
+            h += "</ul>\n"
+        }
+        h += "<p style=\"margin:20px 0 0 0;font-size:12px;color:#555555;\">\(e(schoolName)) · vertrouwd<br>\(e(words.footer(k)))</p>\n"
         h += HTMLEscape.pageEnd
         return h
     }

@@ -37,6 +37,10 @@ public struct EmailSettings: Hashable, Sendable {
     /// File holding the AUTH password (mode ≤ 0640), or nil.
     public var passwordFile: String?
     public var from = "vertrouwd@localhost"
+    /// The display name of the From header ("vertrouwd <…>").
+    public var fromName = "vertrouwd"
+    /// The Reply-To header, usually IT's address, or nil for none.
+    public var replyTo: String?
     public var sendmailPath = "/usr/sbin/sendmail"
     public init() {}
 }

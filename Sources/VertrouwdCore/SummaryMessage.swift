@@ -109,8 +109,15 @@ public struct SummaryMessage: Sendable {
 
     var nl: Bool { language == .nl }
 
-    /// Generic on purpose: mail logs see subjects.
-    public var subject: String { nl ? "vertrouwd: weekoverzicht" : "vertrouwd: weekly summary" }
+    /// The week, so that summaries do not fold into one thread: "vertrouwd:
+    /// weekoverzicht week 48 van 2026". Never a count (mail logs see subjects).
+    public var subject: String {
+        let parts = content.week.split(separator: "-W")
+        guard parts.count == 2, let year = Int(parts[0]), let week = Int(parts[1]) else {
+            return nl ? "vertrouwd: weekoverzicht \(content.week)" : "vertrouwd: weekly summary \(content.week)"
+        }
+        return nl ? "vertrouwd: weekoverzicht week \(week) van \(year)" : "vertrouwd: weekly summary week \(week) of \(year)"
+    }
 
     public var title: String {
         let range = DateText.range(content.first, content.last, language)
@@ -126,6 +133,16 @@ public struct SummaryMessage: Sendable {
         let pair = titles[name] ?? (name, name)
         return nl ? pair.0 : pair.1
     }
+
+    /// A table's heading says what its numbers count: "Leerlingen per locatie".
+    func tableHeading(_ name: String) -> String {
+        let title = tableTitle(name).lowercased()
+        return nl ? "Leerlingen per \(title)" : "Pupils by \(title)"
+    }
+
+    var trendHeading: String { nl ? "Verloop (leerlingen per week)" : "Trend (pupils per week)" }
+
+    func atLeastText(_ n: Int) -> String { nl ? "ten minste \(n) leerlingen" : "at least \(n) pupils" }
 
     func keyLabel(_ key: String) -> String {
         key.isEmpty ? (nl ? "onbekend" : "unknown") : taxonomy.label(key, in: language)
@@ -155,8 +172,12 @@ public struct SummaryMessage: Sendable {
     }
 
     var footer: String {
-        nl ? "Aantallen onder \(k) staan als \"<\(k)\", andere zijn afgerond; totalen zijn afgerond uit de werkelijke som; \"x\" is weggelaten om een ander aantal te beschermen. Dit overzicht kan geen leerling aanwijzen."
-            : "Counts below \(k) show as \"<\(k)\", others are rounded; totals are rounded from the true sum; \"x\" is left out to protect another count. This summary cannot point to a pupil."
+        nl ? "De aantallen in de tabellen, het verloop en de meldingen zijn aantallen verschillende leerlingen; in een tabel telt elke leerling één keer. "
+            + "Aantallen onder \(k) staan als \"<\(k)\", andere zijn afgerond; totalen zijn afgerond uit de werkelijke som; \"x\" is weggelaten om een ander aantal te beschermen. "
+            + "Onder Werking staan signalen en berichten, geen leerlingen. Dit overzicht kan geen leerling aanwijzen."
+            : "The numbers in the tables, the trend and the alerts are numbers of different pupils; in a table each pupil counts once. "
+            + "Counts below \(k) show as \"<\(k)\", others are rounded; totals are rounded from the true sum; \"x\" is left out to protect another count. "
+            + "Health counts signals and messages, not pupils. This summary cannot point to a pupil."
     }
 
     var withheldNote: String? {
@@ -169,7 +190,7 @@ public struct SummaryMessage: Sendable {
     public var text: String {
         var lines = [title, ""]
         for table in content.tables {
-            lines.append(tableTitle(table.name))
+            lines.append(tableHeading(table.name))
             let width = max((table.rows.map { keyLabel($0.key).count } + [totalWord.count]).max()!, 8)
             for row in table.rows {
                 lines.append("  " + keyLabel(row.key).padding(toLength: width + 2, withPad: " ", startingAt: 0) + row.value)
@@ -179,7 +200,7 @@ public struct SummaryMessage: Sendable {
         }
         if let note = withheldNote { lines += [note, ""] }
         if !content.trend.isEmpty {
-            lines.append(nl ? "Verloop (totaal per week)" : "Trend (total per week)")
+            lines.append(trendHeading)
             lines.append("  \(content.trend.first!.week) \(sparkline) \(content.trend.last!.week)")
             lines.append("  " + content.trend.map(\.total).joined(separator: " "))
             lines.append("")
@@ -189,9 +210,11 @@ public struct SummaryMessage: Sendable {
             lines.append(nl ? "  geen" : "  none")
         } else {
             for a in content.alerts {
-                lines.append("  \(a.rule), \(a.window): " + (nl ? "ten minste \(a.atLeast)" : "at least \(a.atLeast)"))
+                lines.append("  " + alertLineText(a))
             }
         }
+        lines += ["", MessageCatalog.words(language).helpHeading]
+        lines += MessageCatalog.help(language).map { "  - " + $0 }
         lines += ["", nl ? "Werking" : "Health"]
         let width = healthRows.map(\.0.count).max()!
         for (label, value) in healthRows {
@@ -207,7 +230,7 @@ public struct SummaryMessage: Sendable {
         var h = HTMLEscape.pageStart(title: subject, language: language, accent: "#1f4e79")
         h += "<h1 style=\"font-size:20px;margin:0 0 16px 0;\">\(e(title))</h1>\n"
         for table in content.tables {
-            h += "<h2 style=\"font-size:16px;margin:16px 0 8px 0;\">\(e(tableTitle(table.name)))</h2>\n"
+            h += "<h2 style=\"font-size:16px;margin:16px 0 8px 0;\">\(e(tableHeading(table.name)))</h2>\n"
             h += "<table style=\"border-collapse:collapse;\">\n"
             for row in table.rows {
                 h += "<tr><td style=\"\(cell)\">\(e(keyLabel(row.key)))</td><td style=\"\(cell)text-align:right;\">\(e(row.value))</td></tr>\n"
@@ -218,12 +241,12 @@ public struct SummaryMessage: Sendable {
         if let note = withheldNote { h += "<p style=\"margin:16px 0 0 0;\">\(e(note))</p>\n" }
         if !content.trend.isEmpty {
             let top = max(content.trend.map { Self.magnitude($0.total) }.max() ?? 0, 1)
-            h += "<h2 style=\"font-size:16px;margin:16px 0 8px 0;\">\(e(nl ? "Verloop (totaal per week)" : "Trend (total per week)"))</h2>\n"
+            h += "<h2 style=\"font-size:16px;margin:16px 0 8px 0;\">\(e(trendHeading))</h2>\n"
             h += "<table style=\"border-collapse:collapse;\">\n"
             for point in content.trend {
                 let width = max(2, Self.magnitude(point.total) * 300 / top)
                 h += "<tr><td style=\"padding:2px 12px 2px 0;font-size:12px;\">\(e(point.week))</td>"
-                h += "<td style=\"padding:2px 0;\"><div style=\"background:#1f4e79;height:12px;width:\(width)px;\"></div></td>"
+                h += "<td style=\"padding:2px 0;\">\(Self.bar(width: width))</td>"
                 h += "<td style=\"padding:2px 0 2px 8px;font-size:12px;\">\(e(point.total))</td></tr>\n"
             }
             h += "</table>\n"
@@ -234,10 +257,13 @@ public struct SummaryMessage: Sendable {
         } else {
             h += "<ul style=\"margin:0;padding-left:20px;\">\n"
             for a in content.alerts {
-                h += "<li>\(e(a.rule)), \(e(a.window)): \(e(nl ? "ten minste \(a.atLeast)" : "at least \(a.atLeast)"))</li>\n"
+                h += "<li>\(e(alertLineText(a)))</li>\n"
             }
             h += "</ul>\n"
         }
+        h += "<h2 style=\"font-size:16px;margin:16px 0 8px 0;\">\(e(MessageCatalog.words(language).helpHeading))</h2>\n<ul style=\"margin:0;padding-left:20px;\">\n"
+        h += MessageCatalog.help(language).map { "<li style=\"margin:0 0 6px 0;\">\(e($0))</li>\n" }.joined()
+        h += "</ul>\n"
         h += "<h2 style=\"font-size:16px;margin:16px 0 8px 0;\">\(e(nl ? "Werking" : "Health"))</h2>\n<table style=\"border-collapse:collapse;\">\n"
         for (label, value) in healthRows {
             h += "<tr><td style=\"\(cell)\">\(e(label))</td><td style=\"\(cell)text-align:right;\">\(e(value))</td></tr>\n"

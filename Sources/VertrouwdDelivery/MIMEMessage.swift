@@ -2,8 +2,10 @@
 // alternative with quoted-printable UTF-8 text and HTML parts, CRLF line
 // endings, no line over 76 octets in the bodies and none over 998 anywhere.
 // Pure: no clock (the Date comes from the message), no I/O.
+// Non-ASCII header text (the subject, the sender's display name) is
+// written as RFC 2047 encoded-words.
 // Security stance: header values are stripped of CR/LF and controls, so
-// neither a subject nor an address can add headers.
+// neither a subject, a display name nor an address can add headers.
 import VertrouwdCore
 
 /// RFC 5322 rendering of outgoing mail.
@@ -12,17 +14,23 @@ public enum MIMEMessage {
     ///
     /// The boundary starts with "=_", which quoted-printable output can never
     /// contain (a literal "=" is always encoded), so it cannot occur in a part.
-    public static func render(_ m: OutgoingMessage, from: String, to: String, messageIDDomain: String) -> [UInt8] {
+    ///
+    /// `fromName` is the sender's display name ("vertrouwd"); `replyTo`, if
+    /// given, becomes the Reply-To header (IT's address, so that a reply
+    /// reaches someone who can act on it).
+    public static func render(_ m: OutgoingMessage, from: String, fromName: String? = nil, replyTo: String? = nil,
+                              to: String, messageIDDomain: String) -> [UInt8] {
         let boundary = "=_vertrouwd_" + atext(m.id, fallback: "message")
         var out = ""
         func header(_ line: String) { out += line + "\r\n" }
         header("Date: " + rfc5322Date(m.created))
-        header("From: " + address(from))
+        header(fromHeader(name: fromName, address: from))
+        if let replyTo, !address(replyTo).isEmpty { header("Reply-To: " + address(replyTo)) }
         header("To: " + address(to))
         header("Message-ID: <\(atext(m.id, fallback: "message"))@\(atext(messageIDDomain, fallback: "localhost"))>")
         header(encodeSubject(m.subject))
         header("MIME-Version: 1.0")
-        header("Content-Type: multipart/alternative; boundary=\"\(boundary)\"")
+        header("Content-Type: multipart/alternative;\r\n boundary=\"\(boundary)\"")
         header("Auto-Submitted: auto-generated")
         header("X-Auto-Response-Suppress: All")
         header("")
@@ -71,6 +79,34 @@ public enum MIMEMessage {
         }))
     }
 
+    /// "From: name <address>": the name as an RFC 5322 atom phrase when it
+    /// can be, as a quoted-string when it is ASCII with specials, and as
+    /// RFC 2047 encoded-words otherwise; no name gives the bare address.
+    static func fromHeader(name: String?, address raw: String) -> String {
+        let mailbox = address(raw)
+        let words = oneLine(name ?? "").split(separator: " ")
+        let clean = words.joined(separator: " ")
+        guard !clean.isEmpty else { return "From: " + mailbox }
+        let atext = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&'*+-/=?^_`{|}~ ".unicodeScalars)
+        if clean.unicodeScalars.allSatisfy({ $0.isASCII }) && !clean.contains("=?") {
+            if clean.unicodeScalars.allSatisfy(atext.contains) { return "From: \(clean) <\(mailbox)>" }
+            let quoted = clean.map { $0 == "\\" || $0 == "\"" ? "\\\($0)" : String($0) }.joined()
+            return "From: \"\(quoted)\" <\(mailbox)>"
+        }
+        let encoded = encodedWords(clean, prefix: "From:")
+        // The address goes on a line of its own when the last word's line has no room.
+        let last = (encoded.count == 1 ? "From: " : " ") + encoded.last!
+        let gap = last.utf8.count + 2 + mailbox.utf8.count + 1 > 76 ? "\r\n " : " "
+        return "From: " + encoded.joined(separator: "\r\n ") + gap + "<\(mailbox)>"
+    }
+
+    /// Controls (CR, LF, TAB, …) become spaces: a header value is one line.
+    static func oneLine(_ text: String) -> String {
+        String(String.UnicodeScalarView(text.unicodeScalars.map {
+            ($0.value < 0x20 || $0.value == 0x7F) ? " " : $0
+        }))
+    }
+
     /// Keeps RFC 5322 atext (and "."), so ids and domains cannot break `<…>`.
     static func atext(_ text: String, fallback: String) -> String {
         let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_!#$%&'*+/=?^`{|}~".unicodeScalars)
@@ -81,42 +117,50 @@ public enum MIMEMessage {
     /// "Subject: …", as plain folded ASCII when possible, otherwise as RFC 2047
     /// "B" encoded-words (each ≤ 75 octets, whole UTF-8 characters) on folded lines.
     static func encodeSubject(_ subject: String) -> String {
-        // Controls (CR, LF, TAB, …) become spaces: a subject is one line.
-        let clean = String(String.UnicodeScalarView(subject.unicodeScalars.map {
-            ($0.value < 0x20 || $0.value == 0x7F) ? " " : $0
-        }))
+        let clean = oneLine(subject)
         let words = clean.split(separator: " ", omittingEmptySubsequences: false)
         let plain = clean.unicodeScalars.allSatisfy { $0.isASCII }
             && !clean.contains("=?") && words.allSatisfy { $0.utf8.count <= 70 }
         if plain {
             return fold(prefix: "Subject:", words: words.map(String.init))
         }
-        // Encoded-words: "=?utf-8?B?" + base64 + "?=" ≤ 75 → at most 45 input octets.
+        let chunks = encodedWords(clean, prefix: "Subject:")
+        if chunks.isEmpty { return "Subject: " }
+        return "Subject: " + chunks.joined(separator: "\r\n ")
+    }
+
+    /// RFC 2047 "B" encoded-words of UTF-8 text, holding whole characters,
+    /// to be joined by folding white space (which a reader drops between
+    /// adjacent encoded-words). Every line stays within RFC 2047's 76
+    /// octets: the first word follows `prefix` ("Subject:") and a space,
+    /// each later one a single space of folding.
+    static func encodedWords(_ clean: String, prefix: String) -> [String] {
+        // "=?utf-8?B?" + base64 + "?=": 12 octets plus 4 per 3 input octets.
+        func capacity(_ room: Int) -> Int { (room - 12) / 4 * 3 }
+        var limit = capacity(76 - prefix.utf8.count - 1)
         var chunks: [String] = []
         var current: [UInt8] = []
+        func flush() {
+            chunks.append("=?utf-8?B?" + base64(current) + "?=")
+            current = []
+            limit = capacity(75)
+        }
         for character in clean {
             let bytes = Array(String(character).utf8)
-            if !current.isEmpty && current.count + bytes.count > 45 {
-                chunks.append("=?utf-8?B?" + base64(current) + "?=")
-                current = []
-            }
-            // A grapheme longer than 45 octets is split between scalars.
-            if bytes.count > 45 {
+            if !current.isEmpty && current.count + bytes.count > limit { flush() }
+            // A grapheme longer than a word holds is split between scalars.
+            if bytes.count > limit {
                 for scalar in character.unicodeScalars {
                     let sb = Array(String(scalar).utf8)
-                    if current.count + sb.count > 45 {
-                        chunks.append("=?utf-8?B?" + base64(current) + "?=")
-                        current = []
-                    }
+                    if !current.isEmpty && current.count + sb.count > limit { flush() }
                     current += sb
                 }
             } else {
                 current += bytes
             }
         }
-        if !current.isEmpty { chunks.append("=?utf-8?B?" + base64(current) + "?=") }
-        if chunks.isEmpty { return "Subject: " }
-        return "Subject: " + chunks.joined(separator: "\r\n ")
+        if !current.isEmpty { flush() }
+        return chunks
     }
 
     /// Folds words onto lines of at most 78 octets.

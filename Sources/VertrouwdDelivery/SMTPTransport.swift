@@ -48,7 +48,8 @@ public struct SMTPTransport: Transport {
             heloName: heloName, from: from, to: to, startTLS: settings.startTLS,
             relayIsLoopback: Self.isLoopback(host), username: settings.username, password: password))
         let domain = from.split(separator: "@").last.map(String.init) ?? heloName
-        let payload = SMTPSession.dataPayload(MIMEMessage.render(message, from: from, to: to, messageIDDomain: domain))
+        let payload = SMTPSession.dataPayload(MIMEMessage.render(
+            message, from: from, fromName: settings.fromName, replyTo: settings.replyTo, to: to, messageIDDomain: domain))
         let timeout = self.timeout
         let sslContext = tlsContext
 

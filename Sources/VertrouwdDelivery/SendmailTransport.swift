@@ -29,7 +29,8 @@ public struct SendmailTransport: Transport {
         let to = MIMEMessage.address(recipient)
         guard SMTPTransport.isMailbox(to) else { return .permanent("invalid recipient address") }
         let domain = messageIDDomain ?? from.split(separator: "@").last.map(String.init) ?? "localhost"
-        let bytes = MIMEMessage.render(message, from: from, to: to, messageIDDomain: domain)
+        let bytes = MIMEMessage.render(message, from: from, fromName: settings.fromName, replyTo: settings.replyTo,
+                                       to: to, messageIDDomain: domain)
         let path = settings.sendmailPath
         return await withCheckedContinuation { continuation in
             DispatchQueue.global().async {

@@ -11,7 +11,7 @@ public struct OutgoingMessage: Sendable, Hashable {
     /// Stable across retries, e.g. 32 hex characters.
     public var id: String
     public var kind: Kind
-    /// Generic (mail logs see subjects); may be non-ASCII.
+    /// What, where and when, never a count (mail logs see subjects); may be non-ASCII.
     public var subject: String
     /// Plain text body (UTF-8).
     public var text: String

@@ -36,6 +36,7 @@ enum MailTest {
     static let smtpServerScript = Binary.repositoryRoot.appendingPathComponent("Tests/VertrouwdDeliveryTests/Servers/smtp_server.py").path
     static let recipient = "trust@inbox.vertrouwd.test"
     static let from = "vertrouwd@school.vertrouwd.test"
+    static let replyTo = "ict@school.vertrouwd.test"
 
     /// A config like DaemonHarness's, with e-mail by SMTP to `relayPort` and
     /// the socket route only when `socket` is true.
@@ -51,6 +52,7 @@ enum MailTest {
         relay = "127.0.0.1:\(relayPort)"
         starttls = "off"
         from = "\(from)"
+        reply_to = "\(replyTo)"
 
         [delivery.socket]
         path = "\(socket ? root + "/alerts.sock" : "")"
@@ -139,6 +141,7 @@ enum MailTest {
         var messageID: String
         var subject: String
         var from: String
+        var replyTo: String
         var to: String
         var contentType: String
         var parts: [String]
@@ -155,7 +158,7 @@ enum MailTest {
         body = m.get_body(preferencelist=("plain",))
         print(json.dumps({
             "messageID": str(m["Message-ID"] or ""), "subject": str(m["Subject"] or ""),
-            "from": str(m["From"] or ""), "to": str(m["To"] or ""),
+            "from": str(m["From"] or ""), "replyTo": str(m["Reply-To"] or ""), "to": str(m["To"] or ""),
             "contentType": m.get_content_type(),
             "parts": [p.get_content_type() for p in m.iter_parts()] if m.is_multipart() else [],
             "text": body.get_content() if body is not None else "",
@@ -422,8 +425,16 @@ extension Integration {
                 #expect(message.defects == 0)
                 #expect(message.contentType == "multipart/alternative" && message.parts == ["text/plain", "text/html"])
                 #expect(message.to.contains(MailTest.recipient) && message.from.contains(MailTest.from))
+                #expect(message.from == "vertrouwd <\(MailTest.from)>", "the default display name")
+                #expect(message.replyTo == MailTest.replyTo)
                 #expect(!message.text.isEmpty)
             }
+            // Each alert's subject names its group, so the two do not fold
+            // into one thread; neither carries a count.
+            let subjects = parsed.map { $0.subject.lowercased() }
+            #expect(Set(subjects).count == 2, "\(subjects)")
+            #expect(subjects.contains { $0.contains("instagram") } && subjects.contains { $0.contains("snapchat") }, "\(subjects)")
+            #expect(subjects.allSatisfy { $0.hasPrefix("vertrouwd: ") && !$0.contains("ten minste") && !$0.contains("at least") })
             for id in ids { #expect(h.log.contains("message \(id) delivered to vertrouwenspersoon by email")) }
         }
 

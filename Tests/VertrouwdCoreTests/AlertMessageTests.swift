@@ -123,6 +123,52 @@ enum AlertSamples {
         #expect(DateText.range(AlertSamples.monday, AlertSamples.sunday, .en) == "23 to 29 November 2026")
     }
 
+    /// The subject names what, where and when, so that alerts do not fold
+    /// into one thread; it never carries the count.
+    @Test func theSubjectNamesWhatWhereAndWhenAndNeverTheCount() {
+        let subjects = AlertSamples.cases.map { AlertMessage($0.content, taxonomy: messageTaxonomy, schoolName: "S", language: .nl, k: 5).subject }
+        #expect(subjects == [
+            "vertrouwd: Afpersing: dreiging, Afpersing: betaalverzoek – Hoofdgebouw, Instagram – 29 november 2026",
+            "vertrouwd: Afpersing: dreiging, Afpersing: betaalverzoek – Bovenbouw – week 48 van 2026",
+            "vertrouwd: Hulpvraag, Acute nood – de hele school – week 48 van 2026",
+            "vertrouwd: Naaktbeelden gedeeld – locatie onbekend – 29 november 2026",
+        ])
+        #expect(Set(subjects).count == subjects.count)
+        for (_, content) in AlertSamples.cases {
+            var higher = content
+            higher.atLeast = content.atLeast * 4 + 15
+            for language in Language.allCases {
+                let a = AlertMessage(content, taxonomy: messageTaxonomy, schoolName: "S", language: language, k: 5).subject
+                let b = AlertMessage(higher, taxonomy: messageTaxonomy, schoolName: "S", language: language, k: 5).subject
+                #expect(a == b, "the band changes the subject")
+                #expect(!a.contains(String(higher.atLeast)) && !a.contains("ten minste") && !a.contains("at least"))
+            }
+        }
+        let en = AlertMessage(AlertSamples.cases[1].content, taxonomy: messageTaxonomy, schoolName: "S", language: .en, k: 5).subject
+        #expect(en == "vertrouwd: Sextortion: threat, Sextortion: payment demand – Upper school – week 48 of 2026")
+    }
+
+    @Test func aLongListOfCategoriesIsCutInTheSubject() {
+        let content = AlertContent(
+            id: "0123", rule: Rule(name: "alles", kind: .threshold(window: .day), match: [CategoryPattern("*")],
+                                   minCount: 5, groupBy: [], severity: .low),
+            period: .init(kind: .day, first: AlertSamples.sunday, last: AlertSamples.sunday), group: [], atLeast: 5, escalation: false)
+        let subject = AlertMessage(content, taxonomy: messageTaxonomy, schoolName: "S", language: .nl, k: 5).subject
+        #expect(subject == "vertrouwd: Grooming, Afpersing: dreiging, Afpersing: betaalverzoek e.a. – de hele school – 29 november 2026")
+    }
+
+    @Test func countsAreNumbersOfPupils() {
+        for (_, content) in AlertSamples.cases {
+            let nl = AlertMessage(content, taxonomy: messageTaxonomy, schoolName: "S", language: .nl, k: 5).text
+            #expect(nl.contains("ten minste \(content.atLeast) leerlingen"))
+            #expect(nl.contains("aantallen verschillende leerlingen; een aantal onder 5 wordt nooit getoond"))
+            #expect(!nl.contains("signalen"))
+            let en = AlertMessage(content, taxonomy: messageTaxonomy, schoolName: "S", language: .en, k: 5).text
+            #expect(en.contains("at least \(content.atLeast) pupils"))
+            #expect(!en.contains("signals"))
+        }
+    }
+
     @Test func jsonEscapesEveryControlCharacter() {
         let s = JSONWriter.render(.object([("a", .string("x\"\\\n\u{1}\u{2028}é"))]))
         #expect(s == #"{"a":"x\"\\\n\u0001\u2028é"}"#)

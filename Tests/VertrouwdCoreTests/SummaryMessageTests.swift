@@ -69,4 +69,41 @@ enum SummarySamples {
         let m = SummaryMessage(SummarySamples.week48, taxonomy: messageTaxonomy, schoolName: "X", language: .en, k: 5)
         #expect(m.sparkline == "▁▂▁▄▂▄▆█")
     }
+
+    /// Tables, trend and alert lines say they count pupils; health counts
+    /// signals and says so.
+    @Test func countsAreNumbersOfPupils() {
+        let nl = SummaryMessage(SummarySamples.week48, taxonomy: messageTaxonomy, schoolName: "X", language: .nl, k: 5).text
+        for heading in ["Leerlingen per soort signaal", "Leerlingen per soort kanaal", "Leerlingen per locatie",
+                        "Leerlingen per afdeling", "Verloop (leerlingen per week)"] {
+            #expect(nl.contains("\n\(heading)\n"), "\(heading)")
+        }
+        #expect(nl.contains("  vrijdag 27 november 2026: ten minste 5 leerlingen (regel sextortion-acuut)\n"))
+        #expect(nl.contains("  week 48: ten minste 10 leerlingen (regel sextortion-week)\n"))
+        #expect(nl.contains("aantallen verschillende leerlingen; in een tabel telt elke leerling één keer"))
+        #expect(nl.contains("Onder Werking staan signalen en berichten, geen leerlingen"))
+    }
+
+    /// The trust contact finds where help is in the summary too, and each
+    /// week's subject names its week.
+    @Test func theSummaryGivesTheHelpSectionAndItsSubjectNamesTheWeek() {
+        for language in Language.allCases {
+            let m = SummaryMessage(SummarySamples.quiet, taxonomy: messageTaxonomy, schoolName: "X", language: language, k: 5)
+            for line in MessageCatalog.help(language) {
+                #expect(m.text.contains("  - " + line + "\n") && m.html.contains(HTMLEscape.text(line)))
+            }
+        }
+        #expect(SummaryMessage(SummarySamples.quiet, taxonomy: messageTaxonomy, schoolName: "X", language: .nl, k: 5).subject
+                == "vertrouwd: weekoverzicht week 48 van 2026")
+        #expect(SummaryMessage(SummarySamples.quiet, taxonomy: messageTaxonomy, schoolName: "X", language: .en, k: 5).subject
+                == "vertrouwd: weekly summary week 48 of 2026")
+    }
+
+    /// Outlook draws a bar only as a table cell with width and bgcolor.
+    @Test func trendBarsAreTableCellsNotDivs() {
+        let html = SummaryMessage(SummarySamples.week48, taxonomy: messageTaxonomy, schoolName: "X", language: .nl, k: 5).html
+        #expect(!html.contains("<div style=\"background"))
+        #expect(html.contains("<td width=\"300\" height=\"12\" bgcolor=\"#1f4e79\""))
+        #expect(html.contains("<td width=\"2\" height=\"12\" bgcolor=\"#1f4e79\""), "a \"<5\" week still shows a sliver")
+    }
 }

@@ -34,7 +34,7 @@ struct MIMEMessageTests {
         #expect(header.contains("\r\nTo: vp@school.example\r\n"))
         #expect(header.contains("\r\nMessage-ID: <0123456789abcdef0123456789abcdef@school.example>\r\n"))
         #expect(header.contains("\r\nMIME-Version: 1.0\r\n"))
-        #expect(header.contains("\r\nContent-Type: multipart/alternative; boundary=\"=_vertrouwd_0123456789abcdef0123456789abcdef\"\r\n"))
+        #expect(header.contains("\r\nContent-Type: multipart/alternative;\r\n boundary=\"=_vertrouwd_0123456789abcdef0123456789abcdef\"\r\n"))
         #expect(header.contains("\r\nAuto-Submitted: auto-generated"))
         #expect(!header.contains("é"))
     }

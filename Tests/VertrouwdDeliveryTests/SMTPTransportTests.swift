@@ -36,7 +36,8 @@ struct SMTPTransportTests {
         #expect(parsed.html == message.html)
         #expect(parsed.messageID == "<\(message.id)@school.example>")
         #expect(parsed.to == recipient)
-        #expect(parsed.from == "vertrouwd@school.example")
+        #expect(parsed.from == "vertrouwd <vertrouwd@school.example>", "the default display name")
+        #expect(parsed.fromName == "vertrouwd")
         #expect(parsed.maxLine <= 998)
         #expect(parsed.defects == 0)
     }

@@ -36,8 +36,8 @@ struct SendmailTransportTests {
         let argv = try String(contentsOf: dir.appendingPathComponent("argv"), encoding: .utf8)
         #expect(argv == "-i\n-t\n")
         let stdin = Array(try Data(contentsOf: dir.appendingPathComponent("stdin")))
-        #expect(stdin == MIMEMessage.render(message, from: "vertrouwd@school.example", to: "vp@school.example",
-                                            messageIDDomain: "school.example"))
+        #expect(stdin == MIMEMessage.render(message, from: "vertrouwd@school.example", fromName: "vertrouwd",
+                                            to: "vp@school.example", messageIDDomain: "school.example"))
         if which("python3") != nil {
             let parsed = try parseWithPython(stdin)
             #expect(parsed.to == "vp@school.example")

@@ -135,6 +135,9 @@ struct ParsedMessage: Decodable {
     var date: String
     var to: String
     var from: String
+    var replyTo: String
+    /// The From header's display name, decoded.
+    var fromName: String
     var autoSubmitted: String
     var maxLine: Int
     var defects: Int
@@ -155,7 +158,8 @@ func parseWithPython(_ bytes: [UInt8]) throws -> ParsedMessage {
     print(json.dumps({
         "subject": str(msg["Subject"]), "text": norm(text.get_content()), "html": norm(html.get_content()),
         "messageID": str(msg["Message-ID"]), "date": str(msg["Date"]), "to": str(msg["To"]),
-        "from": str(msg["From"]), "autoSubmitted": str(msg["Auto-Submitted"]),
+        "from": str(msg["From"]), "replyTo": str(msg["Reply-To"] or ""),
+        "fromName": msg["From"].addresses[0].display_name, "autoSubmitted": str(msg["Auto-Submitted"]),
         "maxLine": max(len(l) for l in raw.split(b"\r\n")), "defects": defects,
         "contentType": msg.get_content_type(),
     }))
