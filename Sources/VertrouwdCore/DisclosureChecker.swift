@@ -115,8 +115,10 @@ public enum DisclosureChecker {
             guard low <= alert.atMost else { return nil }
             system.sum(parts, equals: system.add(low...alert.atMost))
         }
+        let original = system.sums.count
         system.deriveNestedSums()
         guard system.propagate() else { return nil }
+        system.dropDerivedSums(keeping: original)
         // Propagation handles one sum exactly but not several at once
         // (total − alert group − shown cells); enumerate when affordable.
         let exact = exactBudget > 0 ? system.exactRanges(budget: exactBudget) : nil

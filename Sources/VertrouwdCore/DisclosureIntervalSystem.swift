@@ -55,6 +55,13 @@ struct DisclosureIntervalSystem {
         }
     }
 
+    /// Drops the sums `deriveNestedSums` added, keeping the bounds they
+    /// proved: the exact search, whose budget counts its work per sum, runs
+    /// on the original sums from the tighter bounds.
+    mutating func dropDerivedSums(keeping count: Int) {
+        if sums.count > count { sums.removeLast(sums.count - count) }
+    }
+
     private struct Derived: Hashable {
         var parts: Set<Int>
         var total: Int

@@ -41,38 +41,57 @@ public enum Disclosure {
     }
 
     /// Publishes a week's 1-D tables so that neither they (P6) nor they
-    /// together with the week's alert bounds (P8) pin a cell. The rule the
-    /// summary follows when the checker finds a disclosed cell:
+    /// together with the week's alert bounds and silences (P8) pin a cell.
+    /// The rule the summary follows when the checker finds a disclosed
+    /// cell:
     ///
     /// 1. withhold the smallest shown cell of that cell's table;
     /// 2. when none is shown, withhold that table's total;
-    /// 3. when everything in it is hidden and the alerts still pin the
-    ///    cell (the alert alone says the hidden small cells add up to a lot,
-    ///    e.g. "at least 8" over two "<5" cells), leave the table out.
+    /// 3. when everything in it is hidden and the cell is still pinned,
+    ///    leave the table out;
+    /// 4. when a left-out table's cell is still pinned, the other tables
+    ///    give it away (their totals are its total): withhold, table by
+    ///    table, the smallest shown cell or else the total of the first
+    ///    table that still shows anything.
     ///
-    /// Repeats until the checker finds nothing. Hiding only grows, so it
-    /// ends; a left-out table adds no constraint, so a cell in it can only
-    /// be bounded from below by alerts, never pinned.
+    /// A left-out table still counts in the check as a table whose every
+    /// value is hidden: the reader knows its rows from the config and that
+    /// they add up to the total, so leaving it out hides its numbers, not
+    /// its structure (finding 4 of issue 13, in part). Hiding only grows,
+    /// so it ends; when nothing is left to hide and a cell is still pinned,
+    /// the alerts and silences alone pin it, which no summary can undo.
     public static func protectWeek(_ counts: [String: [(key: String, count: Int)]], alerts: [AlertBound],
                                    policy: PrivacyPolicy, linkedTotals: Bool = false) -> ProtectedWeek {
         var tables = counts.mapValues { Suppression.publish($0, policy: policy) }
         var withheld: [String] = []
+        func hideMore(in name: String) -> Bool {
+            guard var table = tables[name], let cells = counts[name] else { return false }
+            if Suppression.withholdSmallestShown(&table, counts: cells.map(\.count)) {
+                tables[name] = table
+                return true
+            }
+            if case .count = table.total {
+                table.total = .withheld
+                tables[name] = table
+                return true
+            }
+            return false
+        }
         while let cell = disclosedCells(tables: tables, alerts: alerts, policy: policy,
                                         linkedTotals: linkedTotals).first {
-            guard var table = tables[cell.table], let cells = counts[cell.table] else {
-                // A pinned cell outside every table means the alerts alone
-                // pin it; that is the alert rule's concern, not the summary's.
-                break
-            }
-            if Suppression.withholdSmallestShown(&table, counts: cells.map(\.count)) {
-                tables[cell.table] = table
-            } else if case .count = table.total {
-                table.total = .withheld
-                tables[cell.table] = table
-            } else {
-                tables[cell.table] = nil
+            guard tables[cell.table] != nil else { break } // the alerts alone pin it
+            if hideMore(in: cell.table) { continue }
+            if !withheld.contains(cell.table) {
+                // Left out: not even "<k" is shown any more.
                 withheld.append(cell.table)
+                if var table = tables[cell.table] {
+                    table.rows = table.rows.map { PublishedRow(key: $0.key, value: .omitted) }
+                    table.total = .omitted
+                    tables[cell.table] = table
+                }
+                continue
             }
+            guard tables.keys.sorted().contains(where: { hideMore(in: $0) }) else { break }
         }
         return ProtectedWeek(tables: tables, withheldTables: withheld.sorted())
     }

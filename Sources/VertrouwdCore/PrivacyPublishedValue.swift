@@ -13,6 +13,9 @@ public enum PublishedValue: Hashable, Sendable {
     /// The true count is ≥ k but is hidden to protect a small cell
     /// (secondary suppression, P6): "x", the CBS mark for "geheim".
     case withheld
+    /// The value's table was left out: the reader knows the cell exists
+    /// (its row is in the config) but nothing of its value. Never shown.
+    case omitted
 
     /// The text for a table: "<5", "15" or "x".
     public func text(k: Int) -> String {
@@ -20,6 +23,7 @@ public enum PublishedValue: Hashable, Sendable {
         case .suppressed: "<\(k)"
         case .count(let value): String(value)
         case .withheld: Self.withheldText
+        case .omitted: ""
         }
     }
 
@@ -32,12 +36,14 @@ public enum PublishedValue: Hashable, Sendable {
     /// - suppressed: 0…k-1;
     /// - count(r): the true values c ≥ k with `rounded(c) == r` (empty when
     ///   no c rounds to r, then nil);
-    /// - withheld: k…Int.max (only counts ≥ k are ever withheld).
+    /// - withheld: k…Int.max (only counts ≥ k are ever withheld);
+    /// - omitted: 0…Int.max.
     public func interval(policy: PrivacyPolicy) -> ClosedRange<Int>? {
         let k = policy.effectiveMinGroupSize
         switch self {
         case .suppressed: return 0...(k - 1)
         case .withheld: return k...Int.max
+        case .omitted: return 0...Int.max
         case .count(let r): return policy.preimage(ofRounded: r)
         }
     }
