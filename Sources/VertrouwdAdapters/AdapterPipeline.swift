@@ -77,9 +77,7 @@ public struct AdapterPipeline: Sendable {
         // k counts pupils (issue 13); for a log line the best pseudonym is
         // the device, per local week (`LineKey.weeklySubject`).
         if let client = event.client {
-            let wall = hour + Int64(offset(hour))
-            let localDay = wall >= 0 ? wall / 86_400 : -((-wall + 86_399) / 86_400)
-            let week = localDay >= 4 ? (localDay - 4) / 7 : -((4 - localDay + 6) / 7)
+            let week = PupilWeek.ordinal(wall: hour + Int64(offset(hour)))
             fields.append(("subject", .string(key.weeklySubject(of: client, week: week))))
         }
         return .signal(JSONWriter.render(.object(fields)))

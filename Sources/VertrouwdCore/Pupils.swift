@@ -27,8 +27,7 @@ public enum PupilWeek {
     /// Weeks since Monday 1970-01-05 (local) of the week in which bucket
     /// hour `hour` (UTC hours since the epoch) counts.
     public static func ordinal(ofHour hour: Int64, in zone: TimeZone) -> Int64 {
-        let day = WindowCalendar.localDay(hour * 3_600, in: zone)
-        return WindowCalendar.floorDiv(day - 4, 7)
+        ordinal(containing: hour * 3_600, in: zone)
     }
 
     /// The week window of an ordinal.
@@ -38,7 +37,14 @@ public enum PupilWeek {
 
     /// The ordinal of the week window containing `instant`.
     public static func ordinal(containing instant: Int64, in zone: TimeZone) -> Int64 {
-        WindowCalendar.floorDiv(WindowCalendar.localDay(instant, in: zone) - 4, 7)
+        ordinal(wall: WindowCalendar.wall(instant, in: zone))
+    }
+
+    /// The ordinal of the local week of a wall-clock time (local time read
+    /// as if it were UTC, as `WindowCalendar.wall` gives it), for a caller
+    /// that knows the zone's offset rather than the zone.
+    public static func ordinal(wall: Int64) -> Int64 {
+        WindowCalendar.floorDiv(WindowCalendar.floorDiv(wall, WindowCalendar.secondsPerDay) - 4, 7)
     }
 }
 

@@ -8,7 +8,8 @@
 //
 // Security stance: spool files are hostile. The spool layer never follows
 // links or opens anything but a regular file; file names are never logged
-// (a name is chosen by the producer) — files are named by spoolFileID.
+// (a name is chosen by the producer) — files are named by their keyed id
+// (`SpoolIDKey`, SpoolFileID.swift).
 // Logs give counts as "<k" or ≥ k (P4) and reason codes, never a value.
 import Foundation
 import Logging

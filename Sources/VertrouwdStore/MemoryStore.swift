@@ -23,12 +23,8 @@ public final class MemoryStore: StateStore {
 
         /// SQLite's key order: hour, then the texts in byte order.
         func precedes(_ other: Self) -> Bool {
-            if hour != other.hour { return hour < other.hour }
-            for (a, b) in [(category, other.category), (site, other.site), (cohort, other.cohort),
-                           (channel, other.channel), (severity, other.severity)] where a != b {
-                return a.utf8.lexicographicallyPrecedes(b.utf8)
-            }
-            return false
+            MemoryStore.keyOrder(hour, other.hour, [(category, other.category), (site, other.site), (cohort, other.cohort),
+                                                    (channel, other.channel), (severity, other.severity)]) ?? false
         }
     }
 
@@ -43,12 +39,9 @@ public final class MemoryStore: StateStore {
         /// SQLite's key order: hour, the texts in byte order, then the
         /// pupil as a signed integer.
         func precedes(_ other: Self) -> Bool {
-            if hour != other.hour { return hour < other.hour }
-            for (a, b) in [(category, other.category), (site, other.site), (cohort, other.cohort),
-                           (channel, other.channel)] where a != b {
-                return a.utf8.lexicographicallyPrecedes(b.utf8)
-            }
-            return Int64(bitPattern: pupil) < Int64(bitPattern: other.pupil)
+            MemoryStore.keyOrder(hour, other.hour, [(category, other.category), (site, other.site), (cohort, other.cohort),
+                                                    (channel, other.channel)])
+                ?? (Int64(bitPattern: pupil) < Int64(bitPattern: other.pupil))
         }
     }
 
@@ -151,14 +144,11 @@ public final class MemoryStore: StateStore {
                 accepted[Int(entry.source)] += n
             }
             let text = { (d: PreparedBatch.Dimension, n: UInt32) in batch.values[d.rawValue][Int(n)] }
-            var added: [StoredBucket] = []
             for (bucket, n) in zip(batch.buckets, bucketCounts) where n > 0 {
                 let k = BucketKey(hour: bucket.hour, category: text(.category, bucket.category), site: text(.site, bucket.site),
                                   cohort: text(.cohort, bucket.cohort), channel: text(.channel, bucket.channel),
                                   severity: text(.severity, bucket.severity))
                 s.buckets[k, default: 0] += n
-                added.append(StoredBucket(hour: k.hour, category: k.category, site: k.site, cohort: k.cohort,
-                                          channel: k.channel, severity: k.severity, count: n))
             }
             for (source, n) in zip(batch.sources, accepted) where n > 0 {
                 s.health[HealthRow(day: day, source: source, reason: "accepted"), default: 0] += n
@@ -179,7 +169,7 @@ public final class MemoryStore: StateStore {
                 s.pupils[k] = row.week
                 newPupils.append(k)
             }
-            return CommittedBatch(outcomes: outcomes, added: added, addedPupils: Self.grouped(newPupils))
+            return CommittedBatch(outcomes: outcomes, addedPupils: Self.grouped(newPupils))
         }
     }
 
@@ -193,6 +183,14 @@ public final class MemoryStore: StateStore {
             body(StoredBucket(hour: k.hour, category: k.category, site: k.site, cohort: k.cohort,
                               channel: k.channel, severity: k.severity, count: n))
         }
+    }
+
+    /// SQLite's order of two keys that start with an hour and go on with
+    /// texts (byte order); nil when all of that is equal.
+    static func keyOrder(_ hour: Int64, _ otherHour: Int64, _ texts: [(String, String)]) -> Bool? {
+        if hour != otherHour { return hour < otherHour }
+        for (a, b) in texts where a != b { return a.utf8.lexicographicallyPrecedes(b.utf8) }
+        return nil
     }
 
     /// Pupil rows in key order, grouped into buckets.
@@ -212,12 +210,8 @@ public final class MemoryStore: StateStore {
         }
         Self.grouped(rows).forEach(body)
         let ordered = condensed.sorted { a, b in
-            if a.value.hour != b.value.hour { return a.value.hour < b.value.hour }
-            for (x, y) in [(a.key.category, b.key.category), (a.key.site, b.key.site), (a.key.cohort, b.key.cohort),
-                           (a.key.channel, b.key.channel)] where x != y {
-                return x.utf8.lexicographicallyPrecedes(y.utf8)
-            }
-            return false
+            Self.keyOrder(a.value.hour, b.value.hour, [(a.key.category, b.key.category), (a.key.site, b.key.site),
+                                                       (a.key.cohort, b.key.cohort), (a.key.channel, b.key.channel)]) ?? false
         }
         for (k, v) in ordered {
             body(PupilBucketGrouper.condensed(week: k.week, hour: v.hour, category: k.category, site: k.site,

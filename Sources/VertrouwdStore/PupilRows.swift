@@ -1,7 +1,6 @@
 // PupilRows — the pupil rows an ingest batch adds (issue 13): one per
 // (hour, category, site, cohort, channel) and pupil, whatever the number
 // of signals, inserted straight through SQLite's C API like the buckets.
-import Foundation
 import GRDBSQLite
 import VertrouwdCore
 
@@ -38,11 +37,6 @@ struct PupilRows {
     ///
     /// - Parameter inserted: whether the last step added a row.
     func insert(_ batch: PreparedBatch, with statement: OpaquePointer, inserted: () -> Bool) throws -> [BucketCount] {
-        let texts = batch.values.map { $0.map { strdup($0)! } }
-        defer {
-            sqlite3_clear_bindings(statement)
-            for dimension in texts { for text in dimension { free(text) } }
-        }
         var added: [BucketCount] = []
         var current: (row: Row, pupils: [PupilID])?
         func flush() {
@@ -51,24 +45,22 @@ struct PupilRows {
             added.append(BucketCount(hour: row.hour, category: text(.category, row.category), site: text(.site, row.site),
                                      cohort: text(.cohort, row.cohort), channel: text(.channel, row.channel), pupils: pupils))
         }
-        for row in rows.sorted(by: { $0.precedes($1) }) {
-            sqlite3_reset(statement)
-            let numbers = [row.category, row.site, row.cohort, row.channel]
-            let dimensions: [PreparedBatch.Dimension] = [.category, .site, .cohort, .channel]
-            var bound = sqlite3_bind_int64(statement, 1, row.hour) == SQLITE_OK
-            for (d, number) in numbers.enumerated() where bound {
-                bound = sqlite3_bind_text(statement, Int32(d + 2), texts[dimensions[d].rawValue][Int(number)], -1, nil) == SQLITE_OK
-            }
-            bound = bound && sqlite3_bind_int64(statement, 6, Int64(bitPattern: row.pupil)) == SQLITE_OK
-            bound = bound && sqlite3_bind_int64(statement, 7, row.week) == SQLITE_OK
-            try SignalStore.step(statement, bound: bound)
-            guard inserted() else { continue }
-            if let open = current, open.row.hour == row.hour, open.row.category == row.category, open.row.site == row.site,
-               open.row.cohort == row.cohort, open.row.channel == row.channel {
-                current?.pupils.append(row.pupil)
-            } else {
-                flush()
-                current = (row, [row.pupil])
+        try SignalStore.withTexts(of: batch, boundBy: statement) { texts in
+            for row in rows.sorted(by: { $0.precedes($1) }) {
+                var bound = SignalStore.bindKey(statement, hour: row.hour, texts: texts,
+                                                [(.category, row.category), (.site, row.site), (.cohort, row.cohort),
+                                                 (.channel, row.channel)])
+                bound = bound && sqlite3_bind_int64(statement, 6, Int64(bitPattern: row.pupil)) == SQLITE_OK
+                bound = bound && sqlite3_bind_int64(statement, 7, row.week) == SQLITE_OK
+                try SignalStore.step(statement, bound: bound)
+                guard inserted() else { continue }
+                if let open = current, open.row.hour == row.hour, open.row.category == row.category, open.row.site == row.site,
+                   open.row.cohort == row.cohort, open.row.channel == row.channel {
+                    current?.pupils.append(row.pupil)
+                } else {
+                    flush()
+                    current = (row, [row.pupil])
+                }
             }
         }
         flush()

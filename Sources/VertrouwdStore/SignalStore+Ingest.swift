@@ -100,14 +100,7 @@ extension SignalStore {
         for (i, file) in files.enumerated() where counted[i] {
             try record.execute(arguments: [Data(file.digest), now])
         }
-        let text = { (dimension: PreparedBatch.Dimension, number: UInt32) in batch.values[dimension.rawValue][Int(number)] }
-        let added = zip(batch.buckets, bucketCounts).compactMap { bucket, n -> StoredBucket? in
-            guard n > 0 else { return nil }
-            return StoredBucket(hour: bucket.hour, category: text(.category, bucket.category), site: text(.site, bucket.site),
-                                cohort: text(.cohort, bucket.cohort), channel: text(.channel, bucket.channel),
-                                severity: text(.severity, bucket.severity), count: n)
-        }
-        return CommittedBatch(outcomes: outcomes, added: added, addedPupils: addedPupils)
+        return CommittedBatch(outcomes: outcomes, addedPupils: addedPupils)
     }
 
     /// INSERT OR IGNORE of one (hour, key), bound straight from the prepared
@@ -126,25 +119,43 @@ extension SignalStore {
     }
 
     /// The bucket upserts of a batch, bound straight through SQLite's C
-    /// API like the inserts above. Each text value is copied to C once
-    /// per batch, not once per bucket.
+    /// API like the inserts above.
     private static func upsert(_ batch: PreparedBatch, counts: [Int], with statement: OpaquePointer) throws {
+        try withTexts(of: batch, boundBy: statement) { texts in
+            for (bucket, n) in zip(batch.buckets, counts) where n > 0 {
+                var bound = bindKey(statement, hour: bucket.hour, texts: texts,
+                                    [(.category, bucket.category), (.site, bucket.site), (.cohort, bucket.cohort),
+                                     (.channel, bucket.channel), (.severity, bucket.severity)])
+                bound = bound && sqlite3_bind_int64(statement, 7, Int64(n)) == SQLITE_OK
+                try step(statement, bound: bound)
+            }
+        }
+    }
+
+    /// Runs `body` with the batch's text values copied to C once (per
+    /// batch, not per row), for `bindKey`; the copies go after the
+    /// statement's bindings are cleared.
+    static func withTexts<R>(of batch: PreparedBatch, boundBy statement: OpaquePointer,
+                             _ body: ([[UnsafeMutablePointer<CChar>]]) throws -> R) throws -> R {
         let texts = batch.values.map { $0.map { strdup($0)! } }
         defer {
             sqlite3_clear_bindings(statement) // before the copies go
             for dimension in texts { for text in dimension { free(text) } }
         }
-        for (bucket, n) in zip(batch.buckets, counts) where n > 0 {
-            sqlite3_reset(statement)
-            let numbers = [bucket.category, bucket.site, bucket.cohort, bucket.channel, bucket.severity]
-            var bound = sqlite3_bind_int64(statement, 1, bucket.hour) == SQLITE_OK
-            for (d, number) in numbers.enumerated() where bound {
-                // SQLITE_STATIC (nil): the copy outlives the statement's use.
-                bound = sqlite3_bind_text(statement, Int32(d + 2), texts[d][Int(number)], -1, nil) == SQLITE_OK
-            }
-            bound = bound && sqlite3_bind_int64(statement, 7, Int64(n)) == SQLITE_OK
-            try step(statement, bound: bound)
+        return try body(texts)
+    }
+
+    /// Resets `statement` and binds a row's key: the hour as parameter 1,
+    /// then the numbered values' texts in order. False when a bind failed.
+    static func bindKey(_ statement: OpaquePointer, hour: Int64, texts: [[UnsafeMutablePointer<CChar>]],
+                        _ values: [(PreparedBatch.Dimension, UInt32)]) -> Bool {
+        sqlite3_reset(statement)
+        var bound = sqlite3_bind_int64(statement, 1, hour) == SQLITE_OK
+        for (i, (dimension, number)) in values.enumerated() where bound {
+            // SQLITE_STATIC (nil): the copy outlives the statement's use.
+            bound = sqlite3_bind_text(statement, Int32(i + 2), texts[dimension.rawValue][Int(number)], -1, nil) == SQLITE_OK
         }
+        return bound
     }
 
     static func step(_ statement: OpaquePointer, bound: Bool) throws {

@@ -49,7 +49,8 @@ public protocol StateStore: AnyObject, Sendable {
     ///     oversize …), counted in the health counters as "file_<reason>".
     ///   - now: UTC epoch seconds, recorded with the file digests.
     ///   - day: the local day ("2026-11-29") the health counters go to.
-    /// - Returns: each file's outcome and the increments added to the buckets.
+    /// - Returns: each file's outcome and the pupils it added (what the
+    ///   rules count).
     func commitCounting(_ batch: PreparedBatch, rejectedFiles: [String], now: Int64, day: String) throws(StoreError) -> CommittedBatch
 
     // MARK: Buckets
@@ -189,10 +190,6 @@ extension StateStore {
 public struct CommittedBatch: Sendable {
     /// Per file, in the batch's order.
     public var outcomes: [IngestOutcome]
-    /// The increments the commit added to the buckets, one per bucket, in
-    /// key order (`count` is the increment, not the new total): what the
-    /// alert evaluator needs to keep its copy of the counts up to date.
-    public var added: [StoredBucket]
     /// The pupils the commit added that their hour and group did not have
     /// yet, one bucket per hour and group, in key order: what the rules
     /// count.
