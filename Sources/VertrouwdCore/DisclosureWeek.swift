@@ -54,8 +54,8 @@ public enum Disclosure {
     ///    table, the smallest shown cell or else the total of the first
     ///    table that still shows anything.
     ///
-    /// A left-out table still counts in the check as a table whose every
-    /// value is hidden: the reader knows its rows from the config and that
+    /// While the rule runs, a left-out table still counts in the check as a
+    /// table whose every value is unknown (`.omitted`): the reader knows its rows from the config and that
     /// they add up to the total, so leaving it out hides its numbers, not
     /// its structure (finding 4 of issue 13, in part). Hiding only grows,
     /// so it ends; when nothing is left to hide and a cell is still pinned,
@@ -93,6 +93,8 @@ public enum Disclosure {
             }
             guard tables.keys.sorted().contains(where: { hideMore(in: $0) }) else { break }
         }
+        // Left-out tables counted in the check; they are not published.
+        for name in withheld { tables[name] = nil }
         return ProtectedWeek(tables: tables, withheldTables: withheld.sorted())
     }
 }

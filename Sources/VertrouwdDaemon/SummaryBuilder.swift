@@ -26,7 +26,7 @@ struct SummaryBuilder: Sendable {
         let protected = Disclosure.protectWeek(counts, alerts: Disclosure.bounds(alerts.bounds) + alerts.silences,
                                               policy: policy, linkedTotals: true)
         let tables = cells.tables.compactMap { layout -> SummaryContent.Table? in
-            guard let t = protected.tables[layout.name], !protected.withheldTables.contains(layout.name) else { return nil }
+            guard let t = protected.tables[layout.name] else { return nil }
             return SummaryContent.Table(name: layout.name,
                                         rows: t.rows.map { .init(key: $0.key, value: $0.value.text(k: policy.minGroupSize)) },
                                         total: t.total.text(k: policy.minGroupSize))
