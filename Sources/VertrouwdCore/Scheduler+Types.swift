@@ -72,6 +72,10 @@ extension Scheduler {
         /// The action in hand could not make progress (the store cannot
         /// be opened or written, the spool cannot be watched …).
         case failed(reason: String)
+        /// The action in hand failed in a way no retry can mend: the state
+        /// database was written by a newer vertrouwd. The loop ends, and
+        /// the daemon with it (exit status 78).
+        case failedForGood(reason: String)
         /// The configuration is being swapped: finish the action in hand and
         /// end; a loop built from the new configuration takes over.
         case reload

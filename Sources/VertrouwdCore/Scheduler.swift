@@ -19,6 +19,8 @@ import Foundation
 /// - Summaries are checked at start and then at `SummarySchedule.nextCheck`.
 /// - The watchdog is pinged from the loop itself, while it works or waits,
 ///   degraded included, so that a hung loop stops the pings.
+/// - A failure no retry can mend (`failedForGood`: a store written by a
+///   newer vertrouwd) ends the loop at once, without a back-off.
 /// - `stop` and `reload` end the loop once the action in hand is done.
 public struct Scheduler: Sendable {
     public let settings: Settings
@@ -79,7 +81,7 @@ public struct Scheduler: Sendable {
     private mutating func decide(_ event: Event, now: Time) -> Step {
         if phase == .ended { return Step(.exit) }
         switch event {
-        case .stop, .reload:
+        case .stop, .reload, .failedForGood:
             phase = .ended
             return Step(.exit)
         case .started:

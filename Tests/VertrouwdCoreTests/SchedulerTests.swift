@@ -109,6 +109,26 @@ struct SchedulerTests {
         #expect(d.feed(.failed(reason: "read-only")) == Scheduler.Step([.degraded(reason: "read-only")], .wait(milliseconds: 1_000)))
     }
 
+    @Test func aStoreFromANewerVersionEndsTheLoopWithoutARetry() {
+        // At any action of a running loop: mid-pass, and while degraded.
+        var d = SchedulerDriver(settings(watchdog: 10_000), wall: Clock.local(2026, 11, 30, 10))
+        _ = d.pass(from: d.feed(.started))
+        d.clock.advance(seconds: 60)
+        #expect(d.feed(.woke).action == .prepare)
+        #expect(d.feed(.prepared).action == .drain)
+        #expect(d.feed(.failedForGood(reason: "newer schema")) == Scheduler.Step(.exit), "no back-off, no degraded, no ping")
+        #expect(d.scheduler.hasEnded)
+        #expect(d.scheduler.heartbeat(now: d.clock.time) == false)
+        #expect(d.feed(.woke) == Scheduler.Step(.exit))
+
+        var e = SchedulerDriver(settings(), wall: Clock.local(2026, 11, 30, 10))
+        _ = e.feed(.started)
+        #expect(e.feed(.failed(reason: "busy")).notifications == [.ready, .degraded(reason: "busy")])
+        e.clock.advance(seconds: 1)
+        #expect(e.feed(.woke).action == .prepare)
+        #expect(e.feed(.failedForGood(reason: "newer schema")) == Scheduler.Step(.exit))
+    }
+
     @Test func theWatchdogIsPingedWhileDegraded() {
         var d = SchedulerDriver(settings(watchdog: 10_000), wall: Clock.local(2026, 11, 30, 10))
         var step = d.feed(.started)
