@@ -6,13 +6,13 @@ import VertrouwdStore
 
 extension IngestLoop {
     /// Counts everything waiting: first what an earlier run claimed (cur/),
-    /// then new/, again until new/ is empty. Returns a problem that stops
-    /// progress, or nil.
+    /// then new/, again until new/ is empty. Returns `drained`, or the
+    /// failure that stopped progress.
     ///
     /// `heartbeat` is called after every batch (the watchdog, while a large
     /// backlog is worked off). A drain that finds nothing to do logs
     /// "pass done: ingest" once; one that counts logs it per batch.
-    func drain(_ store: some StateStore, heartbeat: () -> Void) -> String? {
+    func drain(_ store: some StateStore, heartbeat: () -> Void) -> Scheduler.Event {
         var total = 0
         var folders: [SpoolDirectory.Folder] = [.cur, .new]
         while let folder = folders.first, !stopping {
@@ -21,7 +21,7 @@ extension IngestLoop {
                 let skip = stuck.withLock { $0 }
                 names = try spool.pending(folder).filter { !skip.contains($0) }
             } catch {
-                return "cannot list the spool: \(error)"
+                return .failed(reason: "cannot list the spool: \(error)")
             }
             if names.isEmpty {
                 folders.removeFirst()
@@ -39,16 +39,16 @@ extension IngestLoop {
                 }
                 heartbeat()
                 switch settle(current, store: store) {
-                case .failed(let problem):
+                case .stopped(let failure):
                     // What the helper claimed meanwhile waits in cur/.
                     _ = pending?.wait()
-                    return problem
+                    return failure
                 case .done(let count):
                     handled += count
                     total += count
                 }
             }
-            if stopping { return nil }
+            if stopping { return .drained }
             // cur/ is worked through once; new/ again while it keeps
             // filling, but not when a pass could take nothing from it.
             if folder == .cur || handled == 0 { folders.removeFirst() }
@@ -58,7 +58,7 @@ extension IngestLoop {
                 "event": "pass_done", "pass": "ingest", "files": "\(configuration.privacy.shown(0))",
             ])
         }
-        return nil
+        return .drained
     }
 
     /// A batch being gathered on a helper thread.

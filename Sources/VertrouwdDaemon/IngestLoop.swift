@@ -56,6 +56,8 @@ public final class IngestLoop: Sendable {
     let publisher: SummaryPublisher
 
     private let stopRequested = Atomic<Bool>(false)
+    /// The store error that ended the loop for good (a newer schema).
+    let fatal = Mutex<StoreError?>(nil)
     private let watcher = Mutex<SpoolWatcher?>(nil)
     /// Names that could not be claimed or set aside: skipped until the
     /// next wake-up, so that one bad entry cannot make the loop spin.
@@ -75,8 +77,10 @@ public final class IngestLoop: Sendable {
         self.configuration = configuration
         self.spool = SpoolDirectory(root: configuration.spool.path)
         self.validator = SignalValidator(configuration: configuration)
-        let path = configuration.state.path
-        self.openStore = openStore ?? { try SignalStore(path: path, now: Scheduler.Time.seconds(wall: wallClock())) }
+        // Asked for at every pass: the shared store opens once and checks
+        // its schema at every later call.
+        let shared = SharedStore(path: configuration.state.path, clock: { Scheduler.Time.seconds(wall: wallClock()) })
+        self.openStore = openStore ?? { try shared.get() }
         self.logger = logger
         self.wallClock = wallClock
         self.limits = limits
@@ -117,12 +121,14 @@ public final class IngestLoop: Sendable {
     /// Wall clock, whole seconds (the store's and the rules' unit).
     func clock() -> Int64 { Scheduler.Time.seconds(wall: wallClock()) }
 
-    /// Runs until `stop()`. Never throws: every failure is logged, reported
-    /// as degraded where it stops progress, and retried.
+    /// Runs until `stop()`. Every failure is logged, reported as degraded
+    /// where it stops progress, and retried, but one: a state database
+    /// written by a newer vertrouwd, thrown as the `StoreError` of kind
+    /// `.newerSchema` (the daemon stops with exit status 78).
     ///
     /// What to do when is the `Scheduler`'s decision; this carries its
     /// actions out and reports their outcomes back.
-    public func run() {
+    public func run() throws(StoreError) {
         var scheduler = Scheduler(settings: schedulerSettings)
         var store: (any StateStore)?
         var step = scheduler.handle(.started, now: now())
@@ -137,19 +143,18 @@ public final class IngestLoop: Sendable {
             switch step.action {
             case .exit:
                 logger.info("ingest stopped", metadata: ["event": "stopped"])
+                if let error = fatal.withLock({ $0 }) { throw error }
                 return
             case .prepare:
                 outcome = prepare(&store)
             case .drain:
                 outcome = drain(opened(), heartbeat: { if scheduler.heartbeat(now: self.now()) { self.onAlive() } })
-                    .map { .failed(reason: $0) } ?? .drained
             case .evaluate(let at):
                 outcome = evaluate(opened(), at: at)
             case .publish(let at):
                 outcome = publish(opened(), at: at)
             case .maintain(let at):
-                maintain(opened(), now: at)
-                outcome = .maintained
+                outcome = maintain(opened(), now: at)
             case .wait(let milliseconds):
                 wait(milliseconds: milliseconds)
                 outcome = .woke
@@ -176,14 +181,14 @@ public final class IngestLoop: Sendable {
         }
     }
 
-    /// Opens the store and watches the spool, each unless done already.
+    /// Gets the store (`openStore` opens it once, and checks at every
+    /// later call that no newer vertrouwd has migrated it meanwhile) and
+    /// watches the spool unless done already.
     func prepare(_ store: inout (any StateStore)?) -> Scheduler.Event {
-        if store == nil {
-            do {
-                store = try openStore()
-            } catch {
-                return .failed(reason: "cannot open the state database: \(error)")
-            }
+        do {
+            store = try openStore()
+        } catch {
+            return failure("cannot open the state database: \(error)", error)
         }
         if watcher.withLock({ $0 == nil }) {
             do {
@@ -208,7 +213,7 @@ public final class IngestLoop: Sendable {
             ])
             return .evaluated
         } catch {
-            return .failed(reason: "cannot evaluate the rules (\(error))")
+            return failure("cannot evaluate the rules (\(error))", error)
         }
     }
 
@@ -222,8 +227,19 @@ public final class IngestLoop: Sendable {
             ])
             return .published(nextDue: outcome.nextCheck)
         } catch {
-            return .failed(reason: "cannot publish the weekly summary (\(error))")
+            return failure("cannot publish the weekly summary (\(error))", error)
         }
+    }
+
+    /// The event for an action that failed with `error`: `failedForGood`
+    /// when no retry can help (a store written by a newer vertrouwd; `run`
+    /// throws it once the loop has ended), else `failed` with `reason`.
+    func failure(_ reason: String, _ error: any Error) -> Scheduler.Event {
+        if let error = error as? StoreError, error.isPermanent {
+            fatal.withLock { $0 = error }
+            return .failedForGood(reason: error.detail)
+        }
+        return .failed(reason: reason)
     }
 
     /// Waits for the spool to change, at most `milliseconds`, returning

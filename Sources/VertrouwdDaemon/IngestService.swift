@@ -4,12 +4,15 @@
 // its own; graceful shutdown (SIGTERM/SIGINT) asks it to stop after the
 // batch in hand, and run() returns once it has. A reload swaps the loop:
 // the running one stops after its batch and one built from the new
-// configuration takes over; the store, and all it holds, stays.
+// configuration takes over; the store, and all it holds, stays. A store
+// written by a newer vertrouwd ends the loop for good: run() throws that
+// StoreError, and the daemon stops with exit status 78.
 import Foundation
 import Logging
 import ServiceLifecycle
 import Synchronization
 import VertrouwdCore
+import VertrouwdStore
 
 public final class IngestService: Service, Sendable {
     let makeLoop: @Sendable (Configuration) -> IngestLoop
@@ -42,10 +45,10 @@ public final class IngestService: Service, Sendable {
     }
 
     public func run() async throws {
-        await withGracefulShutdownHandler {
+        try await withGracefulShutdownHandler {
             while true {
                 let loop = self.state.withLock { $0.loop }
-                await Self.runOnThread(loop)
+                try await Self.runOnThread(loop)
                 let next = self.state.withLock { s -> IngestLoop? in
                     guard !s.shuttingDown, let configuration = s.pending else { return nil }
                     s.pending = nil
@@ -64,14 +67,14 @@ public final class IngestService: Service, Sendable {
         }
     }
 
-    static func runOnThread(_ loop: IngestLoop) async {
-        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+    static func runOnThread(_ loop: IngestLoop) async throws(StoreError) {
+        let ended = await withCheckedContinuation { (done: CheckedContinuation<Result<Void, StoreError>, Never>) in
             let thread = Thread {
-                loop.run()
-                done.resume()
+                done.resume(returning: Result { () throws(StoreError) in try loop.run() })
             }
             thread.name = "vertrouwd-ingest"
             thread.start()
         }
+        try ended.get()
     }
 }

@@ -57,10 +57,49 @@ final class RecordingLog: Sendable {
     }
 
     /// Starts the loop on a thread; returns it and a way to wait for its end.
-    func start(_ loop: IngestLoop) -> Thread {
-        let thread = Thread { loop.run() }
+    func start(_ loop: IngestLoop, ended: Ending = Ending()) -> Thread {
+        let thread = Thread {
+            let result = Result { () throws(StoreError) in try loop.run() }
+            ended.result.withLock { $0 = result }
+        }
         thread.start()
         return thread
+    }
+
+    /// How a loop started by `start` ended.
+    final class Ending: Sendable {
+        let result = Mutex<Result<Void, StoreError>?>(nil)
+    }
+
+    /// Issue 12: a store that a newer vertrouwd migrates while the daemon
+    /// runs ends the loop with that error at the next pass (the daemon
+    /// exits 78), instead of being retried for ever as degraded.
+    @Test func aStoreFromANewerVersionFoundAtAPassEndsTheLoopWithThatError() throws {
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let config = try configuration()
+        let spool = SpoolDirectory(root: config.spool.path)
+        let store = MemoryStore(now: 0)
+        let newer = Mutex(false)
+        let expected = StoreError(.newerSchema, "\(config.state.path) was written by a newer version of vertrouwd")
+        let events = Mutex<[IngestEvent]>([])
+        let log = RecordingLog()
+        let loop = IngestLoop(configuration: config, logger: log.logger, openStore: { () throws -> any StateStore in
+            if newer.withLock({ $0 }) { throw expected }
+            return store
+        }, onEvent: { event in events.withLock { $0.append(event) } })
+        let ended = Ending()
+        let thread = start(loop, ended: ended)
+        try waitFor { events.withLock { $0.contains(.idle) } }
+
+        // Migrated behind the loop's back; a new file starts a pass.
+        newer.withLock { $0 = true }
+        _ = try spool.drop(Array("{}\n".utf8))
+        try waitFor { thread.isFinished }
+        let result = try #require(ended.result.withLock { $0 })
+        #expect(throws: expected) { try result.get() }
+        #expect(!events.withLock { $0 }.contains { if case .degraded = $0 { true } else { false } }, "not degraded: stopped")
+        #expect(log.count(containing: "ingest stopped") == 1)
+        #expect(try spool.pending(.new).count == 1, "the file waits for a version that can count it")
     }
 
     @Test func aBrokenQuarantineNeitherSpinsNorRecountsAndStopIsPrompt() throws {
