@@ -54,7 +54,10 @@ extension Integration {
         @Test func aStoreMigratedByANewerVersionWhileRunningStopsTheDaemonWithStatus78() throws {
             let h = try DaemonHarness()
             try h.start(arguments: ["--log-level", "debug"])
-            let db = try DatabaseQueue(path: h.statePath)
+            // The daemon may be writing (its first pass): wait for the lock.
+            var waiting = Configuration()
+            waiting.busyMode = .timeout(10)
+            let db = try DatabaseQueue(path: h.statePath, configuration: waiting)
             try db.write { try $0.execute(sql: "INSERT INTO grdb_migrations(identifier) VALUES ('v999')") }
             try db.close()
             // A new file starts a pass.
