@@ -15,7 +15,7 @@ extension IngestLoop {
     func drain(_ store: some StateStore, heartbeat: () -> Void) -> Scheduler.Event {
         var total = 0
         var folders: [SpoolDirectory.Folder] = [.cur, .new]
-        while let folder = folders.first, !stopping {
+        while let folder = folders.first, !interrupted {
             let names: [String]
             do {
                 let skip = stuck.withLock { $0 }
@@ -34,7 +34,7 @@ extension IngestLoop {
             var pending: Pending? = Pending(self, names, from: 0, folder: folder, store: store)
             while let current = pending?.wait() {
                 pending = nil
-                if !stopping, current.problem == nil, current.next < names.count {
+                if !interrupted, current.problem == nil, current.next < names.count {
                     pending = Pending(self, names, from: current.next, folder: folder, store: store)
                 }
                 heartbeat()
@@ -48,12 +48,12 @@ extension IngestLoop {
                     total += count
                 }
             }
-            if stopping { return .drained }
+            if interrupted { return .drained }
             // cur/ is worked through once; new/ again while it keeps
             // filling, but not when a pass could take nothing from it.
             if folder == .cur || handled == 0 { folders.removeFirst() }
         }
-        if total == 0, !stopping {
+        if total == 0, !interrupted {
             logger.debug("pass done: ingest", metadata: [
                 "event": "pass_done", "pass": "ingest", "files": "\(configuration.privacy.shown(0))",
             ])

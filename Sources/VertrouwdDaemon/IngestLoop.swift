@@ -34,9 +34,30 @@ public final class IngestLoop: Sendable {
         public init() {}
     }
 
-    let configuration: Configuration
-    let spool: SpoolDirectory
-    let validator: SignalValidator
+    /// What the loop derives from its configuration: swapped whole by a
+    /// reload, between two actions (never while a batch is gathered).
+    struct Parts: Sendable {
+        var configuration: Configuration
+        var spool: SpoolDirectory
+        var validator: SignalValidator
+        var evaluator: AlertEvaluator
+        var publisher: SummaryPublisher
+
+        init(_ configuration: Configuration, logger: Logger) {
+            self.configuration = configuration
+            spool = SpoolDirectory(root: configuration.spool.path)
+            validator = SignalValidator(configuration: configuration)
+            evaluator = AlertEvaluator(configuration: configuration, logger: logger)
+            publisher = SummaryPublisher(configuration: configuration, logger: logger)
+        }
+    }
+
+    private let parts: Mutex<Parts>
+    var configuration: Configuration { parts.withLock { $0.configuration } }
+    var spool: SpoolDirectory { parts.withLock { $0.spool } }
+    var validator: SignalValidator { parts.withLock { $0.validator } }
+    var evaluator: AlertEvaluator { parts.withLock { $0.evaluator } }
+    var publisher: SummaryPublisher { parts.withLock { $0.publisher } }
     // Untyped throws: a typed-throws closure here crashes the Swift 6.3.1
     // compiler (IRGen); errors are StoreErrors all the same.
     let openStore: @Sendable () throws -> any StateStore
@@ -52,10 +73,10 @@ public final class IngestLoop: Sendable {
     /// loop stops the pings and systemd restarts the daemon.
     let onAlive: @Sendable () -> Void
     let aliveEvery: Double?
-    let evaluator: AlertEvaluator
-    let publisher: SummaryPublisher
 
     private let stopRequested = Atomic<Bool>(false)
+    /// A configuration handed in by `reload`, not yet taken up.
+    private let pendingReload = Mutex<Configuration?>(nil)
     /// The store error that ended the loop for good (a newer schema).
     let fatal = Mutex<StoreError?>(nil)
     private let watcher = Mutex<SpoolWatcher?>(nil)
@@ -74,9 +95,7 @@ public final class IngestLoop: Sendable {
         aliveEvery: Double? = nil,
         onAlive: @escaping @Sendable () -> Void = {}
     ) {
-        self.configuration = configuration
-        self.spool = SpoolDirectory(root: configuration.spool.path)
-        self.validator = SignalValidator(configuration: configuration)
+        self.parts = Mutex(Parts(configuration, logger: logger))
         // Asked for at every pass: the shared store opens once and checks
         // its schema at every later call.
         let shared = SharedStore(path: configuration.state.path, clock: { Scheduler.Time.seconds(wall: wallClock()) })
@@ -88,8 +107,6 @@ public final class IngestLoop: Sendable {
         self.onOutbox = onOutbox
         self.aliveEvery = aliveEvery
         self.onAlive = onAlive
-        self.evaluator = AlertEvaluator(configuration: configuration, logger: logger)
-        self.publisher = SummaryPublisher(configuration: configuration, logger: logger)
     }
 
     /// Asks the loop to stop after the batch in hand. Thread-safe.
@@ -99,6 +116,31 @@ public final class IngestLoop: Sendable {
     }
 
     var stopping: Bool { stopRequested.load(ordering: .sequentiallyConsistent) }
+
+    /// Hands a reloaded configuration to the running loop. Thread-safe.
+    /// A drain ends after the batch in hand, a wait at once; then the
+    /// scheduler gets the `reload` event and plans again (the loop, its
+    /// READY, its degraded state and its store stay). A changed
+    /// `state.path` takes effect at the next start.
+    public func reload(_ configuration: Configuration) {
+        pendingReload.withLock { $0 = configuration }
+        watcher.withLock { $0?.wake() }
+    }
+
+    /// Whether the action in hand should end early: a stop, or a reload
+    /// to take up.
+    var interrupted: Bool { stopping || pendingReload.withLock { $0 != nil } }
+
+    /// Takes up a pending configuration: new parts, and the spool watched
+    /// again when it moved. Returns the scheduler's `reload` event.
+    func takeReload() -> Scheduler.Event? {
+        guard let new = pendingReload.withLock({ c -> Configuration? in defer { c = nil }; return c }) else { return nil }
+        let moved = new.spool.path != configuration.spool.path
+        parts.withLock { $0 = Parts(new, logger: logger) }
+        if moved { watcher.withLock { $0 = nil } }
+        logger.info("ingest: the reloaded configuration is in use", metadata: ["event": "reload_applied"])
+        return .reload(schedulerSettings)
+    }
 
     /// The scheduler's settings for this configuration.
     var schedulerSettings: Scheduler.Settings {
@@ -160,6 +202,13 @@ public final class IngestLoop: Sendable {
                 outcome = .woke
             }
             step = scheduler.handle(stopping ? .stop : outcome, now: now())
+            // A reload comes once the outcome is handled; what it was to tell
+            // is still told.
+            if step.action != .exit, let reload = takeReload() {
+                let told = step.notifications
+                step = scheduler.handle(reload, now: now())
+                step.notifications = told + step.notifications
+            }
         }
     }
 
@@ -257,7 +306,7 @@ public final class IngestLoop: Sendable {
         // Not watching (degraded before the watcher was made): sleep in
         // slices, so that a stop is seen at once.
         var left = milliseconds
-        while left > 0, !stopping {
+        while left > 0, !interrupted {
             Thread.sleep(forTimeInterval: Double(min(left, 100)) / 1_000)
             left -= 100
         }
