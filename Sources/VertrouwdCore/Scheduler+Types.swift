@@ -28,7 +28,7 @@ extension Scheduler {
 
     /// What the scheduler is configured with: the configuration's intervals
     /// and the daemon's limits.
-    public struct Settings: Sendable {
+    public struct Settings: Sendable, Equatable {
         /// `alerts.evaluate_every`; zero evaluates after every drain.
         public var evaluateEvery: Interval
         /// `school.timezone`: ticks are aligned on its wall clock.
@@ -72,9 +72,15 @@ extension Scheduler {
         /// The action in hand could not make progress (the store cannot
         /// be opened or written, the spool cannot be watched …).
         case failed(reason: String)
-        /// The configuration is being swapped: finish the action in hand and
-        /// end; a loop built from the new configuration takes over.
-        case reload
+        /// The action in hand failed in a way no retry can mend: the state
+        /// database was written by a newer vertrouwd. The loop ends, and
+        /// the daemon with it (exit status 78).
+        case failedForGood(reason: String)
+        /// The configuration was swapped (SIGHUP) while the action in hand
+        /// ran; these are its settings. The loop goes on: ticks, summary
+        /// checks and maintenance are planned again under them, and a new
+        /// pass starts (after the back-off, when degraded).
+        case reload(Settings)
         /// Shutdown: finish the action in hand and end.
         case stop
     }

@@ -19,9 +19,16 @@ import Foundation
 /// - Summaries are checked at start and then at `SummarySchedule.nextCheck`.
 /// - The watchdog is pinged from the loop itself, while it works or waits,
 ///   degraded included, so that a hung loop stops the pings.
-/// - `stop` and `reload` end the loop once the action in hand is done.
+/// - A failure no retry can mend (`failedForGood`: a store written by a
+///   newer vertrouwd) ends the loop at once, without a back-off.
+/// - `reload` comes once the action in hand is done, its outcome handled:
+///   the next tick is planned again from the last evaluation under the new
+///   interval (at once when one is overdue), the summary is checked and
+///   maintenance runs in the pass that follows; READY, degraded, the back-off
+///   and the watchdog carry on.
+/// - `stop` ends the loop once the action in hand is done.
 public struct Scheduler: Sendable {
-    public let settings: Settings
+    public private(set) var settings: Settings
 
     private enum Phase: Sendable, Equatable {
         case notStarted
@@ -40,6 +47,8 @@ public struct Scheduler: Sendable {
     private var nextEvaluation: Int64 = 0
     /// When the evaluation in hand was asked for.
     private var evaluationAt: Int64 = 0
+    /// The instant of the last evaluation that finished; nil before one.
+    private var lastEvaluated: Int64?
     /// Wall clock, seconds. Zero: check on the first pass (catch-up).
     private var summaryDue: Int64 = 0
     /// Wall clock, seconds; nil until the first maintenance.
@@ -79,9 +88,11 @@ public struct Scheduler: Sendable {
     private mutating func decide(_ event: Event, now: Time) -> Step {
         if phase == .ended { return Step(.exit) }
         switch event {
-        case .stop, .reload:
+        case .stop, .failedForGood:
             phase = .ended
             return Step(.exit)
+        case .reload(let new):
+            return reload(new, now)
         case .started:
             precondition(phase == .notStarted, "a scheduler is started once")
             phase = .running
@@ -103,6 +114,7 @@ public struct Scheduler: Sendable {
             }
             return afterEvaluation(now)
         case .evaluated:
+            lastEvaluated = evaluationAt
             nextEvaluation = Tick.nextTick(after: evaluationAt, every: settings.evaluateEvery, in: settings.zone)
             return afterEvaluation(now)
         case .published(let nextDue):
@@ -120,6 +132,21 @@ public struct Scheduler: Sendable {
             retryDelay = min(retryDelay * 2, settings.retryLast)
             return step
         }
+    }
+
+    /// New settings: plan again, and start a new pass with them (the step
+    /// the outcome before led to is dropped; the new pass does it again
+    /// where it is still due).
+    private mutating func reload(_ new: Settings, _ now: Time) -> Step {
+        settings = new
+        nextEvaluation = lastEvaluated.map { Tick.nextTick(after: $0, every: new.evaluateEvery, in: new.zone) } ?? 0
+        summaryDue = 0
+        lastMaintenance = nil
+        if case .backingOff(let retryAt) = phase, now.monotonic < retryAt {
+            return Step(.wait(milliseconds: retryAt - now.monotonic))
+        }
+        phase = .running
+        return Step(.prepare)
     }
 
     private mutating func readyOnce() -> [Notification] {

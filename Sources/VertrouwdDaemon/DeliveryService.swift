@@ -13,6 +13,10 @@
 // never answers; a socket alert meanwhile reaches its receiver at once.
 // Within a route, messages go one by one, oldest due first.
 //
+// The store is asked for at every round (`SharedStore` checks its schema
+// then). A store written by a newer vertrouwd ends every route: run()
+// throws that StoreError, and the daemon stops with exit status 78.
+//
 // Logs: the message id, the recipient's config name and the route, and the
 // peer's reply code — never message content. After each round over a
 // route's due entries: "pass done: delivery" at debug level (CONTRACT.md),
@@ -71,12 +75,15 @@ public final class DeliveryService: Service, Sendable {
 
     var stopping: Bool { Task.isShuttingDownGracefully || Task.isCancelled }
 
+    /// Delivers until shutdown. Throws only a `StoreError` that no retry
+    /// can mend (a newer schema), after every route has ended.
     public func run() async throws {
         let bells = Array(routeBells.values) + [doorbell]
-        await withGracefulShutdownHandler {
-            await withTaskGroup(of: Void.self) { group in
+        try await withGracefulShutdownHandler {
+            // A route that throws cancels the others: the group ends.
+            try await withThrowingTaskGroup(of: Void.self) { group in
                 for route in OutboxEntry.Route.allCases {
-                    group.addTask { await self.deliver(route) }
+                    group.addTask { try await self.deliver(route) }
                 }
                 // The one doorbell the ingest loop rings, passed on.
                 group.addTask {
@@ -85,6 +92,9 @@ public final class DeliveryService: Service, Sendable {
                         for bell in self.routeBells.values { bell.ring() }
                     }
                 }
+                // The first error ends the group (waitForAll would wait
+                // for every route); leaving with it cancels the others.
+                for try await _ in group {}
             }
         } onGracefulShutdown: {
             for bell in bells { bell.ring() }
@@ -92,22 +102,37 @@ public final class DeliveryService: Service, Sendable {
     }
 
     /// One route's task: a round over its due entries, then a sleep until
-    /// its next entry is due or a new one arrives.
-    func deliver(_ route: OutboxEntry.Route) async {
+    /// its next entry is due or a new one arrives. Throws only a permanent
+    /// `StoreError`.
+    func deliver(_ route: OutboxEntry.Route) async throws(StoreError) {
         let bell = routeBells[route]!
-        var store: (any StateStore)?
         while !stopping {
-            if store == nil { store = try? openStore() }
-            guard let store else {
+            let store: any StateStore
+            do {
+                store = try openStore()
+            } catch {
+                try Self.rethrowIfPermanent(error)
                 // The ingest loop reports why; try again shortly.
                 await bell.wait(seconds: 5)
                 continue
             }
-            await deliverRound(route, store: store)
+            try await deliverRound(route, store: store)
             if stopping { break }
-            let next = (try? store.nextDueTime(route: route)) ?? nil
+            let next: Int64?
+            do {
+                next = try store.nextDueTime(route: route)
+            } catch {
+                try Self.rethrowIfPermanent(error)
+                next = nil
+            }
             await bell.wait(seconds: Double(RetryPolicy.wait(untilNextDue: next, now: clock())))
         }
+    }
+
+    /// Throws `error` when it is a `StoreError` no retry can mend (the
+    /// store was written by a newer vertrouwd); returns otherwise.
+    static func rethrowIfPermanent(_ error: any Error) throws(StoreError) {
+        if let error = error as? StoreError, error.isPermanent { throw error }
     }
 
     /// What one round did.
@@ -119,24 +144,27 @@ public final class DeliveryService: Service, Sendable {
     }
 
     /// One round over what is due now on `route`, logged as a finished
-    /// delivery pass.
+    /// delivery pass. Throws only a permanent `StoreError`.
     @discardableResult
-    func deliverRound(_ route: OutboxEntry.Route, store: some StateStore) async -> Round {
+    func deliverRound(_ route: OutboxEntry.Route, store: some StateStore) async throws(StoreError) -> Round {
         var round = Round()
+        let due: [OutboxEntry]
         do {
-            let due = try store.dueMessages(route: route, now: clock())
-            round.due = due.count
-            for entry in due {
-                if stopping { break }
-                let result = await attempt(entry)
-                switch settle(entry, result, store: store) {
-                case .delivered: round.delivered += 1
-                case .retry: round.retried += 1
-                case .failed: round.failed += 1
-                }
-            }
+            due = try store.dueMessages(route: route, now: clock())
         } catch {
+            try Self.rethrowIfPermanent(error)
             logger.error("cannot read the outbox: \(error)", metadata: ["event": "outbox_unreadable"])
+            due = []
+        }
+        round.due = due.count
+        for entry in due {
+            if stopping { break }
+            let result = await attempt(entry)
+            switch try settle(entry, result, store: store) {
+            case .delivered: round.delivered += 1
+            case .retry: round.retried += 1
+            case .failed: round.failed += 1
+            }
         }
         let privacy = routes.withLock { $0.privacy }
         logger.debug("pass done: delivery", metadata: [
@@ -174,8 +202,9 @@ public final class DeliveryService: Service, Sendable {
         }
     }
 
-    /// Records an attempt's outcome (decided by `RetryPolicy.settle`) and logs it.
-    func settle(_ entry: OutboxEntry, _ result: AttemptResult, store: some StateStore) -> Settlement {
+    /// Records an attempt's outcome (decided by `RetryPolicy.settle`) and
+    /// logs it. Throws only a permanent `StoreError`.
+    func settle(_ entry: OutboxEntry, _ result: AttemptResult, store: some StateStore) throws(StoreError) -> Settlement {
         let now = clock()
         let policy = routes.withLock { $0.policy }
         let settlement = policy.settle(result, attemptsBefore: entry.attempts, createdAt: entry.createdAt, now: now, jitter: jitter())
@@ -197,6 +226,7 @@ public final class DeliveryService: Service, Sendable {
         do {
             try store.settle(id: entry.id, recipient: entry.recipient, route: entry.route, outcome: outcome, now: now)
         } catch {
+            try Self.rethrowIfPermanent(error)
             // The attempt stands; at worst the message is sent again with
             // the same id, which receivers de-duplicate.
             logger.error("cannot record a delivery: \(error)", metadata: ["event": "outbox_unwritable"])

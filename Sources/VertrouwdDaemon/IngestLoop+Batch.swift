@@ -20,8 +20,9 @@ extension IngestLoop {
     enum BatchResult {
         /// This many files were claimed and dealt with.
         case done(Int)
-        /// Progress stopped (the store or the quarantine cannot be written).
-        case failed(String)
+        /// Progress stopped (the store or the quarantine cannot be written):
+        /// the scheduler's `failed` or `failedForGood`.
+        case stopped(Scheduler.Event)
     }
 
     /// A batch claimed, read and parsed, its bad lines set aside and its
@@ -118,7 +119,7 @@ extension IngestLoop {
     /// Commits a gathered batch in one transaction, then removes or
     /// quarantines its files.
     func settle(_ gathered: Gathered, store: some StateStore) -> BatchResult {
-        if let problem = gathered.problem { return .failed(problem) }
+        if let problem = gathered.problem { return .stopped(.failed(reason: problem)) }
         guard !gathered.claimed.isEmpty else { return .done(0) }
         let now = gathered.now
         let outcomes: [IngestOutcome]
@@ -129,7 +130,7 @@ extension IngestLoop {
             evaluator.counted(committed.addedPupils)
         } catch {
             // Nothing was counted; the claimed files wait in cur/.
-            return .failed("cannot write the state database (\(error))")
+            return .stopped(failure("cannot write the state database (\(error))", error))
         }
 
         // Counted files are removed first, on `removalThreads` threads at
@@ -293,7 +294,9 @@ extension IngestLoop {
     }
 
     /// Retention: purge the store, drop old tmp/ and quarantine entries.
-    func maintain(_ store: some StateStore, now: Int64) {
+    /// A failed purge is only logged (the next hour tries again), unless
+    /// the store was written by a newer vertrouwd.
+    func maintain(_ store: some StateStore, now: Int64) -> Scheduler.Event {
         let retention = Int64(configuration.state.retentionWeeks) * 604_800
         let oldestDay = LocalDay.string(for: now - retention, in: configuration.school.timeZone)
         do {
@@ -303,6 +306,8 @@ extension IngestLoop {
             // can reach hours the rules still read: start again from the store.
             if purged.buckets + purged.pupils > 0 { evaluator.storeChanged() }
         } catch {
+            let event = failure("purge failed", error)
+            if case .failedForGood = event { return event }
             logger.warning("purge failed: \(error)", metadata: ["event": "purge_failed"])
         }
         shredPupils(store, now: now)
@@ -313,6 +318,7 @@ extension IngestLoop {
             logger.info("removed old spool entries: tmp \(policy.shown(tmp)), quarantine \(policy.shown(quarantine))",
                         metadata: ["event": "spool_cleaned"])
         }
+        return .maintained
     }
 }
 

@@ -6,22 +6,22 @@ import VertrouwdStore
 
 extension IngestLoop {
     /// Counts everything waiting: first what an earlier run claimed (cur/),
-    /// then new/, again until new/ is empty. Returns a problem that stops
-    /// progress, or nil.
+    /// then new/, again until new/ is empty. Returns `drained`, or the
+    /// failure that stopped progress.
     ///
     /// `heartbeat` is called after every batch (the watchdog, while a large
     /// backlog is worked off). A drain that finds nothing to do logs
     /// "pass done: ingest" once; one that counts logs it per batch.
-    func drain(_ store: some StateStore, heartbeat: () -> Void) -> String? {
+    func drain(_ store: some StateStore, heartbeat: () -> Void) -> Scheduler.Event {
         var total = 0
         var folders: [SpoolDirectory.Folder] = [.cur, .new]
-        while let folder = folders.first, !stopping {
+        while let folder = folders.first, !interrupted {
             let names: [String]
             do {
                 let skip = stuck.withLock { $0 }
                 names = try spool.pending(folder).filter { !skip.contains($0) }
             } catch {
-                return "cannot list the spool: \(error)"
+                return .failed(reason: "cannot list the spool: \(error)")
             }
             if names.isEmpty {
                 folders.removeFirst()
@@ -34,31 +34,31 @@ extension IngestLoop {
             var pending: Pending? = Pending(self, names, from: 0, folder: folder, store: store)
             while let current = pending?.wait() {
                 pending = nil
-                if !stopping, current.problem == nil, current.next < names.count {
+                if !interrupted, current.problem == nil, current.next < names.count {
                     pending = Pending(self, names, from: current.next, folder: folder, store: store)
                 }
                 heartbeat()
                 switch settle(current, store: store) {
-                case .failed(let problem):
+                case .stopped(let failure):
                     // What the helper claimed meanwhile waits in cur/.
                     _ = pending?.wait()
-                    return problem
+                    return failure
                 case .done(let count):
                     handled += count
                     total += count
                 }
             }
-            if stopping { return nil }
+            if interrupted { return .drained }
             // cur/ is worked through once; new/ again while it keeps
             // filling, but not when a pass could take nothing from it.
             if folder == .cur || handled == 0 { folders.removeFirst() }
         }
-        if total == 0, !stopping {
+        if total == 0, !interrupted {
             logger.debug("pass done: ingest", metadata: [
                 "event": "pass_done", "pass": "ingest", "files": "\(configuration.privacy.shown(0))",
             ])
         }
-        return nil
+        return .drained
     }
 
     /// A batch being gathered on a helper thread.

@@ -35,9 +35,30 @@ public final class IngestLoop: Sendable {
         public init() {}
     }
 
-    let configuration: Configuration
-    let spool: SpoolDirectory
-    let validator: SignalValidator
+    /// What the loop derives from its configuration: swapped whole by a
+    /// reload, between two actions (never while a batch is gathered).
+    struct Parts: Sendable {
+        var configuration: Configuration
+        var spool: SpoolDirectory
+        var validator: SignalValidator
+        var evaluator: AlertEvaluator
+        var publisher: SummaryPublisher
+
+        init(_ configuration: Configuration, logger: Logger) {
+            self.configuration = configuration
+            spool = SpoolDirectory(root: configuration.spool.path)
+            validator = SignalValidator(configuration: configuration)
+            evaluator = AlertEvaluator(configuration: configuration, logger: logger)
+            publisher = SummaryPublisher(configuration: configuration, logger: logger)
+        }
+    }
+
+    private let parts: Mutex<Parts>
+    var configuration: Configuration { parts.withLock { $0.configuration } }
+    var spool: SpoolDirectory { parts.withLock { $0.spool } }
+    var validator: SignalValidator { parts.withLock { $0.validator } }
+    var evaluator: AlertEvaluator { parts.withLock { $0.evaluator } }
+    var publisher: SummaryPublisher { parts.withLock { $0.publisher } }
     // Untyped throws: a typed-throws closure here crashes the Swift 6.3.1
     // compiler (IRGen); errors are StoreErrors all the same.
     let openStore: @Sendable () throws -> any StateStore
@@ -53,10 +74,12 @@ public final class IngestLoop: Sendable {
     /// loop stops the pings and systemd restarts the daemon.
     let onAlive: @Sendable () -> Void
     let aliveEvery: Double?
-    let evaluator: AlertEvaluator
-    let publisher: SummaryPublisher
 
     private let stopRequested = Atomic<Bool>(false)
+    /// A configuration handed in by `reload`, not yet taken up.
+    private let pendingReload = Mutex<Configuration?>(nil)
+    /// The store error that ended the loop for good (a newer schema).
+    let fatal = Mutex<StoreError?>(nil)
     private let watcher = Mutex<SpoolWatcher?>(nil)
     /// Names that could not be claimed or set aside: skipped until the
     /// next wake-up, so that one bad entry cannot make the loop spin.
@@ -73,11 +96,11 @@ public final class IngestLoop: Sendable {
         aliveEvery: Double? = nil,
         onAlive: @escaping @Sendable () -> Void = {}
     ) {
-        self.configuration = configuration
-        self.spool = SpoolDirectory(root: configuration.spool.path)
-        self.validator = SignalValidator(configuration: configuration)
-        let path = configuration.state.path
-        self.openStore = openStore ?? { try SignalStore(path: path, now: Scheduler.Time.seconds(wall: wallClock())) }
+        self.parts = Mutex(Parts(configuration, logger: logger))
+        // Asked for at every pass: the shared store opens once and checks
+        // its schema at every later call.
+        let shared = SharedStore(path: configuration.state.path, clock: { Scheduler.Time.seconds(wall: wallClock()) })
+        self.openStore = openStore ?? { try shared.get() }
         self.logger = logger
         self.wallClock = wallClock
         self.limits = limits
@@ -85,8 +108,6 @@ public final class IngestLoop: Sendable {
         self.onOutbox = onOutbox
         self.aliveEvery = aliveEvery
         self.onAlive = onAlive
-        self.evaluator = AlertEvaluator(configuration: configuration, logger: logger)
-        self.publisher = SummaryPublisher(configuration: configuration, logger: logger)
     }
 
     /// Asks the loop to stop after the batch in hand. Thread-safe.
@@ -96,6 +117,31 @@ public final class IngestLoop: Sendable {
     }
 
     var stopping: Bool { stopRequested.load(ordering: .sequentiallyConsistent) }
+
+    /// Hands a reloaded configuration to the running loop. Thread-safe.
+    /// A drain ends after the batch in hand, a wait at once; then the
+    /// scheduler gets the `reload` event and plans again (the loop, its
+    /// READY, its degraded state and its store stay). A changed
+    /// `state.path` takes effect at the next start.
+    public func reload(_ configuration: Configuration) {
+        pendingReload.withLock { $0 = configuration }
+        watcher.withLock { $0?.wake() }
+    }
+
+    /// Whether the action in hand should end early: a stop, or a reload
+    /// to take up.
+    var interrupted: Bool { stopping || pendingReload.withLock { $0 != nil } }
+
+    /// Takes up a pending configuration: new parts, and the spool watched
+    /// again when it moved. Returns the scheduler's `reload` event.
+    func takeReload() -> Scheduler.Event? {
+        guard let new = pendingReload.withLock({ c -> Configuration? in defer { c = nil }; return c }) else { return nil }
+        let moved = new.spool.path != configuration.spool.path
+        parts.withLock { $0 = Parts(new, logger: logger) }
+        if moved { watcher.withLock { $0 = nil } }
+        logger.info("ingest: the reloaded configuration is in use", metadata: ["event": "reload_applied"])
+        return .reload(schedulerSettings)
+    }
 
     /// The scheduler's settings for this configuration.
     var schedulerSettings: Scheduler.Settings {
@@ -118,12 +164,14 @@ public final class IngestLoop: Sendable {
     /// Wall clock, whole seconds (the store's and the rules' unit).
     func clock() -> Int64 { Scheduler.Time.seconds(wall: wallClock()) }
 
-    /// Runs until `stop()`. Never throws: every failure is logged, reported
-    /// as degraded where it stops progress, and retried.
+    /// Runs until `stop()`. Every failure is logged, reported as degraded
+    /// where it stops progress, and retried, but one: a state database
+    /// written by a newer vertrouwd, thrown as the `StoreError` of kind
+    /// `.newerSchema` (the daemon stops with exit status 78).
     ///
     /// What to do when is the `Scheduler`'s decision; this carries its
     /// actions out and reports their outcomes back.
-    public func run() {
+    public func run() throws(StoreError) {
         var scheduler = Scheduler(settings: schedulerSettings)
         var store: (any StateStore)?
         var step = scheduler.handle(.started, now: now())
@@ -138,24 +186,30 @@ public final class IngestLoop: Sendable {
             switch step.action {
             case .exit:
                 logger.info("ingest stopped", metadata: ["event": "stopped"])
+                if let error = fatal.withLock({ $0 }) { throw error }
                 return
             case .prepare:
                 outcome = prepare(&store)
             case .drain:
                 outcome = drain(opened(), heartbeat: { if scheduler.heartbeat(now: self.now()) { self.onAlive() } })
-                    .map { .failed(reason: $0) } ?? .drained
             case .evaluate(let at):
                 outcome = evaluate(opened(), at: at)
             case .publish(let at):
                 outcome = publish(opened(), at: at)
             case .maintain(let at):
-                maintain(opened(), now: at)
-                outcome = .maintained
+                outcome = maintain(opened(), now: at)
             case .wait(let milliseconds):
                 wait(milliseconds: milliseconds)
                 outcome = .woke
             }
             step = scheduler.handle(stopping ? .stop : outcome, now: now())
+            // A reload comes once the outcome is handled; what it was to tell
+            // is still told.
+            if step.action != .exit, let reload = takeReload() {
+                let told = step.notifications
+                step = scheduler.handle(reload, now: now())
+                step.notifications = told + step.notifications
+            }
         }
     }
 
@@ -177,14 +231,14 @@ public final class IngestLoop: Sendable {
         }
     }
 
-    /// Opens the store and watches the spool, each unless done already.
+    /// Gets the store (`openStore` opens it once, and checks at every
+    /// later call that no newer vertrouwd has migrated it meanwhile) and
+    /// watches the spool unless done already.
     func prepare(_ store: inout (any StateStore)?) -> Scheduler.Event {
-        if store == nil {
-            do {
-                store = try openStore()
-            } catch {
-                return .failed(reason: "cannot open the state database: \(error)")
-            }
+        do {
+            store = try openStore()
+        } catch {
+            return failure("cannot open the state database: \(error)", error)
         }
         if watcher.withLock({ $0 == nil }) {
             do {
@@ -209,7 +263,7 @@ public final class IngestLoop: Sendable {
             ])
             return .evaluated
         } catch {
-            return .failed(reason: "cannot evaluate the rules (\(error))")
+            return failure("cannot evaluate the rules (\(error))", error)
         }
     }
 
@@ -223,8 +277,19 @@ public final class IngestLoop: Sendable {
             ])
             return .published(nextDue: outcome.nextCheck)
         } catch {
-            return .failed(reason: "cannot publish the weekly summary (\(error))")
+            return failure("cannot publish the weekly summary (\(error))", error)
         }
+    }
+
+    /// The event for an action that failed with `error`: `failedForGood`
+    /// when no retry can help (a store written by a newer vertrouwd; `run`
+    /// throws it once the loop has ended), else `failed` with `reason`.
+    func failure(_ reason: String, _ error: any Error) -> Scheduler.Event {
+        if let error = error as? StoreError, error.isPermanent {
+            fatal.withLock { $0 = error }
+            return .failedForGood(reason: error.detail)
+        }
+        return .failed(reason: reason)
     }
 
     /// Waits for the spool to change, at most `milliseconds`, returning
@@ -242,7 +307,7 @@ public final class IngestLoop: Sendable {
         // Not watching (degraded before the watcher was made): sleep in
         // slices, so that a stop is seen at once.
         var left = milliseconds
-        while left > 0, !stopping {
+        while left > 0, !interrupted {
             Thread.sleep(forTimeInterval: Double(min(left, 100)) / 1_000)
             left -= 100
         }

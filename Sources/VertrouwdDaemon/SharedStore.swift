@@ -2,10 +2,12 @@ import Synchronization
 import VertrouwdStore
 
 /// The one store of a running daemon, opened once and shared by the ingest
-/// loop (and its successors after a reload) and the delivery service.
+/// loop and the delivery service.
 ///
 /// One opening means one migration: two connections migrating a new
-/// database at the same moment would fail one of them.
+/// database at the same moment would fail one of them. Every later use
+/// checks that no newer vertrouwd has migrated the database since
+/// (`SignalStore.checkSchema`): the daemon stops then, as at start-up.
 public final class SharedStore: Sendable {
     let path: String
     let clock: @Sendable () -> Int64
@@ -18,13 +20,19 @@ public final class SharedStore: Sendable {
         self.clock = clock
     }
 
-    /// The store, opened on first use; opening again after a failure.
+    /// The store: opened on first use (and again after a failure to open),
+    /// its schema checked at every later call.
+    ///
+    /// - Throws: `StoreError`; of kind `.newerSchema`, permanent, when a
+    ///   newer vertrouwd wrote the database.
     public func get() throws(StoreError) -> SignalStore {
-        try store.withLock { cached throws(StoreError) in
-            if let cached { return cached }
+        let (store, opened) = try store.withLock { cached throws(StoreError) -> (SignalStore, Bool) in
+            if let cached { return (cached, false) }
             let opened = try SignalStore(path: path, now: clock())
             cached = opened
-            return opened
+            return (opened, true)
         }
+        if !opened { try store.checkSchema() }
+        return store
     }
 }

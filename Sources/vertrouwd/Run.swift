@@ -85,9 +85,7 @@ struct Run: AsyncParsableCommand {
         do {
             _ = try shared.get()
         } catch where error.isPermanent {
-            logger.critical("cannot use the state database: \(error.detail); upgrade vertrouwd or restore a backup of the database",
-                            metadata: ["event": "store_newer_schema"])
-            throw ExitCode(Self.exitNewerSchema)
+            throw Self.stop(unusable: error, logger: logger)
         } catch {}
         let delivery = DeliveryService(openStore: { try shared.get() }, configuration: configuration,
                                        transports: transports, doorbell: doorbell, logger: logger)
@@ -118,7 +116,14 @@ struct Run: AsyncParsableCommand {
         let ingest = IngestService(configuration: configuration, makeLoop: makeLoop,
                                    onShutdown: { notifier.notify([.stopping, .status("stopping")]) })
         reloadBox.set { ingest.reload($0) }
-        var services: [any Service] = [ingest, delivery, reload]
+        // The ingest loop and delivery end only on a store that became
+        // unusable while running (a newer schema): the others stop
+        // gracefully, then the daemon exits as it would at start-up.
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: ingest, failureTerminationBehavior: .gracefullyShutdownGroup),
+            .init(service: delivery, failureTerminationBehavior: .gracefullyShutdownGroup),
+            .init(service: reload),
+        ]
         // The submit socket: from systemd when socket-activated, else bound
         // from submit.socket, else none.
         var listeners = ListenedSockets.take()
@@ -133,7 +138,7 @@ struct Run: AsyncParsableCommand {
             do {
                 let submit = try SubmitSocket(listeners: listeners, configuration: configuration, logger: logger)
                 reloadBox.set { submit.reload($0) }
-                services.append(SubmitService(socket: submit))
+                services.append(.init(service: SubmitService(socket: submit)))
                 logger.info("submit socket: accepting signals", metadata: ["event": "submit_socket"])
             } catch {
                 logger.error("submit socket: \(error); producers can still use the spool", metadata: ["event": "submit_socket_failed"])
@@ -143,8 +148,20 @@ struct Run: AsyncParsableCommand {
             services: services,
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger))
-        try await group.run()
+        do {
+            try await group.run()
+        } catch let error as StoreError where error.isPermanent {
+            throw Self.stop(unusable: error, logger: logger)
+        }
         logger.info("vertrouwd stopped", metadata: ["event": "exit"])
+    }
+
+    /// A store this version cannot use (written by a newer vertrouwd), at
+    /// start-up or later: no retry helps. Logs why; returns exit status 78.
+    static func stop(unusable error: StoreError, logger: Logger) -> ExitCode {
+        logger.critical("cannot use the state database: \(error.detail); upgrade vertrouwd or restore a backup of the database",
+                        metadata: ["event": "store_newer_schema"])
+        return ExitCode(exitNewerSchema)
     }
 }
 

@@ -60,7 +60,7 @@ extension Integration {
             try h.waitUntilDrained()
             try h.waitForPass("evaluation", since: mark, after: "accepted")
             #expect(try alerts(h).count == 2)
-            // …nor does a reload (SIGHUP), which starts a fresh ingest loop.
+            // …nor does a reload (SIGHUP), which starts a new evaluator.
             kill(h.process!.processIdentifier, SIGHUP)
             try waitUntil("the reload", timeout: 10) { h.log.contains("configuration reloaded") }
             mark = h.logMark

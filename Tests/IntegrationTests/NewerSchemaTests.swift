@@ -47,6 +47,32 @@ extension Integration {
             #expect(versions == ["v1", "v2", "v3", "v999"])
         }
 
+        /// The same store, migrated by a newer version while this daemon
+        /// runs (an upgrade that ran the new binary before restarting the
+        /// service): the next pass stops the daemon the same way, instead
+        /// of counting into a schema it does not know or retrying for ever.
+        @Test func aStoreMigratedByANewerVersionWhileRunningStopsTheDaemonWithStatus78() throws {
+            let h = try DaemonHarness()
+            try h.start(arguments: ["--log-level", "debug"])
+            // The daemon may be writing (its first pass): wait for the lock.
+            var waiting = Configuration()
+            waiting.busyMode = .timeout(10)
+            let db = try DatabaseQueue(path: h.statePath, configuration: waiting)
+            try db.write { try $0.execute(sql: "INSERT INTO grdb_migrations(identifier) VALUES ('v999')") }
+            try db.close()
+            // A new file starts a pass.
+            try h.drop(Lines.signal() + "\n")
+            try waitUntil("the daemon exits", timeout: 30) { !(h.process?.isRunning ?? false) }
+            let status = h.stop()
+            let log = h.log
+            #expect(status == 78, "EX_CONFIG, not a retry loop: \(log)")
+            #expect(log.contains("cannot use the state database: \(h.statePath) was written by a newer version of vertrouwd; upgrade vertrouwd or restore a backup of the database"), "\(log)")
+            #expect(!log.contains("degraded"), "\(log)")
+            // Nothing was counted into the newer schema: the file waits.
+            #expect(h.entries("new").count + h.entries("cur").count == 1)
+            #expect(try h.total() == 0)
+        }
+
         @Test func theUnitDoesNotRestartOnThatStatus() throws {
             let unit = try String(contentsOf: Binary.repositoryRoot.appendingPathComponent("systemd/vertrouwd.service.in"), encoding: .utf8)
             #expect(unit.split(separator: "\n").contains("RestartPreventExitStatus=78"))

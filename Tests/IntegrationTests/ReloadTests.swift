@@ -50,6 +50,12 @@ extension Integration {
             let line = broken.split(separator: "\n", omittingEmptySubsequences: false).firstIndex { $0 == "min_group_size = 2" }! + 1
             #expect(log.contains("\(h.configPath):\(line):18: error: \"min_group_size\" (k) must be at least 3, not 2"), "\(log)")
             #expect(log.contains("configuration reloaded"))
+            // The valid reload went to the one running loop (the broken one
+            // never reached it): no second loop started, READY came once
+            // from the loop, and it stopped once, at SIGTERM.
+            #expect(log.components(separatedBy: "ready: watching the spool").count == 2, "\(log)")
+            #expect(log.components(separatedBy: "the reloaded configuration is in use").count == 2, "\(log)")
+            #expect(log.components(separatedBy: "ingest stopped").count == 2, "\(log)")
         }
     }
 }

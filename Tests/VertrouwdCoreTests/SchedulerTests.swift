@@ -109,6 +109,26 @@ struct SchedulerTests {
         #expect(d.feed(.failed(reason: "read-only")) == Scheduler.Step([.degraded(reason: "read-only")], .wait(milliseconds: 1_000)))
     }
 
+    @Test func aStoreFromANewerVersionEndsTheLoopWithoutARetry() {
+        // At any action of a running loop: mid-pass, and while degraded.
+        var d = SchedulerDriver(settings(watchdog: 10_000), wall: Clock.local(2026, 11, 30, 10))
+        _ = d.pass(from: d.feed(.started))
+        d.clock.advance(seconds: 60)
+        #expect(d.feed(.woke).action == .prepare)
+        #expect(d.feed(.prepared).action == .drain)
+        #expect(d.feed(.failedForGood(reason: "newer schema")) == Scheduler.Step(.exit), "no back-off, no degraded, no ping")
+        #expect(d.scheduler.hasEnded)
+        #expect(d.scheduler.heartbeat(now: d.clock.time) == false)
+        #expect(d.feed(.woke) == Scheduler.Step(.exit))
+
+        var e = SchedulerDriver(settings(), wall: Clock.local(2026, 11, 30, 10))
+        _ = e.feed(.started)
+        #expect(e.feed(.failed(reason: "busy")).notifications == [.ready, .degraded(reason: "busy")])
+        e.clock.advance(seconds: 1)
+        #expect(e.feed(.woke).action == .prepare)
+        #expect(e.feed(.failedForGood(reason: "newer schema")) == Scheduler.Step(.exit))
+    }
+
     @Test func theWatchdogIsPingedWhileDegraded() {
         var d = SchedulerDriver(settings(watchdog: 10_000), wall: Clock.local(2026, 11, 30, 10))
         var step = d.feed(.started)
@@ -157,21 +177,69 @@ struct SchedulerTests {
         #expect(!steps.notifications.contains(.ready))
     }
 
-    @Test func aReloadInTheMiddleOfAPassEndsItAfterTheActionInHand() {
-        var d = SchedulerDriver(settings(every: .zero), wall: Clock.local(2026, 11, 30, 10))
-        _ = d.feed(.started)
+    @Test func aReloadInTheMiddleOfADrainGoesOnInTheSameLoopWithANewPass() {
+        let t = Clock.local(2026, 11, 30, 10)
+        var d = SchedulerDriver(settings(every: .zero), wall: t)
+        _ = d.pass(from: d.feed(.started))
+        d.clock.advance(seconds: 1)
+        #expect(d.feed(.woke).action == .prepare)
         #expect(d.feed(.prepared).action == .drain)
-        // The reload arrives while the drain runs: the drain finishes, and
-        // the loop ends instead of evaluating.
-        #expect(d.feed(.reload) == Scheduler.Step(.exit))
-        #expect(d.scheduler.hasEnded)
-        #expect(d.feed(.drained) == Scheduler.Step(.exit))
+        // The reload arrives while the drain runs: the drain ends after its
+        // batch and its outcome is handled; then the new settings.
+        #expect(d.feed(.drained).action == .evaluate(at: d.clock.seconds))
+        let reloaded = settings(every: .minutes(15), rescan: Interval(seconds: 30))
+        #expect(d.feed(.reload(reloaded)) == Scheduler.Step(.prepare), "a new pass, not an exit")
+        #expect(!d.scheduler.hasEnded)
+        #expect(d.scheduler.settings == reloaded)
+        let pass = d.pass(from: d.steps.last!)
+        // The rest of the backlog is drained and evaluated (the last
+        // evaluation was at 10:00, so the 10:00 tick is done and 10:15 is
+        // next), the summary is checked and maintenance runs again.
+        #expect(pass.actions == [.prepare, .drain, .publish(at: d.clock.seconds), .maintain(at: d.clock.seconds),
+                                 .wait(milliseconds: 30_000)])
+        #expect(!d.steps.notifications.dropFirst().contains(.ready), "READY once, for the whole loop")
+    }
 
-        var e = SchedulerDriver(settings(), wall: Clock.local(2026, 11, 30, 10))
-        _ = e.feed(.started)
-        _ = e.feed(.prepared)
-        #expect(e.feed(.drained).action == .evaluate(at: e.clock.seconds))
-        #expect(e.feed(.reload) == Scheduler.Step(.exit))
+    @Test func aReloadPlansTheNextTickAgainFromTheLastEvaluation() {
+        let t = Clock.local(2026, 11, 30, 10)
+        // Every 15 minutes, evaluated at 10:00; at 10:05 the interval becomes an hour.
+        var d = SchedulerDriver(settings(), wall: t)
+        _ = d.pass(from: d.feed(.started))
+        d.clock.set(wall: t + 5 * 60)
+        let hourly = d.pass(from: d.feed(.reload(settings(every: .hours(1), rescan: .days(1)))))
+        #expect(hourly.evaluations.isEmpty)
+        #expect(hourly.last?.action == .wait(milliseconds: 55 * 60_000), "until 11:00, not 10:15")
+
+        // At 10:20 the interval becomes 5 minutes: the 10:05 tick is overdue,
+        // so the next pass evaluates at once, and then at 10:25.
+        var e = SchedulerDriver(settings(), wall: t)
+        _ = e.pass(from: e.feed(.started))
+        e.clock.set(wall: t + 20 * 60)
+        let often = e.pass(from: e.feed(.reload(settings(every: .minutes(5), rescan: .days(1)))))
+        #expect(often.evaluations == [t + 20 * 60])
+        #expect(often.last?.action == .wait(milliseconds: 5 * 60_000))
+    }
+
+    @Test func aReloadWhileDegradedKeepsTheBackOff() {
+        var d = SchedulerDriver(settings(), wall: Clock.local(2026, 11, 30, 10))
+        _ = d.feed(.started)
+        _ = d.feed(.failed(reason: "disk full"))
+        d.clock.advance(milliseconds: 1_000)
+        _ = d.feed(.woke)
+        #expect(d.feed(.failed(reason: "disk full")) == Scheduler.Step(.wait(milliseconds: 2_000)))
+        d.clock.advance(milliseconds: 500)
+        #expect(d.feed(.reload(settings(every: .hours(1)))) == Scheduler.Step(.wait(milliseconds: 1_500)))
+        d.clock.advance(milliseconds: 1_500)
+        let pass = d.pass(from: d.feed(.woke))
+        #expect(pass.notifications == [.resumed, .idle], "degraded stays told once; resumed when a pass gets through")
+    }
+
+    @Test func stopEndsTheLoopAfterAReloadToo() {
+        var d = SchedulerDriver(settings(), wall: Clock.local(2026, 11, 30, 10))
+        _ = d.pass(from: d.feed(.started))
+        #expect(d.feed(.reload(settings(every: .hours(1)))) == Scheduler.Step(.prepare))
+        #expect(d.feed(.stop) == Scheduler.Step(.exit))
+        #expect(d.feed(.reload(settings())) == Scheduler.Step(.exit))
     }
 
     @Test func stopEndsTheLoopWithoutAnotherNotification() {

@@ -107,12 +107,12 @@ actor GatedTransport: Transport {
         let socket = GatedTransport()
         let f = try Fixture(transports: [.socket: socket])
         try f.store.enqueue([Self.entry("m1", route: .socket)])
-        let round = Task { await f.service.deliverRound(.socket, store: f.store) }
+        let round = Task { try await f.service.deliverRound(.socket, store: f.store) }
         await socket.arrived()
         #expect(try f.stored("m1", .socket).state == .pending, "sent, not yet confirmed")
         #expect(try f.stored("m1", .socket).attempts == 0)
         await socket.answer(.delivered)
-        #expect(await round.value == DeliveryService.Round(due: 1, delivered: 1))
+        #expect(try await round.value == DeliveryService.Round(due: 1, delivered: 1))
         let done = try f.stored("m1", .socket)
         #expect(done.state == .delivered && done.attempts == 1)
         #expect(await socket.attempts.map(\.id) == ["m1"])
@@ -124,16 +124,16 @@ actor GatedTransport: Transport {
         let f = try Fixture(transports: [.email: email])
         try f.store.enqueue([Self.entry("m1", route: .email)])
         let t = Self.created
-        #expect(await f.service.deliverRound(.email, store: f.store) == DeliveryService.Round(due: 1, retried: 1))
+        #expect(try await f.service.deliverRound(.email, store: f.store) == DeliveryService.Round(due: 1, retried: 1))
         var e = try f.stored("m1", .email)
         #expect(e.state == .pending && e.attempts == 1 && e.nextAttemptAt == t + 1 && e.lastError == "451 later")
-        #expect(await f.service.deliverRound(.email, store: f.store) == DeliveryService.Round(), "not due before its time")
+        #expect(try await f.service.deliverRound(.email, store: f.store) == DeliveryService.Round(), "not due before its time")
         f.clock.advance(to: t + 1)
-        #expect(await f.service.deliverRound(.email, store: f.store) == DeliveryService.Round(due: 1, retried: 1))
+        #expect(try await f.service.deliverRound(.email, store: f.store) == DeliveryService.Round(due: 1, retried: 1))
         e = try f.stored("m1", .email)
         #expect(e.attempts == 2 && e.nextAttemptAt == t + 3, "the delay doubles")
         f.clock.advance(to: t + 3)
-        #expect(await f.service.deliverRound(.email, store: f.store) == DeliveryService.Round(due: 1, delivered: 1))
+        #expect(try await f.service.deliverRound(.email, store: f.store) == DeliveryService.Round(due: 1, delivered: 1))
         #expect(try f.stored("m1", .email).state == .delivered)
         let sent = await email.deliveries
         #expect(sent.count == 3)
@@ -145,9 +145,9 @@ actor GatedTransport: Transport {
         let email = RecordingTransport(results: [.permanent("550 no such user")])
         let f = try Fixture(transports: [.email: email])
         try f.store.enqueue([Self.entry("m1", route: .email)])
-        #expect(await f.service.deliverRound(.email, store: f.store) == DeliveryService.Round(due: 1, failed: 1))
+        #expect(try await f.service.deliverRound(.email, store: f.store) == DeliveryService.Round(due: 1, failed: 1))
         f.clock.advance(to: Self.created + 30 * 86_400)
-        #expect(await f.service.deliverRound(.email, store: f.store) == DeliveryService.Round())
+        #expect(try await f.service.deliverRound(.email, store: f.store) == DeliveryService.Round())
         let e = try f.stored("m1", .email)
         #expect(e.state == .failed && e.attempts == 1 && e.lastError == "550 no such user")
         #expect(await email.deliveries.count == 1)
@@ -160,7 +160,7 @@ actor GatedTransport: Transport {
         let f = try Fixture(transports: [.email: email])
         try f.store.enqueue([Self.entry("m1", route: .email)])
         f.clock.advance(to: Self.created + 7 * 86_400)
-        #expect(await f.service.deliverRound(.email, store: f.store) == DeliveryService.Round(due: 1, failed: 1))
+        #expect(try await f.service.deliverRound(.email, store: f.store) == DeliveryService.Round(due: 1, failed: 1))
         let e = try f.stored("m1", .email)
         #expect(e.state == .failed && e.lastError == "given up after 1w: connection refused")
         #expect(f.log.count(containing: "message m1 to vp by email given up after 1w: connection refused") == 1)
@@ -170,8 +170,8 @@ actor GatedTransport: Transport {
         let socket = RecordingTransport()
         let f = try Fixture(transports: [.socket: socket])
         try f.store.enqueue([Self.entry("odd", route: .socket, kind: "pigeon"), Self.entry("m2", route: .email)])
-        #expect(await f.service.deliverRound(.socket, store: f.store) == DeliveryService.Round(due: 1, failed: 1))
-        #expect(await f.service.deliverRound(.email, store: f.store) == DeliveryService.Round(due: 1, failed: 1))
+        #expect(try await f.service.deliverRound(.socket, store: f.store) == DeliveryService.Round(due: 1, failed: 1))
+        #expect(try await f.service.deliverRound(.email, store: f.store) == DeliveryService.Round(due: 1, failed: 1))
         #expect(try f.stored("odd", .socket).lastError == "unknown message kind")
         #expect(try f.stored("m2", .email).lastError == "no email route is configured")
         #expect(await socket.deliveries.isEmpty, "nothing sent as something it is not")
@@ -179,10 +179,33 @@ actor GatedTransport: Transport {
 
     @Test func eachRoundIsLoggedAsAFinishedDeliveryPass() async throws {
         let f = try Fixture(transports: [.socket: RecordingTransport()])
-        await f.service.deliverRound(.socket, store: f.store)
+        try await f.service.deliverRound(.socket, store: f.store)
         try f.store.enqueue([Self.entry("m1", route: .socket)])
-        await f.service.deliverRound(.socket, store: f.store)
+        try await f.service.deliverRound(.socket, store: f.store)
         #expect(f.log.count(containing: "pass done: delivery") == 2)
+    }
+
+    /// Issue 12: a store that a newer vertrouwd migrated while the daemon
+    /// runs ends delivery on every route, with that error, instead of
+    /// being retried for ever.
+    @Test func aStoreFromANewerVersionEndsEveryRouteWithThatError() async throws {
+        let store = MemoryStore(now: Self.created)
+        let newer = Mutex(false)
+        let asked = Mutex(0)
+        let expected = StoreError(.newerSchema, "/var/lib/vertrouwd/state.db was written by a newer version of vertrouwd")
+        let doorbell = Doorbell()
+        let service = DeliveryService(openStore: { () throws -> any StateStore in
+            asked.withLock { $0 += 1 }
+            if newer.withLock({ $0 }) { throw expected }
+            return store
+        }, configuration: try Self.configuration(), transports: [.socket: RecordingTransport(), .email: RecordingTransport()],
+           doorbell: doorbell, logger: RecordingLog().logger, clock: { Self.created }, jitter: { 0.5 })
+        let running = Task { try await service.run() }
+        try await eventually("both routes had a round") { asked.withLock { $0 } >= 2 }
+        newer.withLock { $0 = true }
+        doorbell.ring()
+        let ended: Result<Void, any Error> = await running.result
+        #expect(throws: expected) { try ended.get() }
     }
 
     /// The head-of-line fault: an e-mail attempt that hangs (a relay that
