@@ -11,7 +11,8 @@ extension SignalStore {
     public func checkSchema() throws(StoreError) {
         let superseded: Bool
         do {
-            superseded = try queue.read { try StoreSchema.migrator.hasBeenSuperseded($0) }
+            // The migrations' identifiers are what counts; `now` only seeds v3's data.
+            superseded = try queue.read { try StoreSchema.migrator(now: 0).hasBeenSuperseded($0) }
         } catch {
             throw StoreError(error)
         }
