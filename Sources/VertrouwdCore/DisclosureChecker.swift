@@ -71,58 +71,17 @@ public enum DisclosureChecker {
         linkedTotals: Bool = false,
         exactBudget: Int = defaultExactBudget
     ) -> [CellID: ClosedRange<Int>]? {
-        var system = DisclosureIntervalSystem()
-        var cells: [CellID: Int] = [:]
-        func cell(_ id: CellID, _ value: PublishedValue?) -> Int {
-            if let index = cells[id] { return index }
-            let range = value?.interval(policy: policy) ?? 0...Int.max
-            let index = system.add(range)
-            cells[id] = index
-            return index
-        }
-        // Linked totals: every table counts the same signals (one category,
-        // one site … per signal), so all totals are one variable.
-        let sharedTotal = linkedTotals ? system.add(0...Int.max) : nil
-        func total(_ value: PublishedValue) -> Int {
-            let range = value.interval(policy: policy) ?? 0...Int.max
-            guard let shared = sharedTotal else { return system.add(range) }
-            system.restrict(shared, to: range)
-            return shared
-        }
-        for name in tables.keys.sorted() {
-            let table = tables[name]!
-            let parts = table.rows.map { cell(CellID(table: name, row: $0.key), $0.value) }
-            system.sum(parts, equals: total(table.total))
-        }
-        for name in tables2D.keys.sorted() {
-            let table = tables2D[name]!
-            var grid: [[Int]] = []
-            for (r, row) in table.rows.enumerated() {
-                grid.append(table.columns.indices.map { c in
-                    cell(CellID(table: name, row: row, column: table.columns[c]), table.cells[r][c])
-                })
-                system.sum(grid[r], equals: system.add(table.rowTotals[r].interval(policy: policy) ?? 0...Int.max))
-            }
-            for c in table.columns.indices {
-                let column = grid.map { $0[c] }
-                system.sum(column, equals: system.add(table.columnTotals[c].interval(policy: policy) ?? 0...Int.max))
-            }
-            system.sum(grid.flatMap { $0 }, equals: total(table.total))
-        }
-        for alert in alerts {
-            let parts = Array(Set(alert.cells)).sorted().map { cell($0, nil) }
-            let low = max(alert.atLeast, 0)
-            guard low <= alert.atMost else { return nil }
-            system.sum(parts, equals: system.add(low...alert.atMost))
-        }
-        let original = system.sums.count
-        system.deriveNestedSums()
-        guard system.propagate() else { return nil }
-        system.dropDerivedSums(keeping: original)
+        guard var model = DisclosureModel(tables: tables, tables2D: tables2D, alerts: alerts,
+                                          policy: policy, linkedTotals: linkedTotals) else { return nil }
+        let cells = model.cells
+        let original = model.system.sums.count
+        model.system.deriveNestedSums()
+        guard model.system.propagate() else { return nil }
+        model.system.dropDerivedSums(keeping: original)
         // Propagation handles one sum exactly but not several at once
         // (total − alert group − shown cells); enumerate when affordable.
-        let exact = exactBudget > 0 ? system.exactRanges(budget: exactBudget) : nil
-        return cells.mapValues { exact?[$0] ?? system.range($0) }
+        let exact = exactBudget > 0 ? model.system.exactRanges(budget: exactBudget) : nil
+        return cells.mapValues { exact?[$0] ?? model.system.range($0) }
     }
 
     /// Search nodes the exact attacker may spend before the checker falls
@@ -185,5 +144,77 @@ public enum DisclosureChecker {
             table.rows.flatMap { row in table.columns.map { CellID(table: name, row: row, column: $0) } }
         }
         return (flat + grid).sorted()
+    }
+}
+
+/// What the exact check found in a candidate release.
+public struct DisclosureFinding: Equatable, Sendable {
+    /// Cells whose feasible range lies inside 1…k-1.
+    public var disclosed: [CellID]
+    /// Cells the search could not clear within its budget; a release
+    /// treats them as disclosed (it fails closed).
+    public var undecided: [CellID]
+
+    /// Disclosed or undecided: what a release must not add to.
+    public var unsafe: Set<CellID> { Set(disclosed).union(undecided) }
+}
+
+extension DisclosureChecker {
+    /// Search nodes one exact check may spend.
+    public static let defaultSearchBudget = 20_000
+
+    /// The exact check of issue 13: the cells whose feasible range, over
+    /// every integer assignment that satisfies the published tables and
+    /// the alert and silence bounds, lies inside 1…k-1 — a count pinned,
+    /// or "someone, fewer than k" proven. Nil when the facts contradict
+    /// each other (propagation proves it; never for true data).
+    public static func check(
+        tables: [String: PublishedTable] = [:],
+        alerts: [AlertBound] = [],
+        policy: PrivacyPolicy,
+        linkedTotals: Bool = false,
+        budget: Int = defaultSearchBudget
+    ) -> DisclosureFinding? {
+        guard var model = DisclosureModel(tables: tables, alerts: alerts, policy: policy,
+                                          linkedTotals: linkedTotals) else { return nil }
+        // Linear consequences: sound, and they let propagation see
+        // "total − group" before the search has to.
+        model.system.deriveNestedSums()
+        let ids = model.cells.keys.sorted()
+        switch model.system.disclosed(ids.map { model.cells[$0]! }, k: policy.effectiveMinGroupSize, budget: budget) {
+        case .infeasible:
+            return nil
+        case .disclosed(let surely, let undecided):
+            return DisclosureFinding(disclosed: ids.filter { surely.contains(model.cells[$0]!) },
+                                     undecided: ids.filter { undecided.contains(model.cells[$0]!) })
+        }
+    }
+
+    /// The published values an item (a cell, or a table's total with
+    /// `row == nil`) could still take, given everything else in `tables`
+    /// and the bounds: "<k" and every rounded count whose true values fit
+    /// its proven range. Above every finite bound of the facts more counts
+    /// only loosen what the facts say, so the list stops there. Empty when
+    /// the facts contradict each other.
+    static func possibleValues(table: String, row: String?, tables: [String: PublishedTable],
+                               alerts: [AlertBound], policy: PrivacyPolicy, linkedTotals: Bool) -> [PublishedValue] {
+        guard var model = DisclosureModel(tables: tables, alerts: alerts, policy: policy, linkedTotals: linkedTotals)
+        else { return [] }
+        model.system.deriveNestedSums()
+        guard model.system.propagate(),
+              let item = row.map({ model.cells[CellID(table: table, row: $0)] }) ?? model.totals[table]
+        else { return [] }
+        let k = policy.effectiveMinGroupSize, m = policy.effectiveRoundTo
+        let range = model.system.range(item)
+        let finite = (0..<model.system.variableCount).map { model.system.range($0) }
+            .flatMap { [$0.lowerBound, $0.upperBound] }.filter { $0 != Int.max }
+        let cap = min(range.upperBound, max(range.lowerBound, finite.max() ?? 0) + k + m)
+        var values: [PublishedValue] = range.lowerBound < k ? [.suppressed] : []
+        var r = policy.smallestPublishedCount
+        while let preimage = policy.preimage(ofRounded: r), preimage.lowerBound <= cap {
+            if preimage.overlaps(range) { values.append(.count(r)) }
+            r += m
+        }
+        return values
     }
 }

@@ -9,6 +9,9 @@ struct DisclosureIntervalSystem {
     private(set) var hi: [Int] = []
     private(set) var sums: [(parts: [Int], total: Int)] = []
 
+    /// How many variables there are.
+    var variableCount: Int { lo.count }
+
     /// A new variable in `range` (clamped to 0…∞), returning its index.
     mutating func add(_ range: ClosedRange<Int>) -> Int {
         lo.append(max(range.lowerBound, 0))

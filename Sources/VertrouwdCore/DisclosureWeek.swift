@@ -41,60 +41,74 @@ public enum Disclosure {
     }
 
     /// Publishes a week's 1-D tables so that neither they (P6) nor they
-    /// together with the week's alert bounds and silences (P8) pin a cell.
-    /// The rule the summary follows when the checker finds a disclosed
-    /// cell:
+    /// together with the week's alert bounds and silences (P8) disclose a
+    /// cell: no cell's feasible range lies inside 1…k-1 (issue 13).
     ///
-    /// 1. withhold the smallest shown cell of that cell's table;
-    /// 2. when none is shown, withhold that table's total;
-    /// 3. when everything in it is hidden and the cell is still pinned,
-    ///    leave the table out;
-    /// 4. when a left-out table's cell is still pinned, the other tables
-    ///    give it away (their totals are its total): withhold, table by
-    ///    table, the smallest shown cell or else the total of the first
-    ///    table that still shows anything.
+    /// Every decision is taken from facts the reader already has, never
+    /// from a hidden value (simulatable auditing), so what is withheld
+    /// tells nothing (findings 4 and 5 of issue 13, by construction). The
+    /// week starts with every value unknown — the reader knows the rows
+    /// from the config, the alerts and the silences — and reveals item by
+    /// item in a fixed, public order: tables by name, each its total first,
+    /// then its rows in order. For each item:
     ///
-    /// While the rule runs, a left-out table still counts in the check as a
-    /// table whose every value is unknown (`.omitted`): the reader knows its rows from the config and that
-    /// they add up to the total, so leaving it out hides its numbers, not
-    /// its structure (finding 4 of issue 13, in part). Hiding only grows,
-    /// so it ends; when nothing is left to hide and a cell is still pinned,
-    /// the alerts and silences alone pin it, which no summary can undo.
+    /// 1. list every value it could still publish as, given what is already
+    ///    revealed ("<k" and each rounded count its proven range allows);
+    /// 2. if revealing none of them would disclose a cell that was not
+    ///    already disclosed, reveal the true value;
+    /// 3. else, if neither "<k" nor "k or more" would, reveal which of the
+    ///    two it is (shown as "x" when k or more);
+    /// 4. else reveal nothing (also shown as "x").
+    ///
+    /// The reader can replay every step from the published week, so a step
+    /// adds only the value it reveals. The check is exact (a feasibility
+    /// search, `DisclosureChecker.check`) and fails closed: a question it
+    /// cannot settle within `budget` counts as a disclosure. A table of
+    /// which nothing is revealed is left out. Cells that the alerts and
+    /// silences alone disclose stay so: no summary can undo that.
     public static func protectWeek(_ counts: [String: [(key: String, count: Int)]], alerts: [AlertBound],
-                                   policy: PrivacyPolicy, linkedTotals: Bool = false) -> ProtectedWeek {
-        var tables = counts.mapValues { Suppression.publish($0, policy: policy) }
-        var withheld: [String] = []
-        func hideMore(in name: String) -> Bool {
-            guard var table = tables[name], let cells = counts[name] else { return false }
-            if Suppression.withholdSmallestShown(&table, counts: cells.map(\.count)) {
-                tables[name] = table
-                return true
-            }
-            if case .count = table.total {
-                table.total = .withheld
-                tables[name] = table
-                return true
-            }
-            return false
+                                   policy: PrivacyPolicy, linkedTotals: Bool = false,
+                                   budget: Int = DisclosureChecker.defaultSearchBudget) -> ProtectedWeek {
+        var tables = counts.mapValues { cells in
+            PublishedTable(rows: cells.map { PublishedRow(key: $0.key, value: .omitted) }, total: .omitted)
         }
-        while let cell = disclosedCells(tables: tables, alerts: alerts, policy: policy,
-                                        linkedTotals: linkedTotals).first {
-            guard tables[cell.table] != nil else { break } // the alerts alone pin it
-            if hideMore(in: cell.table) { continue }
-            if !withheld.contains(cell.table) {
-                // Left out: not even "<k" is shown any more.
-                withheld.append(cell.table)
-                if var table = tables[cell.table] {
-                    table.rows = table.rows.map { PublishedRow(key: $0.key, value: .omitted) }
-                    table.total = .omitted
-                    tables[cell.table] = table
+        let leftOut = ProtectedWeek(tables: [:], withheldTables: counts.keys.sorted())
+        guard let before = DisclosureChecker.check(tables: tables, alerts: alerts, policy: policy,
+                                                   linkedTotals: linkedTotals, budget: budget)
+        else { return leftOut }
+        // Only what the search proved counts as known; what it could not
+        // settle must not be taken for granted later (fail closed).
+        let known = Set(before.disclosed)
+        func with(_ value: PublishedValue, table: String, row: Int?) -> [String: PublishedTable] {
+            var candidate = tables
+            if let row { candidate[table]!.rows[row].value = value } else { candidate[table]!.total = value }
+            return candidate
+        }
+        func safe(_ candidate: [String: PublishedTable]) -> Bool {
+            guard let found = DisclosureChecker.check(tables: candidate, alerts: alerts, policy: policy,
+                                                      linkedTotals: linkedTotals, budget: budget)
+            else { return true }   // a value the facts rule out: nobody sees it
+            return found.unsafe.isSubset(of: known)
+        }
+        for name in counts.keys.sorted() {
+            let cells = counts[name]!
+            let items: [Int?] = [nil] + cells.indices.map { $0 }
+            for row in items {
+                let truth = policy.publish(row.map { cells[$0].count } ?? cells.reduce(0) { $0 + $1.count })
+                let possible = DisclosureChecker.possibleValues(
+                    table: name, row: row.map { cells[$0].key }, tables: tables, alerts: alerts,
+                    policy: policy, linkedTotals: linkedTotals)
+                if possible.allSatisfy({ safe(with($0, table: name, row: row)) }) {
+                    tables = with(truth, table: name, row: row)
+                } else if [PublishedValue.suppressed, .withheld].allSatisfy({ safe(with($0, table: name, row: row)) }) {
+                    tables = with(truth == .suppressed ? .suppressed : .withheld, table: name, row: row)
                 }
-                continue
             }
-            guard tables.keys.sorted().contains(where: { hideMore(in: $0) }) else { break }
         }
-        // Left-out tables counted in the check; they are not published.
+        let withheld = tables.filter { _, table in
+            table.total == .omitted && table.rows.allSatisfy { $0.value == .omitted }
+        }.keys.sorted()
         for name in withheld { tables[name] = nil }
-        return ProtectedWeek(tables: tables, withheldTables: withheld.sorted())
+        return ProtectedWeek(tables: tables, withheldTables: withheld)
     }
 }

@@ -13,17 +13,20 @@ public enum PublishedValue: Hashable, Sendable {
     /// The true count is ≥ k but is hidden to protect a small cell
     /// (secondary suppression, P6): "x", the CBS mark for "geheim".
     case withheld
-    /// The value's table was left out: the reader knows the cell exists
-    /// (its row is in the config) but nothing of its value. Never shown.
+    /// Nothing of the value is revealed: the reader knows the cell exists
+    /// (its row is in the config) but not even whether it is below k.
+    /// Shown as "x" in a table that is published; a table of only omitted
+    /// values is left out.
     case omitted
 
-    /// The text for a table: "<5", "15" or "x".
+    /// The text for a table: "<5", "15" or "x" (withheld or omitted: the
+    /// reader need not tell them apart; what each means follows from the
+    /// public steps of `Disclosure.protectWeek`).
     public func text(k: Int) -> String {
         switch self {
         case .suppressed: "<\(k)"
         case .count(let value): String(value)
-        case .withheld: Self.withheldText
-        case .omitted: ""
+        case .withheld, .omitted: Self.withheldText
         }
     }
 
