@@ -27,10 +27,12 @@ public enum AlertRelease {
     /// releases once, stamped with the last of them).
     public static func latestTick(atOrBefore now: Int64, every: Interval, in zone: TimeZone) -> Int64 {
         precondition(every.seconds > 0, "a release interval is positive")
-        // Ticks are at most `every` apart, or an hour more on a day that
-        // falls back (a daily tick then spans 25 hours): the latest tick is
-        // after `start`.
-        let start = now - every.seconds - 3_600 - 1
+        // Ticks are at most `every` apart, or an hour more across a change
+        // of offset (a daily tick spans 25 hours on a day that falls back):
+        // the latest tick is after `start`.
+        let wide = now - every.seconds - 3_600 - 1
+        let start = WindowCalendar.offset(at: wide, in: zone) == WindowCalendar.offset(at: now, in: zone)
+            ? now - every.seconds - 1 : wide
         var latest = Tick.nextTick(after: start, every: every, in: zone)
         while true {
             let next = Tick.nextTick(after: latest, every: every, in: zone)
