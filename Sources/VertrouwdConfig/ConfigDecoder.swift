@@ -223,6 +223,15 @@ struct Decoding {
                 alerts.evaluateEvery = every
             }
         }
+        // Issue 13, finding 9: alerts leave at aligned release ticks only.
+        if let every = interval(t, "release_every", in: Interval(seconds: 1)...Interval.days(1)) {
+            if Interval.days(1).seconds % every.seconds != 0 {
+                context.error(at: t.value("release_every")!, "\"release_every\" (\(every)) must divide a day evenly",
+                              hint: "release ticks are aligned to local midnight; use e.g. \"15m\", \"30m\" or \"1h\"")
+            } else {
+                alerts.releaseEvery = every
+            }
+        }
         t.finish()
     }
 

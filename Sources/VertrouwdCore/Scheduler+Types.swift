@@ -42,8 +42,15 @@ extension Scheduler {
         public var retryLast: Int64 = 60_000
         /// The systemd watchdog interval (ms), or nil without a watchdog.
         public var watchdog: Int64?
+        /// `alerts.release_every`: alerts leave only at ticks aligned to
+        /// it (`AlertRelease`). Nil: no release step (the evaluation
+        /// releases; for tests of the other steps only).
+        public var releaseEvery: Interval?
 
-        public init(evaluateEvery: Interval, zone: TimeZone, rescan: Interval, watchdog: Int64? = nil) {
+        public init(evaluateEvery: Interval, zone: TimeZone, rescan: Interval, watchdog: Int64? = nil,
+                    releaseEvery: Interval? = nil) {
+            precondition((releaseEvery?.seconds ?? 1) > 0, "a release interval is positive")
+            self.releaseEvery = releaseEvery
             self.evaluateEvery = evaluateEvery
             self.zone = zone
             self.rescan = rescan
@@ -64,6 +71,8 @@ extension Scheduler {
         case drained
         /// A rule evaluation pass finished.
         case evaluated
+        /// The alerts held for a release tick were released.
+        case released
         /// A summary check finished; the next one is due at `nextDue`
         /// (wall clock, seconds: `SummarySchedule.nextCheck`).
         case published(nextDue: Int64)
@@ -109,6 +118,9 @@ extension Scheduler {
         case drain
         /// Evaluate the rules as of `at` (wall clock, seconds).
         case evaluate(at: Int64)
+        /// Release the alerts held since the last release, stamped with
+        /// the release tick `at` (wall clock, seconds; `AlertRelease`).
+        case release(at: Int64)
         /// Publish the summaries due at `at` (wall clock, seconds).
         case publish(at: Int64)
         /// Purge the store and clean the spool as of `at` (seconds).

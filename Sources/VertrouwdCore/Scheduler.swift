@@ -6,8 +6,9 @@ import Foundation
 /// carries its actions out and reports their outcome as the next event.
 ///
 /// A pass is `prepare` → `drain` → `evaluate` (when a tick is due, or after
-/// every drain with `evaluate_every = "0s"`) → `publish` (when a summary
-/// check is due) → `maintain` (at most hourly) → `wait`. Then:
+/// every drain with `evaluate_every = "0s"`) → `release` (when a release
+/// tick is due) → `publish` (when a summary check is due) → `maintain` (at
+/// most hourly) → `wait`. Then:
 ///
 /// - READY comes after the first `prepare`, succeeded or not: a backlog must
 ///   not hold up start-up, and a degraded daemon is up and will recover.
@@ -16,6 +17,11 @@ import Foundation
 ///   The next pass that gets through notifies resumed.
 /// - Ticks are aligned (`Tick.nextTick`); a process that slept past several
 ///   ticks evaluates once, not once per tick.
+/// - Alerts leave only at release ticks (`Settings.releaseEvery`, aligned
+///   like evaluation ticks; `AlertRelease`): the first release tick at or
+///   after the start, then every one, stamped with the latest release tick
+///   at or before the clock. A release comes before the summary check of
+///   the same pass, so a summary sees the alerts released before it.
 /// - Summaries are checked at start and then at `SummarySchedule.nextCheck`.
 /// - The watchdog is pinged from the loop itself, while it works or waits,
 ///   degraded included, so that a hung loop stops the pings.
@@ -51,6 +57,11 @@ public struct Scheduler: Sendable {
     private var lastEvaluated: Int64?
     /// Wall clock, seconds. Zero: check on the first pass (catch-up).
     private var summaryDue: Int64 = 0
+    /// Wall clock, seconds: the next release tick (set at `started`).
+    private var nextRelease: Int64 = 0
+    /// The tick of the release in hand, and of the last one that finished.
+    private var releaseTick: Int64 = 0
+    private var lastReleased: Int64?
     /// Wall clock, seconds; nil until the first maintenance.
     private var lastMaintenance: Int64?
     /// Monotonic; nil until the first ping.
@@ -96,6 +107,9 @@ public struct Scheduler: Sendable {
         case .started:
             precondition(phase == .notStarted, "a scheduler is started once")
             phase = .running
+            if let every = settings.releaseEvery {
+                nextRelease = AlertRelease.tick(forDecisionAt: now.wallSeconds, every: every, in: settings.zone)
+            }
             return Step(.prepare)
         case .woke:
             if case .backingOff(let retryAt) = phase, now.monotonic < retryAt {
@@ -117,6 +131,12 @@ public struct Scheduler: Sendable {
             lastEvaluated = evaluationAt
             nextEvaluation = Tick.nextTick(after: evaluationAt, every: settings.evaluateEvery, in: settings.zone)
             return afterEvaluation(now)
+        case .released:
+            lastReleased = releaseTick
+            if let every = settings.releaseEvery {
+                nextRelease = Tick.nextTick(after: releaseTick, every: every, in: settings.zone)
+            }
+            return summaryCheck(now)
         case .published(let nextDue):
             summaryDue = nextDue
             return passSucceeded(now)
@@ -140,6 +160,10 @@ public struct Scheduler: Sendable {
     private mutating func reload(_ new: Settings, _ now: Time) -> Step {
         settings = new
         nextEvaluation = lastEvaluated.map { Tick.nextTick(after: $0, every: new.evaluateEvery, in: new.zone) } ?? 0
+        if let every = new.releaseEvery {
+            nextRelease = lastReleased.map { Tick.nextTick(after: $0, every: every, in: new.zone) }
+                ?? AlertRelease.tick(forDecisionAt: now.wallSeconds, every: every, in: new.zone)
+        }
         summaryDue = 0
         lastMaintenance = nil
         if case .backingOff(let retryAt) = phase, now.monotonic < retryAt {
@@ -156,6 +180,15 @@ public struct Scheduler: Sendable {
     }
 
     private mutating func afterEvaluation(_ now: Time) -> Step {
+        let at = now.wallSeconds
+        if let every = settings.releaseEvery, at >= nextRelease {
+            releaseTick = AlertRelease.latestTick(atOrBefore: at, every: every, in: settings.zone)
+            return Step(.release(at: releaseTick))
+        }
+        return summaryCheck(now)
+    }
+
+    private mutating func summaryCheck(_ now: Time) -> Step {
         let at = now.wallSeconds
         if at >= summaryDue { return Step(.publish(at: at)) }
         // No summary check due: the pass is through.
@@ -184,6 +217,7 @@ public struct Scheduler: Sendable {
         phase = .waiting
         var wait = settings.rescan.seconds * 1_000
         if settings.evaluateEvery.seconds > 0 { wait = min(wait, nextEvaluation * 1_000 - now.wall) }
+        if settings.releaseEvery != nil { wait = min(wait, nextRelease * 1_000 - now.wall) }
         wait = min(wait, summaryDue * 1_000 - now.wall)
         if let last = lastMaintenance { wait = min(wait, (last + settings.maintenanceEvery) * 1_000 - now.wall) }
         return Step(notifications + [.idle], .wait(milliseconds: max(0, wait)))

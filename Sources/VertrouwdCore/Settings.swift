@@ -61,6 +61,10 @@ public struct AlertSettings: Hashable, Sendable {
     /// Rules run at ticks aligned to this interval since local midnight;
     /// zero means right after every ingest batch.
     public var evaluateEvery = Interval.minutes(15)
+    /// Alerts leave only at ticks aligned to this interval since local
+    /// midnight (`AlertRelease`): their timing shows the release slot,
+    /// nothing finer. Positive; divides a day.
+    public var releaseEvery = Interval.minutes(15)
     public init() {}
 }
 

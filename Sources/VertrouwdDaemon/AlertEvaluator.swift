@@ -1,10 +1,13 @@
 // AlertEvaluator — turns the rule engine's decisions into outbox messages.
 //
-// Runs on the ingest thread at aligned ticks (DESIGN §5). The decisions,
-// what they say and where they go are Core's (`RuleEngine`, `LiveCounts`,
-// `AlertDispatch`); this file reads the store, calls those, and records each
-// decision's messages together with its alert-log keys in one transaction:
-// a decision already logged (after a restart or reload) sends nothing again.
+// Runs on the ingest thread: it evaluates at aligned ticks (DESIGN §5, or
+// after every batch with "0s") and holds the decisions; at each release
+// tick (`alerts.release_every`, issue 13) it records the held decisions'
+// messages, stamped with the tick, together with their alert-log keys in
+// one transaction: a decision already logged (after a restart or reload)
+// sends nothing again. Decisions for a frozen week are not sent. The
+// decisions, what they say, where they go and when they may leave are
+// Core's (`RuleEngine`, `LiveCounts`, `AlertDispatch`, `AlertRelease`).
 //
 // Logs: rule, window label and band — the same facts the alert itself
 // shows (P9), never a count.
@@ -21,6 +24,12 @@ public final class AlertEvaluator: Sendable {
     /// The counts and alert log between passes (`LiveCounts`): a pass after
     /// an ingest batch reads only the groups the batch touched.
     private let live: Mutex<LiveCounts>
+    /// Decisions waiting for the next release tick (`AlertRelease`).
+    private let held = Mutex(HeldAlerts())
+    /// Keys of decisions not sent because their week was frozen: a full
+    /// pass treats them as logged, so they are not decided again in this
+    /// process.
+    private let suppressed = Mutex(Set<AlertKey>())
 
     init(configuration: Configuration, logger: Logger) {
         self.configuration = configuration
@@ -40,12 +49,15 @@ public final class AlertEvaluator: Sendable {
         live.withLock { $0.invalidate() }
     }
 
-    /// Decides and records; returns how many alerts were new.
+    /// Decides and holds; returns how many alerts are held for the next
+    /// release tick (`release`).
     ///
     /// A full pass (the store's buckets and alert log) at the first call,
     /// after a failed one and whenever the evaluated windows moved; else
     /// only the groups counted since the last pass, and nothing at all when
-    /// there are none.
+    /// there are none. A decision is not written anywhere until its release
+    /// (issue 13, finding 9): held decisions count as logged for the passes
+    /// that follow, so none is decided twice.
     func evaluate(store: some StateStore, now: Int64) throws(StoreError) -> Int {
         guard !configuration.rules.isEmpty else { return 0 }
         let decisions: [AlertDecision]
@@ -54,30 +66,48 @@ public final class AlertEvaluator: Sendable {
         } else {
             decisions = live.withLock { $0.evaluateChanges(now: now) }
         }
-        guard !decisions.isEmpty else {
-            live.withLock { $0.recorded([]) }
-            return 0
+        live.withLock { $0.recorded(decisions) }
+        return held.withLock {
+            $0.hold(decisions)
+            return $0.count
         }
-        let records = decisions.compactMap { decision -> (keys: [AlertLogKey], messages: [OutboxEntry])? in
-            guard let content = AlertDispatch.content(of: decision, rules: configuration.rules,
-                                                      zone: configuration.school.timeZone, id: Self.newID())
+    }
+
+    /// Releases what is held, as of the release tick `tick`
+    /// (`AlertRelease`): records each decision's messages, stamped with the
+    /// tick, together with its alert-log keys in one transaction (a
+    /// decision already logged sends nothing again); returns how many
+    /// alerts were new.
+    ///
+    /// A decision for a window in a frozen week (up to the last published
+    /// summary) is not sent and not logged (issue 13, finding 8): it leaves
+    /// an info line with its rule and window, never a count. Its signals
+    /// stay counted.
+    func release(store: some StateStore, tick: Int64) throws(StoreError) -> Int {
+        let decisions = held.withLock { $0.decisions }
+        guard !decisions.isEmpty else { return 0 }
+        let zone = configuration.school.timeZone
+        let frozenUntil = AlertRelease.frozenUntil(lastPublishedWeekStart: try store.lastPublishedWeekStart(), in: zone)
+        let (send, frozen) = AlertRelease.partition(decisions, frozenUntil: frozenUntil)
+        let records = send.compactMap { decision -> (keys: [AlertLogKey], messages: [OutboxEntry])? in
+            guard let content = AlertDispatch.content(of: decision, rules: configuration.rules, zone: zone, id: Self.newID())
             else { return nil }
             let keys = decision.logKeys.map { AlertLogKey(rule: $0.rule, windowStart: $0.windowStart, group: $0.group, band: $0.band) }
             let messages = AlertDispatch.messages(for: content, configuration: configuration).map {
-                OutboxEntry($0, id: content.id, kind: "alert", createdAt: now)
+                OutboxEntry($0, id: content.id, kind: "alert", createdAt: tick)
             }
             return (keys, messages)
         }
-        let added: [AlertLogKey]
-        do {
-            added = try store.record(records, now: now)
-        } catch {
-            live.withLock { $0.invalidate() }
-            throw error
+        // A failed write keeps everything held: the next release tries again.
+        let added = try store.record(records, now: tick)
+        held.withLock { _ = $0.take() }
+        suppressed.withLock { $0.formUnion(frozen.flatMap(\.logKeys)) }
+        for decision in frozen {
+            logger.info("alert for a frozen week not sent: rule \(decision.rule), window \(decision.window.label)",
+                        metadata: ["event": "alert_frozen", "rule": "\(decision.rule)", "window": "\(decision.window.label)"])
         }
-        live.withLock { $0.recorded(decisions) }
         for key in added {
-            logger.notice("alert: rule \(key.rule), window starting \(LocalDay.string(for: key.windowStart, in: configuration.school.timeZone)), at least \(key.band)",
+            logger.notice("alert: rule \(key.rule), window starting \(LocalDay.string(for: key.windowStart, in: zone)), at least \(key.band)",
                           metadata: ["event": "alert", "rule": "\(key.rule)", "band": "\(key.band)"])
         }
         return added.count
@@ -102,6 +132,10 @@ public final class AlertEvaluator: Sendable {
                 unreadable.insert(error)
             }
         }
+        // Held and suppressed decisions are not in the store's log, but
+        // decided all the same.
+        log.formUnion(held.withLock { $0.keys })
+        log.formUnion(suppressed.withLock { $0 })
         for reason in unreadable.sorted(by: { $0.description < $1.description }) {
             logger.warning("alert log: entries with an unreadable group left out (\(reason))",
                            metadata: ["event": "alert_log_unreadable", "reason": "\(reason)"])

@@ -147,7 +147,8 @@ public final class IngestLoop: Sendable {
     var schedulerSettings: Scheduler.Settings {
         var settings = Scheduler.Settings(evaluateEvery: configuration.alerts.evaluateEvery, zone: configuration.school.timeZone,
                                           rescan: configuration.spool.rescan,
-                                          watchdog: aliveEvery.map { Int64(($0 * 1_000).rounded()) })
+                                          watchdog: aliveEvery.map { Int64(($0 * 1_000).rounded()) },
+                                          releaseEvery: configuration.alerts.releaseEvery)
         settings.maintenanceEvery = limits.maintenanceEvery
         settings.retryFirst = Int64((limits.retryFirst * 1_000).rounded())
         settings.retryLast = Int64((limits.retryLast * 1_000).rounded())
@@ -194,6 +195,8 @@ public final class IngestLoop: Sendable {
                 outcome = drain(opened(), heartbeat: { if scheduler.heartbeat(now: self.now()) { self.onAlive() } })
             case .evaluate(let at):
                 outcome = evaluate(opened(), at: at)
+            case .release(let at):
+                outcome = release(opened(), tick: at)
             case .publish(let at):
                 outcome = publish(opened(), at: at)
             case .maintain(let at):
@@ -252,18 +255,32 @@ public final class IngestLoop: Sendable {
         return .prepared
     }
 
-    /// Rules run at aligned ticks ("0s": after every drain), so an alert's
-    /// arrival time tells no more than the tick.
+    /// Rules run at aligned ticks ("0s": after every drain); what they
+    /// decide is held until the next release tick.
     func evaluate(_ store: some StateStore, at now: Int64) -> Scheduler.Event {
         do {
-            let alerts = try evaluator.evaluate(store: store, now: now)
-            if alerts > 0 { onOutbox() }
+            let held = try evaluator.evaluate(store: store, now: now)
             logger.debug("pass done: evaluation", metadata: [
-                "event": "pass_done", "pass": "evaluation", "alerts": "\(configuration.privacy.shown(alerts))",
+                "event": "pass_done", "pass": "evaluation", "held": "\(configuration.privacy.shown(held))",
             ])
             return .evaluated
         } catch {
             return failure("cannot evaluate the rules (\(error))", error)
+        }
+    }
+
+    /// Alerts leave at aligned release ticks only (`AlertRelease`), so an
+    /// alert's arrival time and Date header tell no more than the tick.
+    func release(_ store: some StateStore, tick: Int64) -> Scheduler.Event {
+        do {
+            let alerts = try evaluator.release(store: store, tick: tick)
+            if alerts > 0 { onOutbox() }
+            logger.debug("pass done: release", metadata: [
+                "event": "pass_done", "pass": "release", "alerts": "\(configuration.privacy.shown(alerts))",
+            ])
+            return .released
+        } catch {
+            return failure("cannot release the alerts (\(error))", error)
         }
     }
 

@@ -54,6 +54,7 @@ struct SchedulerDriver {
         case .prepare: .prepared
         case .drain: .drained
         case .evaluate: .evaluated
+        case .release: .released
         case .publish(let at): .published(nextDue: nextSummaryCheck(at))
         case .maintain: .maintained
         case .wait, .exit: .woke
@@ -94,6 +95,11 @@ extension [Scheduler.Step] {
     /// The instants (seconds) of the evaluations asked for.
     var evaluations: [Int64] {
         compactMap { if case .evaluate(let at) = $0.action { at } else { nil } }
+    }
+
+    /// The release ticks (seconds) of the releases asked for.
+    var releases: [Int64] {
+        compactMap { if case .release(let at) = $0.action { at } else { nil } }
     }
 
     var publications: [Int64] {

@@ -1,0 +1,90 @@
+import Foundation
+import Testing
+import VertrouwdCore
+
+/// The release step of the scheduler (issue 13, finding 9): alerts leave
+/// only at aligned release ticks, however often the rules run.
+@Suite("Scheduler: alerts leave at release ticks")
+struct SchedulerReleaseTests {
+    let zone = Clock.amsterdam
+
+    func settings(every: Interval = .zero, release: Interval = .minutes(15), rescan: Interval = Interval(seconds: 60)) -> Scheduler.Settings {
+        Scheduler.Settings(evaluateEvery: every, zone: zone, rescan: rescan, releaseEvery: release)
+    }
+
+    @Test func evaluationAfterEveryBatchReleasesOnlyAtQuarterHours() {
+        let t = Clock.local(2026, 11, 30, 10, 3) + 17
+        var d = SchedulerDriver(settings(), wall: t)
+        var steps = d.pass(from: d.feed(.started))
+        #expect(steps.releases.isEmpty, "no release before the first tick after the start")
+        // New files every 50 s for 40 minutes: evaluated after every drain.
+        while d.clock.seconds < Clock.local(2026, 11, 30, 10, 43) {
+            guard case .wait(let ms) = steps.last?.action else { break }
+            d.clock.advance(milliseconds: min(ms, 50_000))
+            steps += d.pass(from: d.feed(.woke))
+        }
+        #expect(steps.evaluations.count > 40)
+        #expect(steps.releases == [Clock.local(2026, 11, 30, 10, 15), Clock.local(2026, 11, 30, 10, 30)])
+        // Every release is on the local quarter hour, and the wait before
+        // it ends on that instant.
+        for at in steps.releases { #expect(Clock.wallClock(at).minute % 15 == 0) }
+    }
+
+    @Test func theReleaseComesAfterTheEvaluationAndBeforeTheSummaryCheck() {
+        let tick = Clock.local(2026, 11, 30, 10, 15)
+        var d = SchedulerDriver(settings(), wall: tick)
+        #expect(d.feed(.started) == Scheduler.Step(.prepare))
+        #expect(d.feed(.prepared) == Scheduler.Step([.ready], .drain))
+        #expect(d.feed(.drained) == Scheduler.Step(.evaluate(at: tick)))
+        #expect(d.feed(.evaluated) == Scheduler.Step(.release(at: tick)), "started on a tick: released on it")
+        #expect(d.feed(.released) == Scheduler.Step(.publish(at: tick)))
+        #expect(d.feed(.published(nextDue: tick + 86_400)) == Scheduler.Step(.maintain(at: tick)))
+        // Without a tick of its own ("0s"), the wait ends at the next release.
+        #expect(d.feed(.maintained) == Scheduler.Step([.idle], .wait(milliseconds: 60_000)))
+        d.clock.advance(seconds: 14 * 60 + 30)
+        #expect(d.pass(from: d.feed(.woke)).last?.action == .wait(milliseconds: 30_000))
+    }
+
+    @Test func aProcessThatSleptPastSeveralReleaseTicksReleasesOnceStampedWithTheLast() {
+        let t = Clock.local(2026, 11, 30, 10)
+        var d = SchedulerDriver(settings(every: .minutes(15)), wall: t)
+        _ = d.pass(from: d.feed(.started))
+        d.clock.advance(seconds: 67 * 60)
+        let steps = d.pass(from: d.feed(.woke))
+        #expect(steps.releases == [Clock.local(2026, 11, 30, 11)])
+        #expect(steps.evaluations == [Clock.local(2026, 11, 30, 11, 7)])
+    }
+
+    @Test func aFailedReleaseIsTriedAgainAfterTheBackOff() {
+        let tick = Clock.local(2026, 11, 30, 10, 15)
+        var d = SchedulerDriver(settings(), wall: tick)
+        _ = d.feed(.started)
+        _ = d.feed(.prepared)
+        _ = d.feed(.drained)
+        #expect(d.feed(.evaluated).action == .release(at: tick))
+        d.clock.advance(seconds: 1)
+        #expect(d.feed(.failed(reason: "disk full")).action == .wait(milliseconds: 1_000))
+        d.clock.advance(seconds: 1)
+        let retry = d.pass(from: d.feed(.woke))
+        #expect(retry.releases == [tick], "the same tick, still due")
+    }
+
+    @Test func hourlyReleasesAcrossTheAutumnChangeTickTwiceAtTheRepeatedHour() {
+        // 2026-10-25: 03:00 CEST becomes 02:00 CET at 01:00 UTC.
+        var d = SchedulerDriver(settings(release: .hours(1), rescan: .days(1)), wall: Clock.utc(2026, 10, 24, 23, 30))
+        let releases = d.run(until: Clock.utc(2026, 10, 25, 3, 1)).releases
+        #expect(releases == [0, 1, 2, 3].map { Clock.utc(2026, 10, 25, $0) })
+        #expect(releases.map { Clock.wallClock($0).hour } == [2, 2, 3, 4])
+    }
+
+    @Test func aReloadPlansTheNextReleaseUnderTheNewInterval() {
+        let t = Clock.local(2026, 11, 30, 10)
+        var d = SchedulerDriver(settings(), wall: t)
+        let first = d.pass(from: d.feed(.started))
+        #expect(first.releases == [t])
+        d.clock.advance(seconds: 60)
+        _ = d.pass(from: d.feed(.reload(settings(release: .hours(1)))))
+        let steps = d.run(until: Clock.local(2026, 11, 30, 11, 1), start: .woke)
+        #expect(steps.releases == [Clock.local(2026, 11, 30, 11)], "not at 10:15, 10:30 or 10:45")
+    }
+}
