@@ -23,7 +23,11 @@ import VertrouwdCore
             + "[[recipient]]\nname = \"ict\"\nemail = \"ict@school.nl\"\nreceives = [\"health\"]\n"
         let (c, diagnostics) = decode(text)
         #expect(diagnostics.isEmpty, "\(diagnostics)")
-        #expect(try #require(c).silenceLimits == ["webfilter": .hours(36)])
+        let config = try #require(c)
+        #expect(config.silenceLimits == ["webfilter": .hours(36)])
+        let summary = ConfigSummary.render(config)
+        #expect(summary.contains("sources: 1 (webfilter [expected every 36h])"), "\(summary)")
+        #expect(summary.contains("  ict: health in nl via e-mail"), "\(summary)")
     }
 
     @Test func aSilenceLimitWithoutAHealthRecipientIsWarnedAbout() throws {
