@@ -145,9 +145,9 @@ extension Decoding {
     }
 
     /// `[[source]] expect_every`: how long the source may be silent before
-    /// IT hears of it. At least an hour (producers batch), at most 8 weeks.
+    /// IT hears of it. At least a minute, at most 8 weeks.
     func expectEvery(_ t: TableReader) -> Interval? {
-        interval(t, "expect_every", in: Interval.hours(1)...Interval.weeks(8))
+        interval(t, "expect_every", in: Interval.minutes(1)...Interval.weeks(8))
     }
 
     /// A silence limit or a failing route is told only to a recipient that

@@ -9,7 +9,8 @@
 // goes out at once through the same transports instead.
 //
 // Runs a check at once when something happens (a delivery settled, the
-// store degraded or resumed) and at least once a minute; it also keeps
+// store degraded or resumed), when a watched source turns silent, and at
+// least once a minute; it also keeps
 // the sd_notify STATUS line's outbox part ("3 messages waiting, oldest
 // 2 h") current.
 //
@@ -86,6 +87,8 @@ public final class HealthService: Service, Sendable {
     /// What the ingest loop said: the STATUS base and the store's state.
     /// Call it after the daemon sent the event's own STATUS.
     public func ingest(_ event: IngestEvent) {
+        // A finished pass may have counted a watched source's signals.
+        if event == .idle { bell.ring(); return }
         state.withLock {
             switch event {
             case .ready: $0.base = "watching the spool"
@@ -117,11 +120,23 @@ public final class HealthService: Service, Sendable {
             while !self.stopping {
                 await self.check()
                 if self.stopping { break }
-                await self.bell.wait(seconds: 60)
+                await self.bell.wait(seconds: self.secondsToNextCheck())
             }
         } onGracefulShutdown: {
             self.bell.ring()
         }
+    }
+
+    /// Until a watched source would turn silent or a reminder is due, at
+    /// most 60 s (the outbox and the disk are looked at each minute).
+    func secondsToNextCheck() -> Double {
+        let now = clock()
+        let next = state.withLock { s -> Int64? in
+            let limits = s.configuration.silenceLimits
+            let silences = s.facts.lastSeen.compactMap { source, seen in limits[source].map { seen + $0.seconds + 1 } }
+            return (silences + [s.monitor.nextReminder()].compactMap { $0 }).filter { $0 > now }.min()
+        }
+        return Double(min(60, max(1, (next ?? now + 60) - now)))
     }
 
     /// One check: read the facts, decide, queue or send what was decided,

@@ -83,5 +83,41 @@ extension Integration {
             #expect(h.log.contains("health: delivery_failing.email raised"))
             #expect(server.messages().isEmpty, "the relay took nothing")
         }
+
+        /// A source with expect_every = "1m" that sends nothing: after a
+        /// minute IT gets a health message naming it; its first signal
+        /// then clears the problem with a follow-up. Waits on the outbox,
+        /// never on a fixed sleep.
+        @Test func aSilentSourceIsToldAndClearsWhenItSendsAgain() throws {
+            let h = try DaemonHarness(extra: """
+                [[source]]
+                name = "helpknop"
+                expect_every = "1m"
+
+                [[recipient]]
+                name = "ict"
+                receives = ["health"]
+
+                """)
+            try h.start()
+            func notices() -> [String] {
+                ((try? h.healthRows()) ?? []).compactMap { row in
+                    (try? JSONSerialization.jsonObject(with: Data(row.json.utf8)) as? [String: Any])
+                        .flatMap { $0["notices"] as? [[String: String]] }?
+                        .map { "\($0["problem"] ?? "") \($0["change"] ?? "")" }
+                }.flatMap { $0 }
+            }
+            try waitUntil("helpknop is told as silent", timeout: 150) { notices().contains("source_silent.helpknop raised") }
+            #expect(h.log.contains("health: source_silent.helpknop raised"))
+            #expect(!notices().contains { $0.hasPrefix("source_silent.webfilter") }, "a source without expect_every may be silent")
+
+            try h.drop(Lines.signal([("source", "\"helpknop\"")]) + "\n")
+            try waitUntil("helpknop's silence is cleared", timeout: 90) { notices().contains("source_silent.helpknop cleared") }
+            #expect(h.stop() == 0)
+            let rows = try h.healthRows()
+            #expect(rows.allSatisfy { $0.recipient == "ict" })
+            let cleared = try #require(rows.last?.json)
+            #expect(cleared.contains("Bron helpknop stil: sinds"), "\(cleared)")
+        }
     }
 }
