@@ -145,11 +145,11 @@ public final class HealthService: Service, Sendable {
         let now = clock()
         let configuration = state.withLock { $0.configuration }
         let zone = configuration.school.timeZone
-        var pending: [OutboxEntry]?
+        var pending: (count: Int, oldest: Int64?)?
         var today: [String: [String: Int]]?
         let store = try? openStore()
         if let store {
-            pending = (try? store.outbox())?.filter { $0.state == .pending }
+            pending = try? store.pendingOutboxSummary()
             today = try? store.health(day: LocalDay.string(for: now, in: zone))
         }
         let directory = (configuration.state.path as NSString).deletingLastPathComponent
@@ -157,7 +157,7 @@ public final class HealthService: Service, Sendable {
         let (notices, facts, status) = state.withLock { s -> ([HealthNotice], HealthFacts, String) in
             if let pending {
                 s.facts.waiting = pending.count
-                s.facts.oldestWaiting = pending.map(\.createdAt).min()
+                s.facts.oldestWaiting = pending.oldest
             }
             if let today {
                 var sent: [String: Int] = [:]
