@@ -33,11 +33,11 @@ struct SendTest: AsyncParsableCommand {
         let path = ControlSocket.path(forState: configuration.state.path)
         let results: [DirectResult]
         if let answer = ControlClient.ask("send-test", path: path) {
-            print("sent by the running daemon (\(path))")
             guard answer.last == "ok" else {
-                printError("vertrouwd: the daemon answered: \(answer.last ?? "nothing")")
+                printError("vertrouwd: send-test through the daemon failed: \(answer.last ?? "no answer")")
                 throw ExitCode(1)
             }
+            print("sent by the running daemon (\(path))")
             results = answer.compactMap(SendTestRequest.parse)
         } else {
             print("no daemon answers on \(path): sending from this shell, outside the service's sandbox")
@@ -90,7 +90,8 @@ struct SendTest: AsyncParsableCommand {
 /// One request to the daemon's control socket.
 enum ControlClient {
     /// The answer's lines (the daemon hangs up after the last), or nil
-    /// when nothing listens at `path` (no daemon, or a stale socket). Waits
+    /// when nothing listens at `path` (no daemon, or a stale socket); an
+    /// "err …" line when the socket is there but cannot be reached. Waits
     /// up to 120 s: an SMTP attempt against a silent relay can take a while.
     static func ask(_ request: String, path: String) -> [String]? {
         let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
@@ -102,7 +103,13 @@ enum ControlClient {
         let connected = withUnsafePointer(to: &addr) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
         }
-        guard connected == 0 else { return nil }
+        guard connected == 0 else {
+            // No daemon (no socket, or a stale one). Anything else, such as
+            // EACCES for a user who may not read the state folder, is not
+            // "no daemon": sending from here would mislead.
+            if errno == ENOENT || errno == ECONNREFUSED { return nil }
+            return ["err cannot connect to \(path): \(String(cString: strerror(errno)))"]
+        }
         var timeout = timeval(tv_sec: 120, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         let bytes = Array((request + "\n").utf8)

@@ -53,6 +53,19 @@ extension Integration {
             #expect(h.stop() == 0)
         }
 
+        /// The control socket sits next to the state database, mode 0600,
+        /// and answers an unknown request with a reason, not silence.
+        @Test func theControlSocketIsPrivateAndRefusesUnknownRequests() throws {
+            let h = try DaemonHarness()
+            try h.start()
+            let path = h.root + "/state/control.sock"
+            var st = stat()
+            #expect(lstat(path, &st) == 0 && st.st_mode & S_IFMT == S_IFSOCK)
+            #expect(st.st_mode & 0o777 == 0o600)
+            #expect(try converse(path, "reload\n", lines: 1) == ["err unknown_request"])
+            #expect(h.stop() == 0)
+        }
+
         /// No daemon: the command sends from its own shell and says so.
         @Test func withoutADaemonItSaysItSendsFromThisShell() throws {
             let port = try MailTest.freePort()
