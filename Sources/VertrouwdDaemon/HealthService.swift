@@ -40,6 +40,10 @@ public final class HealthService: Service, Sendable {
         /// the loop first said something (the daemon says "starting").
         var base = ""
         var shownStatus = ""
+        /// Whether the routes' failures were read from the outbox yet (once).
+        var seeded = false
+        /// Routes settled since the start: what they did is newer than the outbox's record.
+        var settledRoutes: Set<DeliveryRoute> = []
     }
 
     let state: Mutex<State>
@@ -106,8 +110,10 @@ public final class HealthService: Service, Sendable {
         let now = clock()
         let route = DeliveryRoute(rawValue: entry.route.rawValue)!
         switch settlement {
-        case .delivered: state.withLock { $0.facts.record(route: route, delivered: true, now: now) }
-        case .failed(let reason, _): state.withLock { $0.facts.record(route: route, delivered: false, reason: reason, now: now) }
+        case .delivered:
+            state.withLock { $0.facts.record(route: route, delivered: true, now: now); $0.settledRoutes.insert(route) }
+        case .failed(let reason, _):
+            state.withLock { $0.facts.record(route: route, delivered: false, reason: reason, now: now); $0.settledRoutes.insert(route) }
         case .retry: break
         }
         bell.ring()
@@ -147,14 +153,25 @@ public final class HealthService: Service, Sendable {
         let zone = configuration.school.timeZone
         var pending: (count: Int, oldest: Int64?)?
         var today: [String: [String: Int]]?
+        var givenUp: [OutboxEntry.Route: GivenUp]?
         let store = try? openStore()
         if let store {
+            // A route that was failing before a restart is still failing.
+            if !state.withLock({ $0.seeded }) { givenUp = try? store.givenUpSinceLastDelivery() }
             pending = try? store.pendingOutboxSummary()
             today = try? store.health(day: LocalDay.string(for: now, in: zone))
         }
         let directory = (configuration.state.path as NSString).deletingLastPathComponent
         let disk = diskSpace(directory.isEmpty ? "." : directory)
         let (notices, facts, status) = state.withLock { s -> ([HealthNotice], HealthFacts, String) in
+            if let givenUp, !s.seeded {
+                s.seeded = true
+                for (route, g) in givenUp {
+                    let r = DeliveryRoute(rawValue: route.rawValue)!
+                    guard !s.settledRoutes.contains(r) else { continue }
+                    s.facts.failing[r] = HealthFacts.RouteFailure(count: g.count, reason: g.reason, since: g.since)
+                }
+            }
             if let pending {
                 s.facts.waiting = pending.count
                 s.facts.oldestWaiting = pending.oldest

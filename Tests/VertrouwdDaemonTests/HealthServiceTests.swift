@@ -129,3 +129,19 @@ extension Configuration {
         return c
     }
 }
+
+extension HealthServiceTests {
+    /// A route that failed before a restart is told by the new daemon,
+    /// read from the outbox, until a delivery on it.
+    @Test func aRouteFailingBeforeARestartIsStillTold() async throws {
+        let f = Fixture(configuration: try Self.configuration().withSilenceLimit("webfilter", nil))
+        try f.store.enqueue([OutboxEntry(id: "a1", recipient: "vp", route: .socket, kind: "alert", createdAt: Self.start,
+                                         subject: "s", text: "t", html: "h", json: "{}")])
+        try f.store.settle(id: "a1", recipient: "vp", route: .socket, outcome: .failed(reason: "refused"), now: Self.start)
+        await f.health.check()
+        let entries = try f.healthEntries()
+        #expect(entries.count == 1)
+        #expect(entries.first?.json.contains(#""problem":"delivery_failing.socket","change":"raised""#) == true)
+        #expect(entries.first?.text.contains("1 bericht opgegeven (laatste reden: refused)") == true)
+    }
+}

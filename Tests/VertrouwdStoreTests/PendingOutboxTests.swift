@@ -28,3 +28,18 @@ import VertrouwdCore
         #expect(after.count == 1 && after.oldest == 200)
     }
 }
+
+extension PendingOutboxTests {
+    @Test(arguments: StoreKind.allCases)
+    func givenUpCountsOnlyFailuresAfterTheRoutesLastDelivery(kind: StoreKind) throws {
+        let scratch = Scratch()
+        let store = try kind.make(in: scratch)
+        try store.enqueue((1...4).map { Self.entry("m\($0)", at: 100) })
+        try store.settle(id: "m1", recipient: "vp", route: .socket, outcome: .failed(reason: "old"), now: 200)
+        try store.settle(id: "m2", recipient: "vp", route: .socket, outcome: .delivered, now: 300)
+        #expect(try store.givenUpSinceLastDelivery().isEmpty, "the delivery came after the failure")
+        try store.settle(id: "m3", recipient: "vp", route: .socket, outcome: .failed(reason: "first"), now: 400)
+        try store.settle(id: "m4", recipient: "vp", route: .socket, outcome: .failed(reason: "second"), now: 500)
+        #expect(try store.givenUpSinceLastDelivery() == [.socket: GivenUp(count: 2, reason: "second", since: 400)])
+    }
+}
