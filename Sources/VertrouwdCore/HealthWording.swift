@@ -74,8 +74,8 @@ struct HealthWording {
                      "The database's disk is nearly full: \(free) free, \(since).\(again)")
         case .sourceSilent(let source):
             let seen = facts.lastSeen[source].map(time) ?? "?"
-            return t("Bron \(source) heeft niets gestuurd sinds \(seen). Werkt het webfilter of de producent nog?\(again)",
-                     "Source \(source) has sent nothing since \(seen). Is the web filter or producer still working?\(again)")
+            return t("Bron \(source) heeft niets gestuurd sinds \(seen). Werkt het filter of programma dat de signalen levert nog?\(again)",
+                     "Source \(source) has sent nothing since \(seen). Is the filter or program that sends the signals still working?\(again)")
         }
     }
 
