@@ -114,19 +114,19 @@ extension Decoding {
                 }
             }
             let language = t.choice("language", Language.self) ?? school.language
-            var receives = Set(MessageKind.allCases)
+            var receives = MessageKind.defaults
             if let items = t.strings("receives") {
                 receives = []
                 for (text, value) in items {
                     if let kind = MessageKind(rawValue: text) {
                         receives.insert(kind)
                     } else {
-                        context.error(at: value, "\"receives\" takes \"alerts\" and \"summaries\", not \"\(text)\"",
+                        context.error(at: value, "\"receives\" takes \"alerts\", \"summaries\" and \"health\", not \"\(text)\"",
                                       hint: Suggestion.hint(for: text, in: MessageKind.allCases.map(\.rawValue)))
                     }
                 }
                 if items.isEmpty {
-                    context.error(at: t.value("receives")!, "\"receives\" must list \"alerts\", \"summaries\" or both")
+                    context.error(at: t.value("receives")!, "\"receives\" must list \"alerts\", \"summaries\", \"health\" or several")
                 }
             }
             guard context.diagnostics.count == errorsBefore, let name else { continue }
@@ -141,6 +141,22 @@ extension Decoding {
             }
             recipients.append(recipient)
         }
+        checkHealthRecipient()
+    }
+
+    /// `[[source]] expect_every`: how long the source may be silent before
+    /// IT hears of it. At least a minute, at most 8 weeks.
+    func expectEvery(_ t: TableReader) -> Interval? {
+        interval(t, "expect_every", in: Interval.minutes(1)...Interval.weeks(8))
+    }
+
+    /// A silence limit or a failing route is told only to a recipient that
+    /// receives "health"; without one, the daemon only logs it.
+    func checkHealthRecipient() {
+        let watched = sourceSettings.filter { $0.value.expectEvery != nil }.keys.sorted()
+        guard !watched.isEmpty, !recipients.isEmpty, !recipients.contains(where: { $0.receives.contains(.health) }) else { return }
+        context.warning(at: nil, "\"expect_every\" is set for \(watched.map { "\"\($0)\"" }.joined(separator: ", ")) but no recipient receives \"health\": a silent source is only logged",
+                        hint: "add receives = [\"health\"] to a [[recipient]] for IT")
     }
 
     /// A plausible mailbox: local@domain, no spaces or angle brackets, a

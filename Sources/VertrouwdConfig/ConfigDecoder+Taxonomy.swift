@@ -146,6 +146,7 @@ extension Decoding {
             sources.append(name)
             var settings = SourceSettings()
             settings.subjects = t.choice("subjects", SourceSettings.SubjectPolicy.self) ?? settings.subjects
+            settings.expectEvery = expectEvery(t) // s6-health: ConfigDecoder+Delivery.swift
             if settings != SourceSettings() { sourceSettings[name] = settings }
         }
     }

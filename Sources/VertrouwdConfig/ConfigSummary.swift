@@ -14,7 +14,13 @@ public enum ConfigSummary {
             lines.append("advice: general only for \(general.joined(separator: ", ")) (not in the message catalogue)")
         }
         lines.append("sites: \(t.sites.values.count); cohorts: \(counted(t.cohorts)); channels: \(counted(t.channels))")
-        let sourceNames = c.sources.map { c.sourceSettings[$0]?.subjects == .required ? "\($0) [subjects required]" : $0 }
+        let sourceNames = c.sources.map { name in
+            var notes: [String] = []
+            if c.sourceSettings[name]?.subjects == .required { notes.append("subjects required") }
+            // s6-health: the silence limit.
+            if let every = c.sourceSettings[name]?.expectEvery { notes.append("expected every \(every)") }
+            return notes.isEmpty ? name : "\(name) [\(notes.joined(separator: "; "))]"
+        }
         lines.append("sources: \(c.sources.count) (\(sourceNames.joined(separator: ", ")))")
         lines.append("privacy: k = \(c.privacy.minGroupSize), counts rounded to \(c.privacy.roundTo)")
         lines.append("rules: \(c.rules.count)")

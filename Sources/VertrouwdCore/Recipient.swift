@@ -15,7 +15,14 @@ public struct Recipient: Hashable, Sendable {
     }
 }
 
-/// The two kinds of message vertrouwd sends.
+/// The kinds of message vertrouwd sends.
 public enum MessageKind: String, CaseIterable, Hashable, Sendable {
     case alerts, summaries
+    /// System health for IT (issue 15 §1): delivery failures, backlog,
+    /// rejects by reason, silent sources. Never pupil counts.
+    case health
+
+    /// What a recipient receives when the config does not say: the trust
+    /// contact's messages. Health goes only to whoever asks for it.
+    public static let defaults: Set<MessageKind> = [.alerts, .summaries]
 }

@@ -11,8 +11,13 @@ public struct SourceSettings: Hashable, Sendable {
     /// `subjects = "optional" | "required"`; default optional.
     public var subjects: SubjectPolicy = .optional
 
-    public init(subjects: SubjectPolicy = .optional) {
+    /// `expect_every = "1d"`: a source silent for longer raises a health
+    /// message (issue 15 §1); nil when the source may be silent.
+    public var expectEvery: Interval?
+
+    public init(subjects: SubjectPolicy = .optional, expectEvery: Interval? = nil) {
         self.subjects = subjects
+        self.expectEvery = expectEvery
     }
 }
 
@@ -20,5 +25,10 @@ extension Configuration {
     /// The sources whose signals must carry a `subject`.
     public var sourcesRequiringSubject: Set<String> {
         Set(sourceSettings.filter { $0.value.subjects == .required }.keys)
+    }
+
+    /// Each watched source's silence limit (`expect_every`).
+    public var silenceLimits: [String: Interval] {
+        sourceSettings.compactMapValues(\.expectEvery)
     }
 }

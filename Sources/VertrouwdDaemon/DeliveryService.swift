@@ -53,6 +53,8 @@ public final class DeliveryService: Service, Sendable {
     let logger: Logger
     let clock: @Sendable () -> Int64
     let jitter: @Sendable () -> Double
+    /// Told of every settled attempt (s6-health: the health monitor).
+    public let observers = DeliveryObservers()
 
     public init(openStore: @escaping @Sendable () throws -> any StateStore, configuration: Configuration,
                 transports: [OutboxEntry.Route: any Transport], doorbell: Doorbell, logger: Logger,
@@ -231,6 +233,7 @@ public final class DeliveryService: Service, Sendable {
             // the same id, which receivers de-duplicate.
             logger.error("cannot record a delivery: \(error)", metadata: ["event": "outbox_unwritable"])
         }
+        observers.tell(entry, settlement)
         return settlement
     }
 }

@@ -5,7 +5,7 @@
 /// One message as it will be delivered; the same id (and Message-ID) on every retry.
 public struct OutgoingMessage: Sendable, Hashable {
     public enum Kind: String, Sendable, Hashable, CaseIterable {
-        case alert, summary, test
+        case alert, summary, test, health
     }
 
     /// Stable across retries, e.g. 32 hex characters.

@@ -306,6 +306,16 @@ public final class MemoryStore: StateStore {
         }
     }
 
+    /// Each route's (finished at, delivered, last error) of finished
+    /// entries, for `StateStore.givenUpSinceLastDelivery` (s6-health).
+    func finishedOutbox() -> [(route: OutboxEntry.Route, finishedAt: Int64, delivered: Bool, reason: String)] {
+        state.withLock { s in
+            s.outbox.values.compactMap { m in
+                m.finishedAt.map { (m.entry.route, $0, m.entry.state == .delivered, m.entry.lastError ?? "") }
+            }
+        }
+    }
+
     public func settle(id: String, recipient: String, route: OutboxEntry.Route, outcome: DeliveryOutcome, now: Int64) throws(StoreError) {
         state.withLock { s in
             let k = OutboxKey(id: id, recipient: recipient, route: route)

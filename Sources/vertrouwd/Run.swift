@@ -97,8 +97,13 @@ struct Run: AsyncParsableCommand {
                              metadata: ["event": "reload_delivery_failed"])
             }
         }
+        // s6-health: health messages for IT and the STATUS line's outbox part.
+        let health = HealthService(configuration: configuration, openStore: { try shared.get() }, delivery: delivery,
+                                   outboxBell: doorbell, logger: logger, onStatus: { notifier.notify([.status($0)]) })
+        reloadBox.set { health.reload($0) }
         let makeLoop: @Sendable (Configuration) -> IngestLoop = { configuration in
             IngestLoop(configuration: configuration, logger: logger, openStore: { try shared.get() }, onEvent: { event in
+                defer { health.ingest(event) }
                 switch event {
                 case .ready:
                     logger.info("ready: watching the spool", metadata: ["event": "ready"])
@@ -123,6 +128,7 @@ struct Run: AsyncParsableCommand {
             .init(service: ingest, failureTerminationBehavior: .gracefullyShutdownGroup),
             .init(service: delivery, failureTerminationBehavior: .gracefullyShutdownGroup),
             .init(service: reload),
+            .init(service: health),
         ]
         // The submit socket: from systemd when socket-activated, else bound
         // from submit.socket, else none.
@@ -143,6 +149,18 @@ struct Run: AsyncParsableCommand {
             } catch {
                 logger.error("submit socket: \(error); producers can still use the spool", metadata: ["event": "submit_socket_failed"])
             }
+        }
+        // s6-health: the control socket next to the state database, for
+        // `vertrouwd send-test` through the running service.
+        let current = Mutex(configuration)
+        reloadBox.set { new in current.withLock { $0 = new } }
+        do {
+            let control = try ControlSocket(path: ControlSocket.path(forState: configuration.state.path), logger: logger) { request in
+                await SendTestRequest.answer(request, configuration: { current.withLock { $0 } }, delivery: delivery, logger: logger)
+            }
+            services.append(.init(service: ControlService(socket: control)))
+        } catch {
+            logger.error("control socket: \(error); send-test will send from its own shell", metadata: ["event": "control_socket_failed"])
         }
         let group = ServiceGroup(configuration: .init(
             services: services,

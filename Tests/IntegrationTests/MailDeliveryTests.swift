@@ -179,7 +179,8 @@ final class FixedPortSMTPServer {
     let port: Int
     private let process: Process
 
-    init(port: Int) throws {
+    /// - Parameter arguments: more options for smtp_server.py ("--rcpt550").
+    init(port: Int, arguments: [String] = []) throws {
         dir = try TemporaryDirectory()
         self.port = port
         let wrapper = #"""
@@ -196,7 +197,7 @@ final class FixedPortSMTPServer {
         """#
         let p = Process()
         p.executableURL = URL(fileURLWithPath: try #require(MailTest.python))
-        p.arguments = ["-c", wrapper, String(port), MailTest.smtpServerScript, "--dir", dir.url.path]
+        p.arguments = ["-c", wrapper, String(port), MailTest.smtpServerScript, "--dir", dir.url.path] + arguments
         let log = dir.url.appendingPathComponent("server.log")
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         let logHandle = try FileHandle(forWritingTo: log)

@@ -1,0 +1,45 @@
+import Foundation
+import Testing
+import VertrouwdCore
+@testable import VertrouwdStore
+
+/// What the health monitor and STATUS read of the outbox (issue 15 §1):
+/// pending entries only, both stores alike.
+@Suite struct PendingOutboxTests {
+    static func entry(_ id: String, at: Int64) -> OutboxEntry {
+        OutboxEntry(id: id, recipient: "vp", route: .socket, kind: "alert", createdAt: at,
+                    subject: "s", text: "t", html: "h", json: "{}")
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func countsPendingEntriesAndTheOldest(kind: StoreKind) throws {
+        let scratch = Scratch()
+        let store = try kind.make(in: scratch)
+        let empty = try store.pendingOutboxSummary()
+        #expect(empty.count == 0 && empty.oldest == nil)
+        try store.enqueue([Self.entry("a", at: 100), Self.entry("b", at: 200), Self.entry("c", at: 300)])
+        try store.settle(id: "a", recipient: "vp", route: .socket, outcome: .delivered, now: 400)
+        try store.settle(id: "b", recipient: "vp", route: .socket, outcome: .retry(at: 500, reason: "down"), now: 400)
+        let pending = try store.pendingOutboxSummary()
+        #expect(pending.count == 2)
+        #expect(pending.oldest == 200)
+        try store.settle(id: "c", recipient: "vp", route: .socket, outcome: .failed(reason: "refused"), now: 400)
+        let after = try store.pendingOutboxSummary()
+        #expect(after.count == 1 && after.oldest == 200)
+    }
+}
+
+extension PendingOutboxTests {
+    @Test(arguments: StoreKind.allCases)
+    func givenUpCountsOnlyFailuresAfterTheRoutesLastDelivery(kind: StoreKind) throws {
+        let scratch = Scratch()
+        let store = try kind.make(in: scratch)
+        try store.enqueue((1...4).map { Self.entry("m\($0)", at: 100) })
+        try store.settle(id: "m1", recipient: "vp", route: .socket, outcome: .failed(reason: "old"), now: 200)
+        try store.settle(id: "m2", recipient: "vp", route: .socket, outcome: .delivered, now: 300)
+        #expect(try store.givenUpSinceLastDelivery().isEmpty, "the delivery came after the failure")
+        try store.settle(id: "m3", recipient: "vp", route: .socket, outcome: .failed(reason: "first"), now: 400)
+        try store.settle(id: "m4", recipient: "vp", route: .socket, outcome: .failed(reason: "second"), now: 500)
+        #expect(try store.givenUpSinceLastDelivery() == [.socket: GivenUp(count: 2, reason: "second", since: 400)])
+    }
+}
