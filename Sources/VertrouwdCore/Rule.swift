@@ -6,7 +6,9 @@ public struct Rule: Hashable, Sendable {
         /// `minCount`, and again at each band (2×, 4× …).
         case threshold(window: WindowKind)
         /// At week close: this week's count against the mean of the previous
-        /// `baselineWeeks`; fires at ≥ `factor` × baseline and ≥ `minCount`.
+        /// `baselineWeeks` school weeks (holiday weeks skipped) that have
+        /// data; fires at ≥ `factor` × baseline and ≥ `minCount`, and only
+        /// when at least `minBaselineWeeks` of them have data.
         case rise(baselineWeeks: Int, factor: Double)
     }
 
