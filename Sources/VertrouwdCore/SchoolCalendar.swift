@@ -7,29 +7,41 @@ import Foundation
 public struct SchoolCalendar: Hashable, Sendable {
     /// The region whose national school holidays apply, or nil for none
     /// (a school that lists all its holidays itself).
-    public var region: SchoolRegion?
+    public var region: SchoolRegion? { didSet { closedDays = Self.closedDays(region, daysOff) } }
     /// The school's own days off: study days, a different holiday week.
-    public var daysOff: [DayRange]
+    public var daysOff: [DayRange] { didSet { closedDays = Self.closedDays(region, daysOff) } }
+    /// Every closed range as day numbers, worked out once: rise rules ask
+    /// for every baseline week at every evaluation.
+    private var closedDays: [ClosedRange<Int64>]
 
     public init(region: SchoolRegion? = nil, daysOff: [DayRange] = []) {
         self.region = region
         self.daysOff = daysOff
+        closedDays = Self.closedDays(region, daysOff)
     }
 
     /// Whether the calendar says anything at all.
     public var isEmpty: Bool { region == nil && daysOff.isEmpty }
 
     /// Every closed range: the region's holidays, then the school's own days.
-    public var closed: [DayRange] {
-        let national = region.map { DutchSchoolHolidays.holidays(in: $0).map { DayRange($0.first, $0.last) } } ?? []
-        return national + daysOff
+    public var closed: [DayRange] { Self.closedRanges(region: region, daysOff: daysOff) }
+
+    private static func closedDays(_ region: SchoolRegion?, _ daysOff: [DayRange]) -> [ClosedRange<Int64>] {
+        SchoolCalendar.closedRanges(region: region, daysOff: daysOff).map { $0.first.dayNumber...$0.last.dayNumber }
+    }
+
+    private static func closedRanges(region: SchoolRegion?, daysOff: [DayRange]) -> [DayRange] {
+        (region.map { DutchSchoolHolidays.holidays(in: $0).map { DayRange($0.first, $0.last) } } ?? []) + daysOff
     }
 
     /// Whether the school is closed on `date` (a holiday or a day off).
     /// Weekends are not days off here: a week is judged by its school days.
     public func isDayOff(_ date: LocalDate) -> Bool {
-        let day = date.dayNumber
-        return closed.contains { $0.first.dayNumber <= day && day <= $0.last.dayNumber }
+        isDayOff(dayNumber: date.dayNumber)
+    }
+
+    func isDayOff(dayNumber day: Int64) -> Bool {
+        closedDays.contains { $0.contains(day) }
     }
 
     /// Whether the ISO week `week` is mostly holiday: at least 3 of its 5
@@ -38,7 +50,7 @@ public struct SchoolCalendar: Hashable, Sendable {
     public func isHolidayWeek(_ week: Window, in zone: TimeZone) -> Bool {
         guard !isEmpty else { return false }
         let monday = WindowCalendar.localDay(week.start, in: zone)
-        let off = (0..<5).filter { isDayOff(LocalDate(dayNumber: monday + Int64($0))) }.count
+        let off = (0..<5).filter { isDayOff(dayNumber: monday + Int64($0)) }.count
         return off >= 3
     }
 }
