@@ -12,6 +12,7 @@ extension Decoding {
                                                       section: "delivery.socket", context: context, isAbsent: true)
         delivery.socketPath = optionalPath(socket, "path")
         socket.finish()
+        decodeQuietHours(t)  // ConfigDecoder+Calendar.swift (s6-calendar)
         t.finish()
     }
 

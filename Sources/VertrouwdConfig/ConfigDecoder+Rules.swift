@@ -4,7 +4,7 @@ import VertrouwdCore
 extension Decoding {
     /// Keys only one kind of rule takes, with the kind.
     static let kindOnlyKeys: [(key: String, kind: String)] = [
-        ("window", "threshold"), ("baseline_weeks", "rise"), ("factor", "rise"),
+        ("window", "threshold"), ("baseline_weeks", "rise"), ("factor", "rise"), ("min_baseline_weeks", "rise"),
     ]
 
     mutating func decodeRules() {
@@ -56,6 +56,7 @@ extension Decoding {
         let severity = t.choice("severity", Severity.self) ?? .medium
 
         var kind: Rule.Kind?
+        var minBaselineWeeks = Rule.defaultMinBaselineWeeks
         switch kindName {
         case "threshold":
             let window = t.choice("window", WindowKind.self) ?? .day
@@ -72,13 +73,30 @@ extension Decoding {
                 }
             }
             kind = .rise(baselineWeeks: baseline, factor: factor)
+            minBaselineWeeks = decodeMinBaselineWeeks(t, baselineWeeks: baseline)
         default:
-            _ = t.value("window"); _ = t.value("baseline_weeks"); _ = t.value("factor")
+            _ = t.value("window"); _ = t.value("baseline_weeks"); _ = t.value("factor"); _ = t.value("min_baseline_weeks")
         }
 
         guard context.diagnostics.count == errorsBefore, let name, let kind, let patterns, let minCount, let groupBy
         else { return nil }
-        return Rule(name: name, kind: kind, match: patterns, minCount: minCount, groupBy: groupBy, severity: severity)
+        return Rule(name: name, kind: kind, match: patterns, minCount: minCount, groupBy: groupBy, severity: severity,
+                    minBaselineWeeks: minBaselineWeeks)
+    }
+
+    /// `min_baseline_weeks` of a rise rule: 1 up to `baseline_weeks`;
+    /// absent, 3 or the baseline's length if that is shorter.
+    func decodeMinBaselineWeeks(_ t: TableReader, baselineWeeks: Int) -> Int {
+        guard let n = t.integer("min_baseline_weeks", in: 1...52) else {
+            return min(Rule.defaultMinBaselineWeeks, baselineWeeks)
+        }
+        if n > baselineWeeks, !t.isPoisoned("baseline_weeks") {
+            context.error(at: t.value("min_baseline_weeks")!,
+                          "\"min_baseline_weeks\" (\(n)) must be at most baseline_weeks (\(baselineWeeks))",
+                          hint: "a rise is judged against the baseline_weeks school weeks before it; at least min_baseline_weeks of them must have data")
+            return baselineWeeks
+        }
+        return n
     }
 
     /// `match`: category names, or prefixes ending in "*"; each must match

@@ -47,6 +47,8 @@ struct Decoding {
     var submit = SubmitSettings()
     var helpPage: HelpPageSettings?
     var adapters: [AdapterSettings] = []
+    /// `[calendar]` (issue 15 §2, s6-calendar).
+    var calendar = SchoolCalendar()
 
     init(context: DecodeContext, root: TableReader) {
         self.context = context
@@ -69,6 +71,7 @@ struct Decoding {
         decodeSubmit()
         decodeHelpPage()
         decodeAdapters()
+        decodeCalendar()
         root.finish()
 
         var configuration = Configuration(
@@ -84,6 +87,7 @@ struct Decoding {
         configuration.submit = submit
         configuration.helpPage = helpPage
         configuration.adapters = adapters
+        configuration.calendar = calendar
         return configuration
     }
 

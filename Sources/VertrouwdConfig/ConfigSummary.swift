@@ -36,6 +36,7 @@ public enum ConfigSummary {
         lines.append("routes: \(routes(c.delivery))")
         lines.append("spool: \(c.spool.path); state: \(c.state.path)")
         lines.append("summary: \(c.summary.schedule) (\(c.school.timeZone.identifier)); rules evaluated \(c.alerts.evaluateEvery.seconds == 0 ? "after every batch" : "every \(c.alerts.evaluateEvery)")")
+        lines += calendarLines(c)  // issue 15 §2 (s6-calendar)
         if let page = c.helpPage {  // issue 14 (h14-help)
             let host = page.listen.host.contains(":") ? "[\(page.listen.host)]" : page.listen.host
             lines.append("help page: http://\(host):\(page.listen.port)/ (\(page.language.rawValue)), \(page.situations.count) situations, trust contact \(page.contactName == nil ? "not named" : "named"); at most \(page.requestsPerMinute) requests a minute and \(page.reportsPerHour) reports an hour per client")
@@ -55,8 +56,30 @@ public enum ConfigSummary {
             return "threshold \(match), at least \(rule.minCount) per \(window.rawValue), \(groups), \(rule.severity.rawValue)"
         case .rise(let baseline, let factor):
             let f = factor == factor.rounded() ? String(Int(factor)) : String(factor)
-            return "rise \(match), \(f)× the mean of \(baseline) weeks and at least \(rule.minCount), \(groups), \(rule.severity.rawValue)"
+            // The minimum of weeks with data, when it is not the default (s6-calendar).
+            let data = rule.minBaselineWeeks == min(Rule.defaultMinBaselineWeeks, baseline) ? "" : " (\(rule.minBaselineWeeks) with data)"
+            return "rise \(match), \(f)× the mean of \(baseline) weeks\(data) and at least \(rule.minCount), \(groups), \(rule.severity.rawValue)"
         }
+    }
+
+    /// The school calendar and the quiet hours, when the file sets them.
+    static func calendarLines(_ c: Configuration) -> [String] {
+        var lines: [String] = []
+        if !c.calendar.isEmpty {
+            var parts: [String] = []
+            if let region = c.calendar.region {
+                parts.append("national school holidays of region \(region.rawValue) (known until \(DutchSchoolHolidays.coveredUntil))")
+            }
+            if !c.calendar.daysOff.isEmpty {
+                parts.append("\(c.calendar.daysOff.count) own \(c.calendar.daysOff.count == 1 ? "entry" : "entries") of days off")
+            }
+            lines.append("calendar: " + parts.joined(separator: "; "))
+        }
+        if let quiet = c.delivery.quiet {
+            let except = Severity.allCases.filter(quiet.except.contains).map(\.rawValue)
+            lines.append("quiet hours: alert e-mails wait during \(quiet)" + (except.isEmpty ? "" : ", except \(except.joined(separator: " and "))"))
+        }
+        return lines
     }
 
     static func routes(_ d: DeliverySettings) -> String {

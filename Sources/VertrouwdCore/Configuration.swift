@@ -22,6 +22,8 @@ public struct Configuration: Hashable, Sendable {
     public var helpPage: HelpPageSettings?
     /// `[[adapter]]`: filter logs that `vertrouwd adapt` turns into signals.
     public var adapters: [AdapterSettings] = []
+    /// `[calendar]`: the school's holidays and days off (issue 15 §2, s6-calendar).
+    public var calendar = SchoolCalendar()
 
     public init(
         school: SchoolSettings, taxonomy: Taxonomy, sources: [String],

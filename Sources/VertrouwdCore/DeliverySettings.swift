@@ -5,6 +5,9 @@ public struct DeliverySettings: Hashable, Sendable {
     public var email = EmailSettings()
     /// The Unix stream socket messages are delivered to, or nil for none.
     public var socketPath: String?
+    /// `quiet` and `quiet_except`: hours in which alert e-mails wait, or
+    /// nil for none (issue 15 §2, s6-calendar).
+    public var quiet: QuietHours?
     public init() {}
 
     /// Whether any route exists for a recipient with or without an address.

@@ -6,7 +6,9 @@ public struct Rule: Hashable, Sendable {
         /// `minCount`, and again at each band (2×, 4× …).
         case threshold(window: WindowKind)
         /// At week close: this week's count against the mean of the previous
-        /// `baselineWeeks`; fires at ≥ `factor` × baseline and ≥ `minCount`.
+        /// `baselineWeeks` school weeks (holiday weeks skipped) that have
+        /// data; fires at ≥ `factor` × baseline and ≥ `minCount`, and only
+        /// when at least `minBaselineWeeks` of them have data.
         case rise(baselineWeeks: Int, factor: Double)
     }
 
@@ -16,11 +18,19 @@ public struct Rule: Hashable, Sendable {
     public var minCount: Int
     public var groupBy: [Dimension]
     public var severity: Severity
+    /// Rise rules: how many of the baseline weeks must have data (the
+    /// group seen in them) before a rise is claimed; at most the baseline's
+    /// length (`min_baseline_weeks`, issue 15 §2).
+    public var minBaselineWeeks: Int
+
+    /// The default of `min_baseline_weeks`.
+    public static let defaultMinBaselineWeeks = 3
 
     public init(
         name: String, kind: Kind, match: [CategoryPattern], minCount: Int,
-        groupBy: [Dimension], severity: Severity
+        groupBy: [Dimension], severity: Severity, minBaselineWeeks: Int = Rule.defaultMinBaselineWeeks
     ) {
+        self.minBaselineWeeks = minBaselineWeeks
         self.name = name
         self.kind = kind
         self.match = match

@@ -15,21 +15,25 @@ public struct RuleEngine: Sendable {
     /// open to evaluation while it overlaps `[now − maxAge, now]`, because a
     /// late signal counts in its own window, not the one it arrived in.
     public var maxAge: Interval
+    /// `[calendar]`: rise baselines leave its holiday weeks out.
+    public var calendar: SchoolCalendar
 
-    public init(rules: [Rule], taxonomy: Taxonomy, minGroupSize: Int, zone: TimeZone, maxAge: Interval) {
+    public init(rules: [Rule], taxonomy: Taxonomy, minGroupSize: Int, zone: TimeZone, maxAge: Interval,
+                calendar: SchoolCalendar = SchoolCalendar()) {
         self.rules = rules
         self.taxonomy = taxonomy
         self.minGroupSize = minGroupSize
         self.zone = zone
         self.maxAge = maxAge
+        self.calendar = calendar
     }
 
-    /// The engine of a config: its rules, taxonomy, k, zone and
-    /// `ingest.max_age`. The daemon and `replay` both build theirs here.
+    /// The engine of a config: its rules, taxonomy, k, zone,
+    /// `ingest.max_age` and calendar. The daemon and `replay` both build theirs here.
     public init(configuration: Configuration) {
         self.init(rules: configuration.rules, taxonomy: configuration.taxonomy,
                   minGroupSize: configuration.privacy.minGroupSize, zone: configuration.school.timeZone,
-                  maxAge: configuration.ingest.maxAge)
+                  maxAge: configuration.ingest.maxAge, calendar: configuration.calendar)
     }
 
     /// Every decision due at `now`, given the alert log so far.
@@ -118,12 +122,25 @@ public struct RuleEngine: Sendable {
         var baselines: [Window]
     }
 
-    /// The `count` weeks before `week`, oldest first.
+    /// How many holiday weeks a baseline reaches back past, at most: a
+    /// summer holiday (six or seven weeks) and a few more, about a term.
+    static let baselineHolidayReach = 13
+
+    /// A rise rule's baseline: the `count` weeks before `week` that are not
+    /// holiday weeks of the school calendar, oldest first. Holiday weeks
+    /// are skipped, reaching back at most `baselineHolidayReach` weeks
+    /// further; fewer weeks come back when that is not enough.
     func weeks(before week: Window, count: Int) -> [Window] {
         var result: [Window] = []
         var current = week
-        for _ in 0..<max(0, count) {
+        var skipped = 0
+        while result.count < max(0, count) {
             current = current.previous(in: zone)
+            if calendar.isHolidayWeek(current, in: zone) {
+                skipped += 1
+                if skipped > Self.baselineHolidayReach { break }
+                continue
+            }
             result.insert(current, at: 0)
         }
         return result
@@ -173,22 +190,36 @@ public struct RuleEngine: Sendable {
         return decisions
     }
 
-    /// Rise: this week's count against the mean of the baseline weeks.
-    /// Fires when count ≥ factor × mean and count ≥ the base band; a mean of
-    /// zero (no history, e.g. a new install) therefore fires at the base
-    /// band alone. One alert per rule, week and group: the log key's band
-    /// is the base band, whatever band is announced.
+    /// Rise: this week's count against the mean of the baseline weeks
+    /// (school weeks only: `weeks(before:count:)`).
+    ///
+    /// Only baseline weeks with data count: weeks in which the group was
+    /// seen. A week without any signal of the group cannot be told apart
+    /// from one before the install, a filter that was down or a purged
+    /// week, and a mean over such zeros would claim a rise that is not
+    /// real (issue 15 §2). Fewer than `min_baseline_weeks` weeks with data:
+    /// no rise is claimed. Otherwise fires when count ≥ factor × the mean
+    /// over the weeks with data and count ≥ the base band. One alert per
+    /// rule, week and group: the log key's band is the base band, whatever
+    /// band is announced.
+    ///
+    /// Per group, so that an evaluation over only the groups an ingest
+    /// batch touched (`LiveCounts`) decides as the full one does.
     func rise(
         _ rule: Rule, window: Window, counts: WindowCounts,
         baseline: [WindowCounts], baselineWeeks: Int, factor: Double, log: Set<AlertKey>
     ) -> [AlertDecision] {
         let base = AlertBands.base(minCount: rule.minCount, k: minGroupSize)
+        let needed = max(1, min(rule.minBaselineWeeks, baselineWeeks))
         var decisions: [AlertDecision] = []
         for (group, count) in counts.ordered where count >= base {
             guard let band = AlertBands.crossed(by: count, base: base).last else { continue }
-            // Weeks missing from the store (purged, or before install) count as 0.
-            let total = baseline.reduce(0) { $0 + ($1.byGroup[group] ?? 0) }
-            let mean = baselineWeeks > 0 ? Double(total) / Double(baselineWeeks) : 0
+            let seen = baseline.compactMap { week -> Int? in
+                let n = week.byGroup[group] ?? 0
+                return n > 0 ? n : nil
+            }
+            guard seen.count >= needed else { continue }
+            let mean = Double(seen.reduce(0, +)) / Double(seen.count)
             guard Double(count) >= factor * mean else { continue }
             let key = AlertKey(rule: rule.name, windowStart: window.start, group: group, band: base)
             guard !log.contains(key) else { continue }

@@ -29,4 +29,12 @@ extension SummaryMessage {
             + "<td width=\"\(width)\" height=\"12\" bgcolor=\"#1f4e79\" style=\"width:\(width)px;height:12px;background:#1f4e79;font-size:1px;line-height:1px;\">&nbsp;</td>"
             + "</tr></table>"
     }
+
+    /// "Vakantieweek: …" for a week that was mostly school holiday, so that
+    /// its low numbers are not read as a quiet school week (s6-calendar).
+    var holidayNote: String? {
+        guard content.holidayWeek else { return nil }
+        return nl ? "Vakantieweek: de school was deze week grotendeels dicht, dus weinig signalen zijn gewoon."
+            : "Holiday week: the school was mostly closed this week, so few signals are to be expected."
+    }
 }

@@ -74,6 +74,10 @@ public struct SummaryContent: Hashable, Sendable {
     /// Tables left out whole: publishing any of their cells could single
     /// out a pupil.
     public var withheldTables: [String]
+    /// The week was mostly school holiday (`[calendar]`): few signals are
+    /// expected, and the summary says so rather than look like a quiet
+    /// week (issue 15 §2, s6-calendar).
+    public var holidayWeek = false
 
     public init(id: String, week: String, first: DateText.Day, last: DateText.Day, tables: [Table],
                 trend: [TrendPoint], alerts: [AlertLine], health: Health, withheldTables: [String] = []) {
@@ -189,6 +193,7 @@ public struct SummaryMessage: Sendable {
 
     public var text: String {
         var lines = [title, ""]
+        if let note = holidayNote { lines += [note, ""] }
         for table in content.tables {
             lines.append(tableHeading(table.name))
             let width = max((table.rows.map { keyLabel($0.key).count } + [totalWord.count]).max()!, 8)
@@ -229,6 +234,7 @@ public struct SummaryMessage: Sendable {
         let cell = "padding:4px 12px 4px 0;border-bottom:1px solid #e0e0e0;"
         var h = HTMLEscape.pageStart(title: subject, language: language, accent: "#1f4e79")
         h += "<h1 style=\"font-size:20px;margin:0 0 16px 0;\">\(e(title))</h1>\n"
+        if let note = holidayNote { h += "<p style=\"margin:0 0 16px 0;\"><strong>\(e(note))</strong></p>\n" }
         for table in content.tables {
             h += "<h2 style=\"font-size:16px;margin:16px 0 8px 0;\">\(e(tableHeading(table.name)))</h2>\n"
             h += "<table style=\"border-collapse:collapse;\">\n"
@@ -294,6 +300,6 @@ public struct SummaryMessage: Sendable {
             ("language", .string(language.rawValue)), ("tables", .array(tables)),
             ("withheld_tables", .array(content.withheldTables.map { .string($0) })), ("trend", .array(trend)),
             ("alerts", .array(alerts)), ("health", health), ("text", .string(text)),
-        ]))
+        ] + (content.holidayWeek ? [("holiday_week", .bool(true))] : [])))
     }
 }

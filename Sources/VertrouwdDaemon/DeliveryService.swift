@@ -17,6 +17,11 @@
 // then). A store written by a newer vertrouwd ends every route: run()
 // throws that StoreError, and the daemon stops with exit status 78.
 //
+// Quiet hours (`[delivery] quiet`, s6-calendar): an alert e-mail due in
+// them is held in the outbox until they end (Core's `QuietHours` decides
+// when), without counting an attempt; socket routes and other messages
+// are not held.
+//
 // Logs: the message id, the recipient's config name and the route, and the
 // peer's reply code — never message content. After each round over a
 // route's due entries: "pass done: delivery" at debug level (CONTRACT.md),
@@ -37,12 +42,17 @@ public final class DeliveryService: Service, Sendable {
         var transports: [OutboxEntry.Route: any Transport]
         var policy: RetryPolicy
         var privacy: PrivacyPolicy
+        /// `[delivery] quiet`, in the school's zone (s6-calendar).
+        var quiet: QuietHours?
+        var zone: TimeZone
 
         init(_ configuration: Configuration, _ transports: [OutboxEntry.Route: any Transport]) {
             recipients = Dictionary(configuration.recipients.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
             self.transports = transports
             policy = RetryPolicy(maxAge: configuration.delivery.maxAge)
             privacy = configuration.privacy
+            quiet = configuration.delivery.quiet
+            zone = configuration.school.timeZone
         }
     }
     let routes: Mutex<Routes>
@@ -143,6 +153,8 @@ public final class DeliveryService: Service, Sendable {
         var delivered = 0
         var retried = 0
         var failed = 0
+        /// E-mail alerts held until the quiet hours end.
+        var held = 0
     }
 
     /// One round over what is due now on `route`, logged as a finished
@@ -161,6 +173,11 @@ public final class DeliveryService: Service, Sendable {
         round.due = due.count
         for entry in due {
             if stopping { break }
+            if let release = quietRelease(entry) {
+                try hold(entry, until: release, store: store)
+                round.held += 1
+                continue
+            }
             let result = await attempt(entry)
             switch try settle(entry, result, store: store) {
             case .delivered: round.delivered += 1
@@ -173,8 +190,38 @@ public final class DeliveryService: Service, Sendable {
             "event": "pass_done", "pass": "delivery", "route": "\(route.rawValue)",
             "due": "\(privacy.shown(round.due))", "delivered": "\(privacy.shown(round.delivered))",
             "retried": "\(privacy.shown(round.retried))", "failed": "\(privacy.shown(round.failed))",
+            "held": "\(privacy.shown(round.held))",
         ])
         return round
+    }
+
+    /// When an alert e-mail that is due now must wait out the quiet hours
+    /// (`[delivery] quiet`): the instant they end, decided by Core
+    /// (`QuietHours.release`). Nil to send it now: any other route or kind,
+    /// no quiet hours, not quiet now, or a severity in `quiet_except`.
+    func quietRelease(_ entry: OutboxEntry) -> Int64? {
+        guard entry.route == .email, entry.kind == "alert" else { return nil }
+        let (quiet, zone) = routes.withLock { ($0.quiet, $0.zone) }
+        guard let quiet else { return nil }
+        let now = clock()
+        let release = quiet.release(at: now, severity: QuietHours.severity(ofAlertJSON: entry.json), in: zone)
+        return release > now ? release : nil
+    }
+
+    /// Holds an entry until `release`, no attempt counted, and logs it.
+    /// Throws only a permanent `StoreError`.
+    func hold(_ entry: OutboxEntry, until release: Int64, store: some StateStore) throws(StoreError) {
+        let quiet = routes.withLock { $0.quiet.map(\.description) ?? "" }
+        logger.info("message \(entry.id) to \(entry.recipient) by \(entry.route.rawValue) held for the quiet hours (\(quiet))",
+                    metadata: ["event": "delivery_held", "message": "\(entry.id)", "recipient": "\(entry.recipient)",
+                               "route": "\(entry.route.rawValue)", "until": "\(release)"])
+        do {
+            try store.hold(id: entry.id, recipient: entry.recipient, route: entry.route, until: release)
+        } catch {
+            try Self.rethrowIfPermanent(error)
+            // Not recorded: the entry stays due and is held again next round.
+            logger.error("cannot record a delivery: \(error)", metadata: ["event": "outbox_unwritable"])
+        }
     }
 
     /// One attempt. An entry this version cannot send (an unknown kind, a

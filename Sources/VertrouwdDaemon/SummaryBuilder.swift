@@ -37,13 +37,15 @@ struct SummaryBuilder: Sendable {
         // Which reasons are listed must not depend on a count below k (Core).
         let rejected = HealthRejections.rows(health, policy: policy)
         let failures = try store.failedDeliveries(from: week.start, to: week.end)
-        return SummaryContent(
+        var content = SummaryContent(
             id: id, week: week.label, first: days.first, last: days.last, tables: tables,
             trend: try trend(until: week, store: store, thisWeek: tables.first?.total),
             alerts: alerts.lines,
             health: .init(accepted: shown(health["accepted"] ?? 0), rejected: rejected,
                           deliveryFailures: shown(failures), spoolBacklog: shown(backlog)),
             withheldTables: cells.tables.map(\.name).filter { protected.withheldTables.contains($0) })
+        content.holidayWeek = configuration.calendar.isHolidayWeek(week, in: zone)  // s6-calendar
+        return content
     }
 
     /// The week's alerts from the alert log (`SummaryAlerts`).

@@ -316,6 +316,15 @@ public final class MemoryStore: StateStore {
         }
     }
 
+    public func hold(id: String, recipient: String, route: OutboxEntry.Route, until: Int64) throws(StoreError) {
+        state.withLock { s in
+            let k = OutboxKey(id: id, recipient: recipient, route: route)
+            guard var stored = s.outbox[k], stored.entry.state == .pending else { return }
+            stored.entry.nextAttemptAt = until
+            s.outbox[k] = stored
+        }
+    }
+
     public func settle(id: String, recipient: String, route: OutboxEntry.Route, outcome: DeliveryOutcome, now: Int64) throws(StoreError) {
         state.withLock { s in
             let k = OutboxKey(id: id, recipient: recipient, route: route)

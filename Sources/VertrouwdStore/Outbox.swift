@@ -180,6 +180,20 @@ extension SignalStore {
         }
     }
 
+    /// Holds a pending entry until `until`, no attempt counted (quiet hours).
+    public func hold(id: String, recipient: String, route: OutboxEntry.Route, until: Int64) throws(StoreError) {
+        do {
+            try queue.write { db in
+                try db.execute(sql: """
+                    UPDATE outbox SET next_attempt_at = ?
+                    WHERE id = ? AND recipient = ? AND route = ? AND state = 'pending'
+                    """, arguments: [until, id, recipient, route.rawValue])
+            }
+        } catch {
+            throw StoreError(error)
+        }
+    }
+
     /// Records the outcome of one attempt.
     public func settle(id: String, recipient: String, route: OutboxEntry.Route, outcome: DeliveryOutcome, now: Int64) throws(StoreError) {
         let (state, next, error): (OutboxEntry.State, Int64?, String?) = switch outcome {

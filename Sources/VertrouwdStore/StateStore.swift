@@ -113,6 +113,11 @@ public protocol StateStore: AnyObject, Sendable {
     /// delivered, failed, or pending until `at` with the reason.
     func settle(id: String, recipient: String, route: OutboxEntry.Route, outcome: DeliveryOutcome, now: Int64) throws(StoreError)
 
+    /// Holds a pending entry until `until` without counting an attempt:
+    /// an alert e-mail waiting out the quiet hours (s6-calendar). An
+    /// entry that is not pending is left as it is.
+    func hold(id: String, recipient: String, route: OutboxEntry.Route, until: Int64) throws(StoreError)
+
     /// Every outbox entry, by creation, then id, recipient and route.
     func outbox() throws(StoreError) -> [OutboxEntry]
 

@@ -171,7 +171,8 @@ struct RuleEngineTests {
         #expect(decisions.first?.escalation == false)
     }
 
-    @Test(arguments: [(4, 7, false), (4, 8, true), (4, 40, true), (0, 4, false), (0, 5, true), (1, 5, true), (3, 5, false)])
+    // (0, 5): no baseline week has data, so no rise is claimed (issue 15 §2).
+    @Test(arguments: [(4, 7, false), (4, 8, true), (4, 40, true), (0, 4, false), (0, 5, false), (0, 40, false), (1, 5, true), (3, 5, false)])
     func riseAroundTheFactor(baselinePerWeek: Int, thisWeek: Int, fires: Bool) {
         let rule = Rule(name: "stijging", kind: .rise(baselineWeeks: 4, factor: 2), match: [CategoryPattern("grooming")],
                         minCount: 5, groupBy: [.site], severity: .medium)
@@ -232,6 +233,12 @@ struct AlertGroupTests {
         let engine = RuleFixture.engine([rule], maxAge: .hours(1))
         let w48 = Window.week(label: "2026-W48", in: Clock.amsterdam)!
         var store = BucketStore()
+        // A baseline with data in three weeks (min_baseline_weeks): 2 a week.
+        var week = w48
+        for _ in 0..<3 {
+            week = week.previous(in: Clock.amsterdam)
+            store.add(week.start + 3_600, "grooming", count: 2)
+        }
         store.add(w48.start + 3_600, "grooming", count: 6)
         // Back up on Wednesday of the next week, long after max_age: W48 is still judged.
         let decisions = engine.evaluate(now: w48.end + 2 * 86_400, log: [], buckets: store.source)
