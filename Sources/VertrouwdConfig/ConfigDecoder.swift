@@ -47,6 +47,8 @@ struct Decoding {
     var submit = SubmitSettings()
     var helpPage: HelpPageSettings?
     var adapters: [AdapterSettings] = []
+    /// `[advice]` (issue 15 §3, s6-summary).
+    var advice = AdviceSettings()
 
     init(context: DecodeContext, root: TableReader) {
         self.context = context
@@ -69,6 +71,7 @@ struct Decoding {
         decodeSubmit()
         decodeHelpPage()
         decodeAdapters()
+        advice = decodeAdvice()  // [advice] (issue 15 §3, s6-summary)
         root.finish()
 
         var configuration = Configuration(
@@ -84,6 +87,7 @@ struct Decoding {
         configuration.submit = submit
         configuration.helpPage = helpPage
         configuration.adapters = adapters
+        configuration.advice = advice  // [advice] (issue 15 §3, s6-summary)
         return configuration
     }
 

@@ -22,6 +22,9 @@ public struct Configuration: Hashable, Sendable {
     public var helpPage: HelpPageSettings?
     /// `[[adapter]]`: filter logs that `vertrouwd adapt` turns into signals.
     public var adapters: [AdapterSettings] = []
+    /// `[advice]`: the school's contacts and corrections to the shipped
+    /// advice (issue 15 §3, s6-summary).
+    public var advice = AdviceSettings()
 
     public init(
         school: SchoolSettings, taxonomy: Taxonomy, sources: [String],
