@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import VertrouwdCore
 
@@ -63,5 +64,25 @@ import Testing
         #expect(AdviceSettings.Contact(role: "Wijkagent").text == "Wijkagent")
         #expect(AdviceSettings.Contact(role: "Wijkagent", name: "P. Jansen").text == "Wijkagent (P. Jansen)")
         #expect(AdviceSettings.Contact(role: "Zorg", phone: "010-1", email: "z@s.nl").text == "Zorg: 010-1, z@s.nl")
+    }
+
+    /// A school's own contacts and lines, as an alert renders them: golden
+    /// files in nl and en (read the diff before updating).
+    static let school = AdviceSettings(
+        contacts: [.init(role: "Zorgcoördinator", name: "J. de Vries", phone: "010-123 45 67", email: "zorg@voorbeeldcollege.nl"),
+                   .init(role: "Wijkagent", name: "P. Jansen", phone: "0900-8844")],
+        lines: [.nl: ["school-lesson-material": "Lesmateriaal voor de mentorles staat in de map Burgerschap op de schoolschijf.",
+                      "help-kindertelefoon": ""],
+                .en: ["school-lesson-material": "Lesson material for the mentor lesson is in the Citizenship folder on the school drive."]])
+
+    @Test(arguments: ["own-advice.nl.txt", "own-advice.en.txt", "own-advice.nl.html"])
+    func anAlertWithTheSchoolsAdviceMatchesItsGoldenFile(file: String) throws {
+        let parts = file.split(separator: ".")
+        let message = AlertMessage(AlertSamples.cases[0].content, taxonomy: messageTaxonomy, schoolName: "Voorbeeldcollege",
+                                   language: Language(rawValue: String(parts[1]))!, k: 5, advice: Self.school)
+        let actual = parts[2] == "txt" ? message.text : message.html
+        let url = AlertMessageTests.golden.appendingPathComponent(file)
+        if AlertMessageTests.updating { try actual.write(to: url, atomically: true, encoding: .utf8) }
+        #expect(actual == (try String(contentsOf: url, encoding: .utf8)), "\(file) differs; run with VERTROUWD_UPDATE_GOLDEN=1 and read the diff")
     }
 }
