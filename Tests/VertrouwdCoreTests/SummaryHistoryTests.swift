@@ -142,4 +142,36 @@ import Testing
         #expect(lines.first { $0.rule == "sextortion-acuut" }?.atLeast == 10, "the highest band")
         #expect(lines.filter { $0.rule == "per-site" }.map(\.categories) == [["grooming"], ["grooming"]])
     }
+
+    /// Over many random weeks: the sentence names one category and exactly
+    /// the two values the table shows for it (this week, and last week as
+    /// sent), never an "x", a gap or a number no column shows.
+    @Test func whatStandsOutOnlyRestatesShownValues() {
+        var seed: UInt64 = 0x9E37_79B9_7F4A_7C15
+        func next(_ n: Int) -> Int {
+            seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((seed >> 33) % UInt64(n))
+        }
+        let values = ["<5", "5", "10", "15", "20", "x"]
+        let keys = ["sextortion.payment", "sextortion.threat", "grooming", "help_seeking"]
+        for _ in 0..<500 {
+            let rows = keys.map { ($0, values[next(values.count)]) }
+            var previous: [String: String] = [:]
+            for key in keys where next(4) > 0 { previous[key] = values[next(values.count)] }
+            let m = message(week(rows, previous: previous))
+            let sentence = m.standsOut!
+            guard sentence.contains("de grootste verandering") else {
+                // No change: every comparable pair is equal.
+                for (key, now) in rows {
+                    if let was = previous[key], let a = SummaryMessage.rank(was), let b = SummaryMessage.rank(now) { #expect(a == b || was == now) }
+                }
+                continue
+            }
+            let named = rows.filter { sentence.contains("‘\(m.keyLabel($0.0))’") }
+            #expect(named.count == 1, "\(sentence)")
+            guard let (key, now) = named.first, let was = previous[key] else { Issue.record("\(sentence)"); continue }
+            #expect(now != "x" && was != "x", "a hidden value is never compared: \(sentence)")
+            #expect(sentence.hasSuffix("van \(m.spoken(was)) naar \(m.spoken(now)) leerlingen."), "\(sentence) for \(was) → \(now)")
+        }
+    }
 }
