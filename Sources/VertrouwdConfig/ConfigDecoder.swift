@@ -49,6 +49,8 @@ struct Decoding {
     var adapters: [AdapterSettings] = []
     /// `[calendar]` (issue 15 §2, s6-calendar).
     var calendar = SchoolCalendar()
+    /// `[advice]` (issue 15 §3, s6-summary).
+    var advice = AdviceSettings()
 
     init(context: DecodeContext, root: TableReader) {
         self.context = context
@@ -72,6 +74,7 @@ struct Decoding {
         decodeHelpPage()
         decodeAdapters()
         decodeCalendar()
+        advice = decodeAdvice()  // [advice] (issue 15 §3, s6-summary)
         root.finish()
 
         var configuration = Configuration(
@@ -88,6 +91,7 @@ struct Decoding {
         configuration.helpPage = helpPage
         configuration.adapters = adapters
         configuration.calendar = calendar
+        configuration.advice = advice  // [advice] (issue 15 §3, s6-summary)
         return configuration
     }
 

@@ -8,11 +8,7 @@ public enum ConfigSummary {
         let t = c.taxonomy
         lines.append("school: \(c.school.name) (\(c.school.timeZone.identifier), \(c.school.language.rawValue))")
         lines.append("categories: \(t.categories.values.count) (\(t.categories.values.joined(separator: ", ")))")
-        // Issue 15 §3: a category the message catalogue does not name gets general advice only.
-        let general = t.categories.values.filter { MessageCatalog.topic(of: $0) == .general }
-        if !general.isEmpty {
-            lines.append("advice: general only for \(general.joined(separator: ", ")) (not in the message catalogue)")
-        }
+        lines += advice(c)  // issue 15 §3 (s6-summary): which advice each category gets
         lines.append("sites: \(t.sites.values.count); cohorts: \(counted(t.cohorts)); channels: \(counted(t.channels))")
         let sourceNames = c.sources.map { name in
             var notes: [String] = []
@@ -42,6 +38,36 @@ public enum ConfigSummary {
             lines.append("help page: http://\(host):\(page.listen.port)/ (\(page.language.rawValue)), \(page.situations.count) situations, trust contact \(page.contactName == nil ? "not named" : "named"); at most \(page.requestsPerMinute) requests a minute and \(page.reportsPerHour) reports an hour per client")
         }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// Which advice each category gets, grouped by topic, and what the
+    /// school added: "advice: sextortion for sextortion.threat,
+    /// sextortion.payment; general only for pesten (not in the message
+    /// catalogue; choose one in [advice.topics])".
+    static func advice(_ c: Configuration) -> [String] {
+        let categories = c.taxonomy.categories.values
+        var parts: [String] = []
+        for topic in MessageCatalog.Topic.allCases {
+            let these = categories.filter { MessageCatalog.topic(of: $0, c.advice) == topic }
+            guard !these.isEmpty else { continue }
+            let list = these.map { c.advice.topics[$0] == nil ? $0 : "\($0) [advice.topics]" }.joined(separator: ", ")
+            if topic == .general {
+                let unnamed = these.filter { c.advice.topics[$0] == nil }
+                parts.append("general only for \(list)" + (unnamed.isEmpty ? "" : " (not in the message catalogue; choose a topic in [advice.topics])"))
+            } else {
+                parts.append("\(topic.rawValue) for \(list)")
+            }
+        }
+        var lines = ["advice: " + parts.joined(separator: "; ")]
+        if !c.advice.contacts.isEmpty {
+            lines.append("advice contacts: " + c.advice.contacts.map(\.role).joined(separator: ", "))
+        }
+        for language in Language.allCases {
+            guard let own = c.advice.lines[language], !own.isEmpty else { continue }
+            let list = own.keys.sorted().map { own[$0]!.isEmpty ? "\($0) (left out)" : $0 }
+            lines.append("advice lines (\(language.rawValue)): school's own text for \(list.joined(separator: ", "))")
+        }
+        return lines
     }
 
     static func counted(_ v: Vocabulary) -> String {

@@ -56,7 +56,8 @@ public enum AlertDispatch {
         var messages: [RoutedMessage] = []
         for recipient in configuration.recipients where recipient.receives.contains(.alerts) {
             let m = AlertMessage(content, taxonomy: configuration.taxonomy, schoolName: configuration.school.name,
-                                 language: recipient.language, k: configuration.privacy.minGroupSize)
+                                 language: recipient.language, k: configuration.privacy.minGroupSize,
+                                 advice: configuration.advice)
             for route in routes(for: recipient, configuration.delivery) {
                 messages.append(RoutedMessage(recipient: recipient.name, route: route, subject: m.subject,
                                               text: m.text, html: m.html, json: m.json))

@@ -63,13 +63,17 @@ public struct AlertMessage: Sendable {
     public let schoolName: String
     public let language: Language
     public let k: Int
+    /// The school's contacts and corrections to the shipped advice.
+    public let adviceSettings: AdviceSettings
 
-    public init(_ content: AlertContent, taxonomy: Taxonomy, schoolName: String, language: Language, k: Int) {
+    public init(_ content: AlertContent, taxonomy: Taxonomy, schoolName: String, language: Language, k: Int,
+                advice: AdviceSettings = AdviceSettings()) {
         self.content = content
         self.taxonomy = taxonomy
         self.schoolName = schoolName
         self.language = language
         self.k = k
+        self.adviceSettings = advice
     }
 
     var words: MessageCatalog.Words { MessageCatalog.words(language) }
@@ -136,13 +140,13 @@ public struct AlertMessage: Sendable {
     }
 
     var advice: MessageCatalog.Advice {
-        MessageCatalog.advice(for: categories.map(MessageCatalog.topic(of:)), language)
+        MessageCatalog.advice(for: categories.map { MessageCatalog.topic(of: $0, adviceSettings) }, language, adviceSettings)
     }
 
     /// The advice sections, heading and lines, in reading order.
     var adviceSections: [(String, [String])] {
         [(words.schoolAdviceHeading, advice.school), (words.pupilAdviceHeading, advice.pupils),
-         (words.helpHeading, MessageCatalog.help(language))]
+         (words.helpHeading, MessageCatalog.help(language, adviceSettings))]
     }
 
     /// The facts, label and value, in reading order.

@@ -24,6 +24,9 @@ public struct Configuration: Hashable, Sendable {
     public var adapters: [AdapterSettings] = []
     /// `[calendar]`: the school's holidays and days off (issue 15 §2, s6-calendar).
     public var calendar = SchoolCalendar()
+    /// `[advice]`: the school's contacts and corrections to the shipped
+    /// advice (issue 15 §3, s6-summary).
+    public var advice = AdviceSettings()
 
     public init(
         school: SchoolSettings, taxonomy: Taxonomy, sources: [String],

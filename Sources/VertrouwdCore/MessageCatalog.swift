@@ -90,18 +90,21 @@ public enum MessageCatalog {
         return language == .nl ? text.replacingOccurrences(of: ".", with: ",") : text
     }
 
-    /// Where help is, for the trust contact and for pupils.
-    public static func help(_ language: Language) -> [String] {
-        language == .nl ? [
-            "Helpwanted.nl (Offlimits): hulp bij online seksueel misbruik en sextortion, ook anoniem, en bij het verwijderen van beelden.",
-            "Politie: 0900-8844, bij direct gevaar 112.",
-            "Veilig Thuis: 0800-2000, advies en meldingen (meldcode).",
-            "Kindertelefoon: 0800-0432, voor leerlingen zelf.",
-        ] : [
-            "Helpwanted.nl (Offlimits): help with online sexual abuse and sextortion, also anonymously, and with removing images.",
-            "Police: 0900-8844, in an emergency 112.",
-            "Veilig Thuis: 0800-2000, advice and reports (meldcode).",
-            "Kindertelefoon: 0800-0432, for pupils themselves.",
-        ]
+    /// Where help is, for the trust contact and for pupils: the school's own
+    /// contacts (`[[advice.contact]]`) first, then the shipped list with the
+    /// school's corrections (`[advice.nl]`, `[advice.en]`).
+    public static func help(_ language: Language, _ settings: AdviceSettings = AdviceSettings()) -> [String] {
+        settings.contacts.map(\.text) + helpLines.compactMap { text(of: $0, language, settings) }
     }
+
+    static let helpLines: [Line] = [
+        Line(id: "help-helpwanted",
+             nl: "Helpwanted.nl (Offlimits): hulp bij online seksueel misbruik en sextortion, ook anoniem, en bij het verwijderen van beelden.",
+             en: "Helpwanted.nl (Offlimits): help with online sexual abuse and sextortion, also anonymously, and with removing images."),
+        Line(id: "help-police", nl: "Politie: 0900-8844, bij direct gevaar 112.", en: "Police: 0900-8844, in an emergency 112."),
+        Line(id: "help-veilig-thuis", nl: "Veilig Thuis: 0800-2000, advies en meldingen (meldcode).",
+             en: "Veilig Thuis: 0800-2000, advice and reports (meldcode)."),
+        Line(id: "help-kindertelefoon", nl: "Kindertelefoon: 0800-0432, voor leerlingen zelf.",
+             en: "Kindertelefoon: 0800-0432, for pupils themselves."),
+    ]
 }

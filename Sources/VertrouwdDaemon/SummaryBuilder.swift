@@ -39,8 +39,8 @@ struct SummaryBuilder: Sendable {
         let failures = try store.failedDeliveries(from: week.start, to: week.end)
         var content = SummaryContent(
             id: id, week: week.label, first: days.first, last: days.last, tables: tables,
-            trend: try trend(until: week, store: store, thisWeek: tables.first?.total),
-            alerts: alerts.lines,
+            trend: try trend(until: week, store: store, thisWeek: tables),
+            alerts: try alertLines(week, store: store, checked: alerts.lines),
             health: .init(accepted: shown(health["accepted"] ?? 0), rejected: rejected,
                           deliveryFailures: shown(failures), spoolBacklog: shown(backlog)),
             withheldTables: cells.tables.map(\.name).filter { protected.withheldTables.contains($0) })
@@ -62,18 +62,43 @@ struct SummaryBuilder: Sendable {
                              k: configuration.privacy.minGroupSize)
     }
 
-    /// The published totals of earlier weeks, from their frozen summaries,
-    /// then this week's.
-    func trend(until week: Window, store: some StateStore, thisWeek: String?) throws -> [SummaryContent.TrendPoint] {
+    // MARK: Rendering inputs (issue 15 §3, s6-summary)
+
+    /// The week's alert lines with what and where (`AlertLine.lines`):
+    /// the same alerts, bands and order as `checked`, the lines the
+    /// disclosure check saw; should they ever differ, `checked` stands.
+    func alertLines(_ week: Window, store: some StateStore, checked: [SummaryContent.AlertLine]) throws -> [SummaryContent.AlertLine] {
+        let log = try store.alertLog(since: week.start - 604_800).map { entry in
+            AlertKey(rule: entry.rule, windowStart: entry.windowStart, group: try entry.groupKey(), band: entry.band)
+        }
+        let lines = SummaryContent.AlertLine.lines(week: week, log: log, rules: configuration.rules,
+                                                   taxonomy: configuration.taxonomy, zone: zone)
+        let same = lines.map { [$0.rule, $0.window, String($0.atLeast)] } == checked.map { [$0.rule, $0.window, String($0.atLeast)] }
+        return same ? lines : checked
+    }
+
+    /// The trend: earlier weeks as their frozen summaries showed them
+    /// (total and category table), a week without a published summary as a
+    /// gap, then this week. Weeks before the first published one are left
+    /// out. Nothing of an earlier week is recomputed (CONTRACT): a number
+    /// shown for it is exactly the one published then.
+    func trend(until week: Window, store: some StateStore, thisWeek tables: [SummaryContent.Table]) throws -> [SummaryContent.TrendPoint] {
         var points: [SummaryContent.TrendPoint] = []
         var w = week
         for _ in 1..<max(configuration.summary.trendWeeks, 1) {
             w = w.previous(in: zone)
-            guard let frozen = try store.publishedSummary(week: w.label),
-                  let total = Self.frozenTotal(frozen) else { continue }
-            points.insert(.init(week: w.label, total: total), at: 0)
+            let frozen = try store.publishedSummary(week: w.label)
+            points.insert(.init(week: w.label, total: frozen.flatMap(Self.frozenTotal),
+                                categories: frozen.flatMap(Self.frozenCategories)), at: 0)
         }
-        if let thisWeek { points.append(.init(week: week.label, total: thisWeek)) }
+        // Weeks before the first summary are no gaps: there was nothing yet.
+        while let first = points.first, first.total == nil, first.categories == nil { points.removeFirst() }
+        if let total = tables.first?.total {
+            let categories = tables.first { $0.name == "category" }.map { t in
+                Dictionary(t.rows.map { ($0.key, $0.value) }, uniquingKeysWith: { a, _ in a })
+            }
+            points.append(.init(week: week.label, total: total, categories: categories))
+        }
         return points
     }
 
@@ -82,5 +107,28 @@ struct SummaryBuilder: Sendable {
         guard let object = try? JSONSerialization.jsonObject(with: Data(envelope.utf8)) as? [String: Any],
               let total = object["total"] as? String else { return nil }
         return total
+    }
+
+    /// The category table (category → shown value) as a frozen summary
+    /// showed it: read from its stored socket rendering, whose tables are
+    /// the published values; nil when the envelope has none or the table
+    /// was left out that week.
+    static func frozenCategories(_ envelope: String) -> [String: String]? {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(envelope.utf8)) as? [String: Any],
+              let renderings = object["renderings"] as? [String: [String: String]] else { return nil }
+        for language in Language.allCases {
+            guard let json = renderings[language.rawValue]?["json"],
+                  let message = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any],
+                  let tables = message["tables"] as? [[String: Any]] else { continue }
+            guard let table = tables.first(where: { $0["name"] as? String == "category" }),
+                  let rows = table["rows"] as? [[String: String]] else { return nil }
+            var values: [String: String] = [:]
+            for row in rows {
+                guard let key = row["key"], let value = row["value"] else { return nil }
+                values[key] = value
+            }
+            return values
+        }
+        return nil
     }
 }

@@ -79,7 +79,7 @@ public struct SummaryPublisher: Sendable {
         var fields: [(String, JSONWriter.Value)] = []
         for language in Language.allCases {
             let m = SummaryMessage(content, taxonomy: configuration.taxonomy, schoolName: configuration.school.name,
-                                   language: language, k: configuration.privacy.minGroupSize)
+                                   language: language, k: configuration.privacy.minGroupSize, advice: configuration.advice)
             let r = Rendering(subject: m.subject, text: m.text, html: m.html, json: m.json)
             renderings[language] = r
             fields.append((language.rawValue, .object([("subject", .string(r.subject)), ("text", .string(r.text)),
