@@ -28,6 +28,8 @@ public struct PreparedBatch: Sendable {
         var pupil: PupilID?
         /// Its week (`PupilWeek` ordinal), kept with its pupil row.
         var week: Int64
+        /// Its pupil row: a position in `pupilRows`, -1 when it has none.
+        var row: Int32 = -1
     }
 
     /// A bucket's primary key, its text values numbered per dimension.
@@ -54,6 +56,10 @@ public struct PreparedBatch: Sendable {
     /// By dimension, by number: the text value.
     let values: [[String]]
     let sources: [String]
+    /// The distinct pupil rows of the batch's signals, in the table's key
+    /// order: worked out here, on the helper, so that the commit only marks
+    /// the rows of the signals it counts (`PupilRows`).
+    let pupilRows: [PupilRows.Row]
 
     /// Builds a batch file by file.
     public struct Builder {
@@ -153,8 +159,35 @@ public struct PreparedBatch: Sendable {
                 if a.key != b.key { return a.key < b.key }
                 return (a.file, a.signal) < (b.file, b.signal)
             }
-            return PreparedBatch(files: files, entries: entries, buckets: order.map { ranked[$0] },
-                                 values: ordered, sources: sources)
+            let buckets = order.map { ranked[$0] }
+            let rows = Self.pupilRows(&entries, buckets: buckets)
+            return PreparedBatch(files: files, entries: entries, buckets: buckets,
+                                 values: ordered, sources: sources, pupilRows: rows)
+        }
+
+        /// Numbers the distinct pupil rows of `entries` in key order and
+        /// sets each entry's `row`.
+        private static func pupilRows(_ entries: inout [Entry], buckets: [Bucket]) -> [PupilRows.Row] {
+            var number: [PupilRows.Row: Int32] = [:]
+            var rows: [PupilRows.Row] = []
+            for i in entries.indices {
+                guard let pupil = entries[i].pupil else { continue }
+                let b = buckets[Int(entries[i].bucket)]
+                let row = PupilRows.Row(hour: b.hour, category: b.category, site: b.site, cohort: b.cohort,
+                                        channel: b.channel, pupil: pupil, week: entries[i].week)
+                if let known = number[row] {
+                    entries[i].row = known
+                } else {
+                    entries[i].row = Int32(rows.count)
+                    number[row] = Int32(rows.count)
+                    rows.append(row)
+                }
+            }
+            let order = rows.indices.sorted { rows[$0].precedes(rows[$1]) }
+            var renumber = [Int32](repeating: 0, count: order.count)
+            for (position, old) in order.enumerated() { renumber[old] = Int32(position) }
+            for i in entries.indices where entries[i].row >= 0 { entries[i].row = renumber[Int(entries[i].row)] }
+            return order.map { rows[$0] }
         }
     }
 }
