@@ -166,28 +166,24 @@ public struct PreparedBatch: Sendable {
         }
 
         /// Numbers the distinct pupil rows of `entries` in key order and
-        /// sets each entry's `row`.
+        /// sets each entry's `row`. (Sorted rather than hashed: no
+        /// dictionary beside the batch while it is in flight.)
         private static func pupilRows(_ entries: inout [Entry], buckets: [Bucket]) -> [PupilRows.Row] {
-            var number: [PupilRows.Row: Int32] = [:]
-            var rows: [PupilRows.Row] = []
+            var keyed: [(row: PupilRows.Row, entry: Int)] = []
+            keyed.reserveCapacity(entries.count)
             for i in entries.indices {
                 guard let pupil = entries[i].pupil else { continue }
                 let b = buckets[Int(entries[i].bucket)]
-                let row = PupilRows.Row(hour: b.hour, category: b.category, site: b.site, cohort: b.cohort,
-                                        channel: b.channel, pupil: pupil, week: entries[i].week)
-                if let known = number[row] {
-                    entries[i].row = known
-                } else {
-                    entries[i].row = Int32(rows.count)
-                    number[row] = Int32(rows.count)
-                    rows.append(row)
-                }
+                keyed.append((PupilRows.Row(hour: b.hour, category: b.category, site: b.site, cohort: b.cohort,
+                                            channel: b.channel, pupil: pupil, week: entries[i].week), i))
             }
-            let order = rows.indices.sorted { rows[$0].precedes(rows[$1]) }
-            var renumber = [Int32](repeating: 0, count: order.count)
-            for (position, old) in order.enumerated() { renumber[old] = Int32(position) }
-            for i in entries.indices where entries[i].row >= 0 { entries[i].row = renumber[Int(entries[i].row)] }
-            return order.map { rows[$0] }
+            keyed.sort { $0.row.precedes($1.row) }
+            var rows: [PupilRows.Row] = []
+            for (row, i) in keyed {
+                if rows.last != row { rows.append(row) }
+                entries[i].row = Int32(rows.count - 1)
+            }
+            return rows
         }
     }
 }
