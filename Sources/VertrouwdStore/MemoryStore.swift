@@ -128,7 +128,7 @@ public final class MemoryStore: StateStore {
                 }
             }
             var bucketCounts = [Int](repeating: 0, count: batch.buckets.count)
-            var pupils = PupilRows()
+            var pupils = PupilRows(batch)
             var accepted = [Int](repeating: 0, count: batch.sources.count)
             var duplicates = [Int](repeating: 0, count: batch.sources.count)
             for entry in batch.entries where counted[Int(entry.file)] {

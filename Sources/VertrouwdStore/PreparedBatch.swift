@@ -28,6 +28,8 @@ public struct PreparedBatch: Sendable {
         var pupil: PupilID?
         /// Its week (`PupilWeek` ordinal), kept with its pupil row.
         var week: Int64
+        /// Its pupil row: a position in `pupilRows`, -1 when it has none.
+        var row: Int32 = -1
     }
 
     /// A bucket's primary key, its text values numbered per dimension.
@@ -54,6 +56,10 @@ public struct PreparedBatch: Sendable {
     /// By dimension, by number: the text value.
     let values: [[String]]
     let sources: [String]
+    /// The distinct pupil rows of the batch's signals, in the table's key
+    /// order: worked out here, on the helper, so that the commit only marks
+    /// the rows of the signals it counts (`PupilRows`).
+    let pupilRows: [PupilRows.Row]
 
     /// Builds a batch file by file.
     public struct Builder {
@@ -153,8 +159,31 @@ public struct PreparedBatch: Sendable {
                 if a.key != b.key { return a.key < b.key }
                 return (a.file, a.signal) < (b.file, b.signal)
             }
-            return PreparedBatch(files: files, entries: entries, buckets: order.map { ranked[$0] },
-                                 values: ordered, sources: sources)
+            let buckets = order.map { ranked[$0] }
+            let rows = Self.pupilRows(&entries, buckets: buckets)
+            return PreparedBatch(files: files, entries: entries, buckets: buckets,
+                                 values: ordered, sources: sources, pupilRows: rows)
+        }
+
+        /// Numbers the distinct pupil rows of `entries` in key order and
+        /// sets each entry's `row`. (Sorted rather than hashed: no
+        /// dictionary beside the batch while it is in flight.)
+        private static func pupilRows(_ entries: inout [Entry], buckets: [Bucket]) -> [PupilRows.Row] {
+            var keyed: [(row: PupilRows.Row, entry: Int)] = []
+            keyed.reserveCapacity(entries.count)
+            for i in entries.indices {
+                guard let pupil = entries[i].pupil else { continue }
+                let b = buckets[Int(entries[i].bucket)]
+                keyed.append((PupilRows.Row(hour: b.hour, category: b.category, site: b.site, cohort: b.cohort,
+                                            channel: b.channel, pupil: pupil, week: entries[i].week), i))
+            }
+            keyed.sort { $0.row.precedes($1.row) }
+            var rows: [PupilRows.Row] = []
+            for (row, i) in keyed {
+                if rows.last != row { rows.append(row) }
+                entries[i].row = Int32(rows.count - 1)
+            }
+            return rows
         }
     }
 }

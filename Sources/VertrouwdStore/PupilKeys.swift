@@ -53,15 +53,30 @@ public struct PupilChain: Hashable, Sendable {
 }
 
 /// Pupil ids of one batch: week keys worked out once per week, the id of a
-/// source's signals without a subject once per source and week.
+/// source's signals without a subject once per source and week, and the
+/// id of a subject once per subject and week.
+///
+/// Why the last: a pupil's signals repeat (a school's week has thousands
+/// of signals from hundreds of pupils), and an id costs a keyed hash (two
+/// SHA-256 blocks and more) where a lookup costs a hash of the subject's
+/// bytes (`make bench`, measurement 8). The ids are the same either way.
 struct PupilKeyring {
     let chain: PupilChain
     private var keys: [Int64: HMAC<SHA256>?] = [:]
     private var anonymous: [AnonymousKey: PupilID?] = [:]
+    private var known: [SubjectKey: PupilID?] = [:]
 
     private struct AnonymousKey: Hashable {
         var week: Int64
         var source: String
+    }
+
+    /// A bound on the memo's size (a batch of all-new subjects).
+    static let subjectsRemembered = 1 << 16
+
+    private struct SubjectKey: Hashable {
+        var week: Int64
+        var subject: String
     }
 
     init(chain: PupilChain) {
@@ -75,7 +90,11 @@ struct PupilKeyring {
     /// lower bound.
     mutating func pupil(of signal: Signal, week ordinal: Int64) -> PupilID? {
         if let subject = signal.subject {
-            return id(week: ordinal, tag: 0x73, Array(subject.utf8))
+            let key = SubjectKey(week: ordinal, subject: subject)
+            if let seen = known[key] { return seen }
+            let fresh = id(week: ordinal, tag: 0x73, Array(subject.utf8))
+            if known.count < Self.subjectsRemembered { known[key] = fresh }
+            return fresh
         }
         let key = AnonymousKey(week: ordinal, source: signal.source)
         if let known = anonymous[key] { return known }

@@ -22,14 +22,25 @@ struct PupilRows {
         }
     }
 
-    private(set) var rows: Set<Row> = []
+    /// The batch's rows (`PreparedBatch.pupilRows`, in key order), and
+    /// which of them a counted signal has.
+    private let all: [Row]
+    private var used: [Bool]
+
+    init(_ batch: PreparedBatch) {
+        all = batch.pupilRows
+        used = Array(repeating: false, count: all.count)
+    }
+
+    /// The rows of the counted signals, in key order.
+    var rows: [Row] {
+        zip(all, used).compactMap { row, used in used ? row : nil }
+    }
 
     /// A counted signal's row; none when its week is shredded.
     mutating func add(_ entry: PreparedBatch.Entry, of batch: PreparedBatch) {
-        guard let pupil = entry.pupil else { return }
-        let bucket = batch.buckets[Int(entry.bucket)]
-        rows.insert(Row(hour: bucket.hour, category: bucket.category, site: bucket.site, cohort: bucket.cohort,
-                        channel: bucket.channel, pupil: pupil, week: entry.week))
+        guard entry.row >= 0 else { return }
+        used[Int(entry.row)] = true
     }
 
     /// Inserts the rows in key order; returns those that were new, as
@@ -46,7 +57,7 @@ struct PupilRows {
                                      cohort: text(.cohort, row.cohort), channel: text(.channel, row.channel), pupils: pupils))
         }
         try SignalStore.withTexts(of: batch, boundBy: statement) { texts in
-            for row in rows.sorted(by: { $0.precedes($1) }) {
+            for row in rows {
                 var bound = SignalStore.bindKey(statement, hour: row.hour, texts: texts,
                                                 [(.category, row.category), (.site, row.site), (.cohort, row.cohort),
                                                  (.channel, row.channel)])

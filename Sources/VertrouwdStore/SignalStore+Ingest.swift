@@ -44,7 +44,7 @@ extension SignalStore {
         // Buckets and sources are numbered by `prepare`: this loop, the
         // part that cannot run beside anything else, only adds integers.
         var bucketCounts = [Int](repeating: 0, count: batch.buckets.count)
-        var pupils = PupilRows()
+        var pupils = PupilRows(batch)
         var acceptedBySource = [Int](repeating: 0, count: batch.sources.count)
         var duplicatesBySource = [Int](repeating: 0, count: batch.sources.count)
         let remember = try db.cachedStatement(sql: "INSERT OR IGNORE INTO seen_signals(hour, key) VALUES (?, ?)")
