@@ -43,6 +43,7 @@ extension Integration {
 
             [alerts]
             evaluate_every = "0s"
+            release_every = "1s"
 
             [[rule]]
             name = "sextortion-acuut"

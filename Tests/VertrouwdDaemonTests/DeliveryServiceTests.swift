@@ -232,8 +232,11 @@ actor GatedTransport: Transport {
     }
 }
 
-/// Polls `condition` until it holds; `timeout` only bounds a failure.
-func eventually(_ what: String, timeout: Duration = .seconds(20), _ condition: () throws -> Bool) async throws {
+/// Polls `condition` until it holds; `timeout` only bounds a failure. It
+/// is generous because `swift test` runs the integration tests, which
+/// block their threads while they wait for a daemon, in the same small
+/// cooperative pool: on 2 cores an async test can be starved for a minute.
+func eventually(_ what: String, timeout: Duration = .seconds(180), _ condition: () throws -> Bool) async throws {
     let deadline = ContinuousClock.now + timeout
     while ContinuousClock.now < deadline {
         if try condition() { return }

@@ -12,12 +12,18 @@ message and every weekly summary. From those this module derives:
   count ≤ base-1 (threshold), or, for a rise rule, count ≤ base-1 or
   count < factor × mean(baseline);
 - every summary value: "<k" is 0..k-1, a number r is the counts that round
-  to r, "x" is ≥ k; every table's total is the week's total, and so are the
-  trend's points;
-- the "x" choice: the publisher withholds the shown cell with the fewest
-  signals (ties: first key), so every "x" cell ≤ every shown cell of its
-  table (strictly, when the shown key sorts first);
-- the "left out" note: see constraints.LeftOut.
+  to r, "x" is any count (a value withheld, ≥ k, or not revealed at all:
+  the text does not tell them apart); every table's total is the week's
+  total, and so are the trend's points.
+
+Which values the summary withholds, and which tables it leaves out, is
+decided from published facts only (vertrouwd's `Disclosure.protectWeek`
+reveals item by item in a public order, simulatable auditing): replaying
+it tells the reader nothing beyond the values shown, so no fact is derived
+from those decisions. (Up to December 2026 the publisher withheld the
+smallest shown cell and left out a table exactly when a pin existed; the
+"x choice" and "left out" facts this module derived then are gone with
+those rules — constraints.LeftOut stays for reference.)
 """
 from __future__ import annotations
 
@@ -40,7 +46,7 @@ def preimage(text, k, m):
     if text == f"<{k}":
         return 0, k - 1
     if text == "x":
-        return k, None
+        return 0, None
     r = int(text)
     smallest = (k + m - 1) // m * m
     hi = r + (m - 1) // 2
@@ -190,18 +196,11 @@ class Extraction:
                     self.facts.append(M.SumRange(f"{src}[{row['key'] or '∅'}] {row['value']}", cells, lo, hi))
                     (withheld if row["value"] == "x" else shown if row["value"] != f"<{self.k}" else []).append(
                         (row["key"], cells))
-                # The "x" choice: the smallest shown cell, ties by key.
-                for wkey, wcells in withheld:
-                    for skey, scells in shown:
-                        self.facts.append(M.Ordered(f"x-choice {week}:{table['name']}[{wkey or '∅'}] x before "
-                                                    f"[{skey or '∅'}]", wcells, scells, 0 if wkey < skey else 1))
             for point in s.get("trend", []):
                 if point["week"] in self.universe.weeks and point["week"] != week:
                     lo, hi = preimage(point["total"], self.k, self.m)
                     self.facts.append(M.SumRange(f"trend {week}:{point['week']} {point['total']}",
                                                  self.universe.select(point["week"]), lo, hi))
-            for name in s.get("withheld_tables", []):
-                self.left_out.append((week, name))
             for dim in ("category", "channel_group", "site", "cohort_group"):
                 for value in TAXONOMY.dimension_values(dim):
                     self.targets.append(M.Target(f"{week} {dim}[{value or '∅'}]",
