@@ -66,7 +66,14 @@ public enum Disclosure {
     /// cannot settle within `budget` counts as a disclosure. A table of
     /// which nothing is revealed is left out. Cells that the alerts and
     /// silences alone disclose stay so: no summary can undo that.
+    ///
+    /// `beliefs` are other sets of facts a reader may hold instead of
+    /// `alerts` — assumptions that are often true but not guaranteed, such
+    /// as "each pupil has signals in one row only" (`SummaryAlerts
+    /// .matchingRowBounds`). Every reveal must be safe under `alerts` and
+    /// under each belief; a value a belief rules out is no risk under it.
     public static func protectWeek(_ counts: [String: [(key: String, count: Int)]], alerts: [AlertBound],
+                                   beliefs: [[AlertBound]] = [],
                                    policy: PrivacyPolicy, linkedTotals: Bool = false,
                                    budget: Int = DisclosureChecker.defaultSearchBudget) -> ProtectedWeek {
         var tables = counts.mapValues { cells in
@@ -78,17 +85,26 @@ public enum Disclosure {
         else { return leftOut }
         // Only what the search proved counts as known; what it could not
         // settle must not be taken for granted later (fail closed).
-        let known = Set(before.disclosed)
+        var models = [(facts: alerts, known: Set(before.disclosed))]
+        for belief in beliefs {
+            // A belief the config's structure already contradicts is one
+            // no reader can hold.
+            guard let held = DisclosureChecker.check(tables: tables, alerts: belief, policy: policy,
+                                                     linkedTotals: linkedTotals, budget: budget) else { continue }
+            models.append((belief, Set(held.disclosed)))
+        }
         func with(_ value: PublishedValue, table: String, row: Int?) -> [String: PublishedTable] {
             var candidate = tables
             if let row { candidate[table]!.rows[row].value = value } else { candidate[table]!.total = value }
             return candidate
         }
         func safe(_ candidate: [String: PublishedTable]) -> Bool {
-            guard let found = DisclosureChecker.check(tables: candidate, alerts: alerts, policy: policy,
-                                                      linkedTotals: linkedTotals, budget: budget)
-            else { return true }   // a value the facts rule out: nobody sees it
-            return found.unsafe.isSubset(of: known)
+            models.allSatisfy { model in
+                guard let found = DisclosureChecker.check(tables: candidate, alerts: model.facts, policy: policy,
+                                                          linkedTotals: linkedTotals, budget: budget)
+                else { return true }   // a value these facts rule out: no risk under them
+                return found.unsafe.isSubset(of: model.known)
+            }
         }
         for name in counts.keys.sorted() {
             let cells = counts[name]!

@@ -111,6 +111,13 @@ public struct SummaryCells: Sendable {
 public struct SummaryAlerts: Sendable {
     public var lines: [SummaryContent.AlertLine]
     public var bounds: [(cells: [CellID], window: String, atLeast: Int)]
+    /// The same alerts as a reader who assumes that every pupil has
+    /// signals in one row of each table only reads them: over the matching
+    /// rows alone. Often true, never guaranteed (a pupil with a payment and
+    /// an image signal counts in the first of the two rows), so the check
+    /// holds these as a belief the reader may have, beside the sound
+    /// `bounds`, and a release must be safe under both.
+    public var matchingRowBounds: [(cells: [CellID], window: String, atLeast: Int)] = []
     /// What the week's rule groups said by staying silent, or by not
     /// escalating (`silences(...)`): upper bounds for the check.
     public var silences: [AlertBound] = []
@@ -129,6 +136,7 @@ public struct SummaryAlerts: Sendable {
             .sorted { ($0.alert.rule, $0.alert.windowStart, $0.group) < ($1.alert.rule, $1.alert.windowStart, $1.group) }
         var lines: [(line: SummaryContent.AlertLine, group: String)] = []
         var bounds: [(cells: [CellID], window: String, atLeast: Int)] = []
+        var matching: [(cells: [CellID], window: String, atLeast: Int)] = []
         for entry in ordered {
             guard let rule = rules.first(where: { $0.name == entry.alert.rule }) else { continue }
             let window = Window.containing(entry.alert.windowStart, kind: rule.window, in: zone)
@@ -136,8 +144,11 @@ public struct SummaryAlerts: Sendable {
             for table in cells.tables {
                 let rows = cells.rowsReachable(table: table, rule: rule, group: entry.alert.group)
                 bounds.append((rows.map { CellID(table: table.name, row: $0) }, window.label + "|" + entry.group, entry.band))
+                let exact = table.rows.filter { cells.matches(row: $0, table: table.dimension, rule: rule, group: entry.alert.group) }
+                matching.append((exact.map { CellID(table: table.name, row: $0) }, window.label + "|" + entry.group, entry.band))
             }
         }
+        self.matchingRowBounds = matching
         self.lines = lines.sorted { ($0.line.window, $0.line.rule, $0.group) < ($1.line.window, $1.line.rule, $1.group) }.map(\.line)
         self.bounds = bounds
     }

@@ -24,6 +24,7 @@ struct SummaryBuilder: Sendable {
         let counts = cells.counts(try store.pupilBuckets(hours: week.hours))
         let alerts = try weekAlerts(week, store: store, cells: cells)
         let protected = Disclosure.protectWeek(counts, alerts: Disclosure.bounds(alerts.bounds) + alerts.silences,
+                                              beliefs: [Disclosure.bounds(alerts.matchingRowBounds) + alerts.silences],
                                               policy: policy, linkedTotals: true)
         let tables = cells.tables.compactMap { layout -> SummaryContent.Table? in
             guard let t = protected.tables[layout.name] else { return nil }

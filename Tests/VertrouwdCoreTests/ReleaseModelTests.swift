@@ -31,6 +31,24 @@ struct ReleaseModelTests {
         #expect(starved.withheldTables == ["t"])
     }
 
+    /// Finding 4's case seen by a reader who assumes one category per
+    /// pupil: the alert over payment and grooming then covers those two
+    /// rows only, and both "<5" would say 4 and 4. The sound facts allow
+    /// pupils with several categories; the belief must be honoured too.
+    @Test func aReleaseIsSafeUnderTheOneRowBeliefToo() {
+        let rows = ["grooming", "image.request", "image.shared", "sextortion.payment", "sextortion.threat"]
+        let counts = ["category": zip(rows, [4, 0, 30, 4, 0]).map { (key: $0, count: $1) }]
+        func cells(_ names: [String]) -> [CellID] { names.map { CellID(table: "category", row: $0) } }
+        let sound = [AlertBound(cells: cells(Array(rows[...3])), atLeast: 5)]
+        let belief = [AlertBound(cells: cells(["grooming", "sextortion.payment"]), atLeast: 5)]
+        let naive = Disclosure.protectWeek(counts, alerts: sound, policy: policy)
+        #expect(DisclosureChecker.check(tables: naive.tables, alerts: belief, policy: policy)?.unsafe.isEmpty == false,
+                "without the belief the release gives both away under it")
+        let week = Disclosure.protectWeek(counts, alerts: sound, beliefs: [belief], policy: policy)
+        #expect(DisclosureChecker.check(tables: week.tables, alerts: belief, policy: policy)?.unsafe == [])
+        #expect(DisclosureChecker.check(tables: week.tables, alerts: sound, policy: policy)?.unsafe == [])
+    }
+
     /// Simulatability: every week that the published release and the
     /// alerts allow gets the very same release. So the release tells
     /// nothing beyond its shown values — not which cell is smallest
