@@ -34,12 +34,19 @@ public struct Window: Hashable, Sendable, CustomStringConvertible {
     /// repeated one starts it at its first occurrence.
     public static func containing(_ instant: Int64, kind: WindowKind, in zone: TimeZone) -> Window {
         let day = WindowCalendar.localDay(instant, in: zone)
+        // A window runs from the first instant its local day begins to the
+        // first instant the next begins. Where clocks fall back across
+        // midnight (America/St_Johns until 2011, at 00:01) a day's last
+        // hour is shown again after the next day has begun: such an
+        // instant belongs to the window that began first, the next one.
         switch kind {
         case .day:
-            return dayWindow(day, in: zone)
+            let window = dayWindow(day, in: zone)
+            return instant < window.end ? window : dayWindow(day + 1, in: zone)
         case .week:
             let monday = day - WindowCalendar.weekdayIndex(ofDay: day)
-            return weekWindow(monday: monday, in: zone)
+            let window = weekWindow(monday: monday, in: zone)
+            return instant < window.end ? window : weekWindow(monday: monday + 7, in: zone)
         }
     }
 

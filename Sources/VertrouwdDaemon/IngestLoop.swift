@@ -287,6 +287,13 @@ public final class IngestLoop: Sendable {
     /// Weekly summaries that are due, missed weeks included.
     func publish(_ store: some StateStore, at now: Int64) -> Scheduler.Event {
         do {
+            // Alerts still held for the next release tick leave first,
+            // stamped with the last tick: the summary's check reads the
+            // alert log, and an alert of its week held past it would be
+            // frozen out while its silence was taken as a fact (issue 13).
+            let tick = AlertRelease.latestTick(atOrBefore: now, every: configuration.alerts.releaseEvery,
+                                               in: configuration.school.timeZone)
+            if try evaluator.release(store: store, tick: tick) > 0 { onOutbox() }
             let outcome = try publisher.publishDue(store: store, now: now, backlog: backlog())
             if outcome.published > 0 { onOutbox() }
             logger.debug("pass done: publication", metadata: [

@@ -105,6 +105,18 @@ struct RuleEnginePropertyTests {
 
     struct AlertKeyPrefix: Hashable { var windowStart: Int64; var group: GroupKey }
 
+    /// Found by the property below: St. John's fell back at 00:01 in
+    /// 2008, so 23:01-00:00 of 1 November came again after 2 November had
+    /// begun. That instant belongs to the day that began first.
+    @Test func aDayShownAgainAfterMidnightBelongsToTheNextWindow() {
+        let zone = TimeZone(identifier: "America/St_Johns")!
+        for kind in [WindowKind.day, .week] {
+            let window = Window.containing(1_225_593_060, kind: kind, in: zone)
+            #expect(window.contains(1_225_593_060))
+            #expect(window.previous(in: zone).next(in: zone) == window)
+        }
+    }
+
     /// Windows contain their instant, are non-empty, tile time with their
     /// neighbours, and week labels parse back to the same window.
     @Test func windowsContainTheirInstant() async {

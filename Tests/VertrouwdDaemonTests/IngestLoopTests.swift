@@ -217,6 +217,8 @@ final class RecordingLog: Sendable {
         try waitFor { log.count(containing: "the reloaded configuration is in use") == 1 }
         _ = try spool.drop(Array(line("nieuw", source: "nieuwebron").utf8))
         try waitFor { (try? spool.pending(.new).isEmpty) == true && (try? spool.pending(.cur).isEmpty) == true }
+        // The last batch's pass event follows its files out of the spool.
+        try waitFor { log.count(containing: "pass done: ingest") >= 41 }
 
         // The reload came in the middle of the drain: most of the backlog's
         // 40 batches were counted after it, under the new configuration.

@@ -171,7 +171,16 @@ class Extraction:
                     if (rule["name"], week, day, tuple(group.items())) in self.alerted:
                         continue
                     where = f"silence-{rule['name']}:{name} no alert"
+                    if rule.get("kind") == "rise" and rule.get("baseline_weeks", 0) == 0:
+                        continue  # never claims a rise: its silence says nothing
                     if rule.get("kind") == "rise":
+                        # Since December 2026 a rise rule claims nothing
+                        # unless min_baseline_weeks (default min(3,
+                        # baseline_weeks)) of its baseline weeks had the
+                        # group's signals (issue 15 §2). That third way to
+                        # stay silent is not modelled yet, so a rise
+                        # silence is left out: sound, but a weaker attacker.
+                        continue
                         self.facts.append(M.RiseSilent(where, cells, self.baseline_cells(rule, week, group),
                                                        rule["baseline_weeks"], Fraction(str(rule["factor"])),
                                                        self.base(rule)))
