@@ -79,6 +79,10 @@ extension IngestLoop {
             }
             switch spool.read(claimed: name, maxBytes: configuration.spool.maxFileBytes) {
             case .rejected(let reason):
+                if stuckAside.withLock({ $0.contains(name) }) {
+                    stuck.withLock { _ = $0.insert(name) }   // counted when first met
+                    continue
+                }
                 // Names are the producer's and may repeat: the time keeps
                 // two quarantined entries of the same name apart.
                 let id = ids.fileID(name: "\(name)\u{0}\(now)")
@@ -160,6 +164,7 @@ extension IngestLoop {
                         try spool.remove(claimed: file.name)
                     } catch {
                         stuck.withLock { _ = $0.insert(file.name) }
+                        stuckAside.withLock { _ = $0.insert(file.name) }
                     }
                 }
                 logger.log(level: oneByOne ? .warning : .debug, "file \(file.id) quarantined: \(reason.rawValue)",

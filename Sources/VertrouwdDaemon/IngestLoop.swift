@@ -84,6 +84,12 @@ public final class IngestLoop: Sendable {
     /// Names that could not be claimed or set aside: skipped until the
     /// next wake-up, so that one bad entry cannot make the loop spin.
     let stuck = Mutex<Set<String>>([])
+    /// Names in cur/ that could be neither set aside nor deleted (a
+    /// directory while the quarantine is broken): their rejection was
+    /// counted and logged when first met. `stuck` is cleared on every
+    /// wake-up so that they are tried again; a later pass that meets them
+    /// rejected again keeps them waiting without counting them again.
+    let stuckAside = Mutex<Set<String>>([])
 
     public init(
         configuration: Configuration,
