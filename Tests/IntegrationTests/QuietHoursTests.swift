@@ -108,7 +108,10 @@ extension Integration {
             #expect(first.text.contains(dayText), "\(first.text)")
 
             // When the quiet hours end, the held alert arrives, once.
-            try waitUntil("the held alert arrives", timeout: TimeInterval(release - during + 90)) { server.messages().count >= 2 }
+            // The relay has it before the daemon records the delivery: wait for both.
+            try waitUntil("the held alert arrives and is recorded", timeout: TimeInterval(release - during + 90)) {
+                server.messages().count >= 2 && (try? rows(h).first { $0.severity == "medium" })??.state == "delivered"
+            }
             let delivered = try #require(try rows(h).first { $0.severity == "medium" })
             #expect(delivered.state == "delivered" && delivered.attempts == 1)
             #expect(try #require(delivered.finished) >= release, "not sent before the quiet hours ended")
