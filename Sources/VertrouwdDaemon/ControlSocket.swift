@@ -18,7 +18,6 @@
 // Logs: "control: send-test asked" at notice level, each result at info.
 import Foundation
 import Logging
-import ServiceLifecycle
 import VertrouwdSpool
 import VertrouwdSystemd
 
@@ -135,30 +134,4 @@ public final class ControlSocket: Sendable {
 /// The handler's answer, handed from its task to the serving thread.
 private final class AnswerBox: @unchecked Sendable {
     var lines: [String] = []
-}
-
-/// The control socket as a Service: serves on a thread of its own until
-/// graceful shutdown.
-public struct ControlService: Service {
-    let socket: ControlSocket
-
-    public init(socket: ControlSocket) {
-        self.socket = socket
-    }
-
-    public func run() async throws {
-        let socket = self.socket
-        await withGracefulShutdownHandler {
-            await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
-                let thread = Thread {
-                    socket.run()
-                    done.resume()
-                }
-                thread.name = "vertrouwd-control"
-                thread.start()
-            }
-        } onGracefulShutdown: {
-            socket.stop()
-        }
-    }
 }

@@ -144,7 +144,7 @@ struct Run: AsyncParsableCommand {
             do {
                 let submit = try SubmitSocket(listeners: listeners, configuration: configuration, logger: logger)
                 reloadBox.set { submit.reload($0) }
-                services.append(.init(service: SubmitService(socket: submit)))
+                services.append(.init(service: ThreadService(submit: submit)))
                 logger.info("submit socket: accepting signals", metadata: ["event": "submit_socket"])
             } catch {
                 logger.error("submit socket: \(error); producers can still use the spool", metadata: ["event": "submit_socket_failed"])
@@ -158,7 +158,7 @@ struct Run: AsyncParsableCommand {
             let control = try ControlSocket(path: ControlSocket.path(forState: configuration.state.path), logger: logger) { request in
                 await SendTestRequest.answer(request, configuration: { current.withLock { $0 } }, delivery: delivery, logger: logger)
             }
-            services.append(.init(service: ControlService(socket: control)))
+            services.append(.init(service: ThreadService(control: control)))
         } catch {
             logger.error("control socket: \(error); send-test will send from its own shell", metadata: ["event": "control_socket_failed"])
         }
