@@ -80,8 +80,17 @@ extension Decoding {
 
         guard context.diagnostics.count == errorsBefore, let name, let kind, let patterns, let minCount, let groupBy
         else { return nil }
-        return Rule(name: name, kind: kind, match: patterns, minCount: minCount, groupBy: groupBy, severity: severity,
-                    minBaselineWeeks: minBaselineWeeks)
+        let rule = Rule(name: name, kind: kind, match: patterns, minCount: minCount, groupBy: groupBy, severity: severity,
+                        minBaselineWeeks: minBaselineWeeks)
+        // A rise rule is decided from the published summaries (issue 13,
+        // finding 3): its count must be a row or a sum of rows there.
+        if case .rise = kind, categoriesKnown,
+           let why = PublishedRise.whyNotPlaceable(rule, cells: SummaryCells(taxonomy: taxonomy)),
+           let value = t.value("group_by") {  // without group_by a rule always places
+            context.error(at: value, why.message, hint: why.hint)
+            return nil
+        }
+        return rule
     }
 
     /// `min_baseline_weeks` of a rise rule: 1 up to `baseline_weeks`;

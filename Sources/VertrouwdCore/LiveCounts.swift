@@ -132,7 +132,7 @@ public struct LiveCounts: Sendable {
         guard let signature else { return [] }
         for (position, rule) in engine.rules.enumerated() {
             let plan = engine.plan(for: rule, now: now)
-            windows[position] = RuleWindows(plan.windows + plan.baselines, hours: signature.hours)
+            windows[position] = RuleWindows(plan.windows, hours: signature.hours)
         }
         self.signature = signature
         try feed { bucket in
@@ -188,12 +188,8 @@ public struct LiveCounts: Sendable {
                 for window in plan.windows {
                     decisions += engine.threshold(rule, window: window, counts: counts(window), log: log)
                 }
-            case .rise(let baselineWeeks, let factor):
-                for window in plan.windows {
-                    let baseline = engine.weeks(before: window, count: baselineWeeks)
-                    decisions += engine.rise(rule, window: window, counts: counts(window), baseline: baseline.map(counts),
-                                             baselineWeeks: baselineWeeks, factor: factor, log: log)
-                }
+            case .rise:
+                break  // decided at publication (`PublishedRise`)
             }
         }
         return decisions

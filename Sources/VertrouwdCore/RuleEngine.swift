@@ -56,7 +56,7 @@ public struct RuleEngine: Sendable {
     public func hoursNeeded(now: Int64) -> Range<Int64>? {
         let needed = rules.flatMap { rule -> [Window] in
             let plan = plan(for: rule, now: now)
-            return plan.windows + plan.baselines
+            return plan.windows
         }
         guard let low = needed.map(\.hours.lowerBound).min(),
               let high = needed.map(\.hours.upperBound).max(), low < high
@@ -91,15 +91,10 @@ public struct RuleEngine: Sendable {
                 for window in plan.windows {
                     decisions += threshold(rule, window: window, counts: counts(window), log: log)
                 }
-            case .rise(let baselineWeeks, let factor):
-                for window in plan.windows {
-                    let baseline = weeks(before: window, count: baselineWeeks)
-                    decisions += rise(
-                        rule, window: window, counts: counts(window),
-                        baseline: baseline.map(counts), baselineWeeks: baselineWeeks,
-                        factor: factor, log: log
-                    )
-                }
+            case .rise:
+                // Decided when the week's summary is published, from
+                // published values only (`PublishedRise`).
+                break
             }
         }
         return decisions
@@ -108,18 +103,15 @@ public struct RuleEngine: Sendable {
     /// The windows a rule evaluates at `now`.
     ///
     /// Threshold rules: the current window and every earlier one still open
-    /// to late signals (ending after `now − maxAge`). Rise rules: the last
-    /// closed week — always, so a week that closed while the daemon was down
-    /// is still judged once it is back — and earlier closed weeks still open
-    /// to late signals.
+    /// to late signals (ending after `now − maxAge`). Rise rules: none; they
+    /// are decided when a week's summary is published (`PublishedRise`).
     public func windows(for rule: Rule, now: Int64) -> [Window] {
         plan(for: rule, now: now).windows
     }
 
-    /// The windows a rule evaluates, and the older ones it reads.
+    /// The windows a rule evaluates.
     struct Plan {
         var windows: [Window]
-        var baselines: [Window]
     }
 
     /// How many holiday weeks a baseline reaches back past, at most: a
@@ -130,7 +122,7 @@ public struct RuleEngine: Sendable {
     /// holiday weeks of the school calendar, oldest first. Holiday weeks
     /// are skipped, reaching back at most `baselineHolidayReach` weeks
     /// further; fewer weeks come back when that is not enough.
-    func weeks(before week: Window, count: Int) -> [Window] {
+    public func weeks(before week: Window, count: Int) -> [Window] {
         var result: [Window] = []
         var current = week
         var skipped = 0
@@ -151,7 +143,9 @@ public struct RuleEngine: Sendable {
         var windows: [Window]
         switch rule.kind {
         case .threshold: windows = [current]
-        case .rise: windows = [current.previous(in: zone)]
+        // Decided at publication from published values (`PublishedRise`):
+        // no window, no buckets.
+        case .rise: return Plan(windows: [])
         }
         let oldest = now - maxAge.seconds
         while let first = windows.first, first.start > oldest {
@@ -159,12 +153,7 @@ public struct RuleEngine: Sendable {
             guard earlier.end > oldest else { break }
             windows.insert(earlier, at: 0)
         }
-        guard case .rise(let baselineWeeks, _) = rule.kind, let first = windows.first else {
-            return Plan(windows: windows, baselines: [])
-        }
-        // Only the oldest evaluated week's baseline matters for the hour
-        // range to fetch: later weeks' baselines lie inside it.
-        return Plan(windows: windows, baselines: weeks(before: first, count: baselineWeeks))
+        return Plan(windows: windows)
     }
 
     /// Threshold: announce the highest band the pupil count has crossed, unless it
@@ -185,47 +174,6 @@ public struct RuleEngine: Sendable {
             decisions.append(AlertDecision(
                 rule: rule.name, window: window, group: group, atLeast: highest,
                 escalation: newKeys.count < crossed.count, severity: rule.severity, logKeys: newKeys
-            ))
-        }
-        return decisions
-    }
-
-    /// Rise: this week's count against the mean of the baseline weeks
-    /// (school weeks only: `weeks(before:count:)`).
-    ///
-    /// Only baseline weeks with data count: weeks in which the group was
-    /// seen. A week without any signal of the group cannot be told apart
-    /// from one before the install, a filter that was down or a purged
-    /// week, and a mean over such zeros would claim a rise that is not
-    /// real (issue 15 §2). Fewer than `min_baseline_weeks` weeks with data:
-    /// no rise is claimed. Otherwise fires when count ≥ factor × the mean
-    /// over the weeks with data and count ≥ the base band. One alert per
-    /// rule, week and group: the log key's band is the base band, whatever
-    /// band is announced.
-    ///
-    /// Per group, so that an evaluation over only the groups an ingest
-    /// batch touched (`LiveCounts`) decides as the full one does.
-    func rise(
-        _ rule: Rule, window: Window, counts: WindowCounts,
-        baseline: [WindowCounts], baselineWeeks: Int, factor: Double, log: Set<AlertKey>
-    ) -> [AlertDecision] {
-        let base = AlertBands.base(minCount: rule.minCount, k: minGroupSize)
-        let needed = max(1, min(rule.minBaselineWeeks, baselineWeeks))
-        var decisions: [AlertDecision] = []
-        for (group, count) in counts.ordered where count >= base {
-            guard let band = AlertBands.crossed(by: count, base: base).last else { continue }
-            let seen = baseline.compactMap { week -> Int? in
-                let n = week.byGroup[group] ?? 0
-                return n > 0 ? n : nil
-            }
-            guard seen.count >= needed else { continue }
-            let mean = Double(seen.reduce(0, +)) / Double(seen.count)
-            guard Double(count) >= factor * mean else { continue }
-            let key = AlertKey(rule: rule.name, windowStart: window.start, group: group, band: base)
-            guard !log.contains(key) else { continue }
-            decisions.append(AlertDecision(
-                rule: rule.name, window: window, group: group, atLeast: band,
-                escalation: false, severity: rule.severity, logKeys: [key]
             ))
         }
         return decisions

@@ -41,17 +41,35 @@ public struct SummaryPublisher: Sendable {
         var newest = last
         for week in due {
             let id = AlertEvaluator.newID()
-            let envelope = try render(week: week, store: store, backlog: backlog, id: id)
-            let messages = configuration.recipients.filter { $0.receives.contains(.summaries) }.flatMap { recipient in
+            let decided = try decide(week: week, store: store, backlog: backlog, id: id)
+            let envelope = render(decided.content, week: week)
+            var messages = configuration.recipients.filter { $0.receives.contains(.summaries) }.flatMap { recipient in
                 let r = envelope.renderings[recipient.language]!
                 return AlertEvaluator.routes(for: recipient, configuration.delivery).map {
                     OutboxEntry(id: id, recipient: recipient.name, route: $0, kind: "summary", createdAt: now,
                                 subject: r.subject, text: r.text, html: r.html, json: r.json)
                 }
             }
-            if try store.publish(week: week.label, windowStart: week.start, json: envelope.frozen, messages: messages, now: now) {
+            // The rise alerts decided from this summary leave with it, in
+            // the same transaction (`PublishedRise`).
+            for decision in decided.rises {
+                guard let alert = AlertDispatch.content(of: decision, rules: configuration.rules, zone: zone, id: AlertEvaluator.newID())
+                else { continue }
+                messages += AlertDispatch.messages(for: alert, configuration: configuration).map {
+                    OutboxEntry($0, id: alert.id, kind: "alert", createdAt: now)
+                }
+            }
+            let keys = decided.rises.flatMap(\.logKeys).map {
+                AlertLogKey(rule: $0.rule, windowStart: $0.windowStart, group: $0.group, band: $0.band)
+            }
+            if try store.publish(week: week.label, windowStart: week.start, json: envelope.frozen, messages: messages,
+                                 alertKeys: keys, now: now) {
                 published += 1
                 logger.notice("weekly summary \(week.label) published", metadata: ["event": "summary", "week": "\(week.label)"])
+                for decision in decided.rises {
+                    logger.notice("alert: rule \(decision.rule), window starting \(LocalDay.string(for: decision.window.start, in: zone)), at least \(decision.atLeast)",
+                                  metadata: ["event": "alert", "rule": "\(decision.rule)", "band": "\(decision.atLeast)"])
+                }
             }
             // Published now or before (by another process): done either way.
             newest = week
@@ -73,8 +91,25 @@ public struct SummaryPublisher: Sendable {
         public var frozen: String
     }
 
+    /// A week's summary content, with the rise alerts decided from its
+    /// published tables listed in it (`PublishedRise`).
+    func decide(week: Window, store: some StateStore, backlog: Int, id: String) throws -> (content: SummaryContent, rises: [AlertDecision]) {
+        var content = try builder.content(week: week, store: store, backlog: backlog, id: id)
+        let rises = try builder.riseDecisions(week: week, tables: content.tables, store: store)
+        if !rises.isEmpty {
+            content.alerts = (content.alerts + builder.riseLines(rises)).sorted {
+                ($0.window, $0.rule, $0.group.encoded) < ($1.window, $1.rule, $1.group.encoded)
+            }
+        }
+        return (content, rises)
+    }
+
+    /// A week rendered as it would be published now (`vertrouwd summary`'s preview).
     public func render(week: Window, store: some StateStore, backlog: Int, id: String) throws -> Envelope {
-        let content = try builder.content(week: week, store: store, backlog: backlog, id: id)
+        render(try decide(week: week, store: store, backlog: backlog, id: id).content, week: week)
+    }
+
+    func render(_ content: SummaryContent, week: Window) -> Envelope {
         var renderings: [Language: Rendering] = [:]
         var fields: [(String, JSONWriter.Value)] = []
         for language in Language.allCases {

@@ -363,11 +363,13 @@ public final class MemoryStore: StateStore {
 
     // MARK: Summaries
 
-    public func publish(week: String, windowStart: Int64, json: String, messages: [OutboxEntry], now: Int64) throws(StoreError) -> Bool {
+    public func publish(week: String, windowStart: Int64, json: String, messages: [OutboxEntry], alertKeys: [AlertLogKey],
+                        now: Int64) throws(StoreError) -> Bool {
         state.withLock { s in
             guard s.summaries[week] == nil else { return false }
             s.summaries[week] = Summary(windowStart: windowStart, json: json)
             for m in messages { Self.insert(m, into: &s) }
+            s.alertLog.formUnion(alertKeys)
             return true
         }
     }

@@ -127,9 +127,12 @@ public protocol StateStore: AnyObject, Sendable {
     // MARK: Summaries
 
     /// Publishes a week's summary, frozen (P7), and enqueues its messages
-    /// in the same transaction. Returns false when that week was published
-    /// before: the stored one stands, and nothing is enqueued.
-    func publish(week: String, windowStart: Int64, json: String, messages: [OutboxEntry], now: Int64) throws(StoreError) -> Bool
+    /// and logs `alertKeys` (the rise alerts decided from it,
+    /// `PublishedRise`) in the same transaction. Returns false when that
+    /// week was published before: the stored one stands, and nothing is
+    /// enqueued or logged.
+    func publish(week: String, windowStart: Int64, json: String, messages: [OutboxEntry], alertKeys: [AlertLogKey],
+                 now: Int64) throws(StoreError) -> Bool
 
     /// The frozen JSON of a published week, byte for byte, or nil.
     func publishedSummary(week: String) throws(StoreError) -> String?
@@ -216,5 +219,12 @@ public struct PurgeResult: Hashable, Sendable {
         self.seenSignals = seenSignals
         self.processedFiles = processedFiles
         self.healthDays = healthDays
+    }
+}
+
+extension StateStore {
+    /// `publish(week:windowStart:json:messages:alertKeys:now:)` with no alerts.
+    public func publish(week: String, windowStart: Int64, json: String, messages: [OutboxEntry], now: Int64) throws(StoreError) -> Bool {
+        try publish(week: week, windowStart: windowStart, json: json, messages: messages, alertKeys: [], now: now)
     }
 }

@@ -4,13 +4,19 @@ extension SignalStore {
     /// Publishes a week's summary, frozen (P7). Returns false when that week
     /// was published before: the stored one stands and is never revised.
     /// The messages that send it are enqueued in the same transaction.
-    public func publish(week: String, windowStart: Int64, json: String, messages: [OutboxEntry], now: Int64) throws(StoreError) -> Bool {
+    public func publish(week: String, windowStart: Int64, json: String, messages: [OutboxEntry], alertKeys: [AlertLogKey],
+                        now: Int64) throws(StoreError) -> Bool {
         do {
             return try queue.write { db in
                 try db.execute(sql: "INSERT OR IGNORE INTO summaries(week, window_start, published_at, json) VALUES (?, ?, ?, ?)",
                                arguments: [week, windowStart, now, json])
                 guard db.changesCount == 1 else { return false }
                 for m in messages { try insert(m, in: db) }
+                for key in alertKeys {
+                    try db.execute(sql: """
+                        INSERT OR IGNORE INTO alert_log(rule, window_start, group_key, band, decided_at) VALUES (?, ?, ?, ?, ?)
+                        """, arguments: [key.rule, key.windowStart, key.group, key.band, now])
+                }
                 return true
             }
         } catch {

@@ -192,6 +192,11 @@ def random_case(seed):
         if kind == "threshold":
             rule["window"] = rng.choice(["day", "week"])
         else:
+            # A rise rule is decided from the published tables: no group,
+            # by category, or by one table's dimension over every category.
+            rule["group_by"] = rng.choice([[], [], ["category"], ["site"], ["channel_group"], ["cohort_group"]])
+            if rule["group_by"] not in ([], ["category"]):
+                rule["match"] = list(CATEGORIES)
             rule["baseline_weeks"] = rng.randint(1, 2)
             rule["factor"] = rng.choice([1.5, 2, 2.5, 3])
         return rule

@@ -156,8 +156,10 @@ class Extraction:
             cells = self.sum_cells(rule, week, day, group)
             where = f"alert:{name} {week}{'' if day is None else ' day ' + str(day)} {self.group_text(group)} at least {band}"
             if rule.get("kind") == "rise":
-                self.facts.append(M.RiseFired(where, cells, self.baseline_cells(rule, week, group),
-                                              rule["baseline_weeks"], Fraction(str(rule["factor"])), band))
+                # Since December 2026 a rise rule is decided from the
+                # published summaries only (PublishedRise): that it fired
+                # follows from facts the reader already has, and adds none.
+                continue
             else:
                 self.facts.append(M.SumRange(where, cells, band, 2 * band - 1))
 
@@ -179,16 +181,10 @@ class Extraction:
                     if rule.get("kind") == "rise" and rule.get("baseline_weeks", 0) == 0:
                         continue  # never claims a rise: its silence says nothing
                     if rule.get("kind") == "rise":
-                        # Since December 2026 a rise rule claims nothing
-                        # unless min_baseline_weeks (default min(3,
-                        # baseline_weeks)) of its baseline weeks had the
-                        # group's signals (issue 15 §2). That third way to
-                        # stay silent is not modelled yet, so a rise
-                        # silence is left out: sound, but a weaker attacker.
+                        # Decided from the published summaries only
+                        # (PublishedRise): its silence follows from facts
+                        # the reader already has, and adds none.
                         continue
-                        self.facts.append(M.RiseSilent(where, cells, self.baseline_cells(rule, week, group),
-                                                       rule["baseline_weeks"], Fraction(str(rule["factor"])),
-                                                       self.base(rule)))
                     else:
                         self.facts.append(M.SumRange(where, cells, 0, self.base(rule) - 1))
 
