@@ -5,12 +5,11 @@ import VertrouwdCore
 /// site, a random id, and the time floored to the hour (the store keeps
 /// no finer, P3, and the spool file should not either).
 public enum ReportSignal {
-    /// Whether the signal carries the browser's `subject` token. The
-    /// validator accepts the field now, but nothing counts by it yet; turn
-    /// this on together with counting distinct pupils (issue 13), after
-    /// making the token unable to look like an IBAN to the PII gate (a
-    /// base64url token can start with two letters and two digits).
-    public static let carriesSubject = false
+    /// Whether the signal carries the browser's `subject` token, so that
+    /// the daemon counts one browser as one pupil a week (issue 13).
+    /// Without it every report of a week would count as one pupil (one
+    /// source), and help requests would never reach k.
+    public static let carriesSubject = true
 
     /// A random signal id: "hp-" and 32 hex digits.
     public static func makeID(random: some RandomBytes) -> String {

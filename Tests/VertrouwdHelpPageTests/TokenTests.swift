@@ -52,7 +52,9 @@ import Testing
         #expect(subject.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-") })
         #expect(SubjectToken.maxAge == 604_800)
         #expect(!SubjectToken.isValid("short"))
-        #expect(!SubjectToken.isValid(String(repeating: "a", count: 21) + "="))
+        #expect(!SubjectToken.isValid(String(repeating: "a", count: 27) + "="))
+        #expect(!SubjectToken.isValid("NL91ABNA0417164300abcdefghij"), "digits: an old or forged token is replaced")
+        #expect(subject.allSatisfy { $0 >= "a" && $0 <= "z" } && subject.count == 28)
         #expect(SubjectToken.make(random: SystemRandomBytes()) != subject)
     }
 
