@@ -186,7 +186,8 @@ extension Integration {
         }
 
         /// Without a converter --pdf fails at once, with a message that
-        /// says what to do, and writes nothing; the HTML still works.
+        /// says what to do, and writes nothing; the HTML still works, and
+        /// leaves the state database as it was.
         @Test func withoutChromiumThePDFFailsClearlyAndTheHTMLStillWorks() throws {
             let h = try DaemonHarness()
             try h.prepareSpool()
@@ -202,8 +203,10 @@ extension Integration {
             #expect(r.stderr.contains("vertrouwd: --pdf needs chromium, which is not installed (apt-get install chromium); "
                                       + "leave out --pdf and print the HTML from a browser instead"), "\(r.stderr)")
             #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).isEmpty, "nothing written")
+            let before = try Data(contentsOf: URL(fileURLWithPath: h.statePath))
             let plain = try Self.run(["report", "--config", h.configPath] + period + ["--out", html], environment: noChromium)
             #expect(plain.status == 0, "\(plain.stderr)")
+            #expect(try Data(contentsOf: URL(fileURLWithPath: h.statePath)) == before, "the report only reads the state database")
             #expect(try String(contentsOfFile: html, encoding: .utf8).contains("<td colspan=\"1\">geen overzicht</td>"))
         }
     }
