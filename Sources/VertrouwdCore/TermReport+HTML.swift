@@ -21,10 +21,10 @@ extension TermReportPage {
         table { border-collapse: collapse; width: 100%; }
         thead { display: table-header-group; }
         tr { break-inside: avoid; page-break-inside: avoid; }
-        th, td { border: 1px solid #b0b0b0; padding: 3pt 5pt; vertical-align: top; }
+        th, td { border: 1px solid #b0b0b0; padding: 2pt 5pt; vertical-align: top; }
         thead th { background: #e8eef5; text-align: left; font-size: 9pt; }
         tbody th { text-align: left; font-weight: bold; white-space: nowrap; }
-        .dates { display: block; font-weight: normal; font-size: 8.5pt; color: #555555; }
+        .dates { display: block; font-weight: normal; font-size: 8pt; color: #555555; }
         td.n { text-align: right; white-space: nowrap; }
         td.total { font-weight: bold; }
         tr.gap td, tr.unreadable td { color: #555555; background: #f2f2f2; font-style: italic; }
@@ -100,23 +100,19 @@ extension TermReportPage {
         return h
     }
 
+    /// The weeks that had alerts, each with its lines; weeks without
+    /// alerts and gaps are in the weeks table already.
     var alertsHTML: String {
         let e = HTMLEscape.text
-        var h = "<section class=\"alerts\">\n<h2>\(e(alertsHeading))</h2>\n<p>\(e(alertsIntro))</p>\n<table>\n"
+        var h = "<section class=\"alerts\">\n<h2>\(e(alertsHeading))</h2>\n"
+        let weeks = report.weeks.filter { !($0.published?.alerts.isEmpty ?? true) }
+        guard !weeks.isEmpty else { return h + "<p>\(e(noAlertsInPeriod))</p>\n</section>\n" }
+        h += "<p>\(e(alertsIntro))</p>\n<table>\n"
         h += "<thead><tr><th>\(e(weekColumn))</th><th>\(e(alertsColumn))</th></tr></thead>\n<tbody>\n"
-        for week in report.weeks {
-            switch week.state {
-            case .missing:
-                h += "<tr class=\"gap\">\(weekCell(week))<td>\(e(noSummaryWords))</td></tr>\n"
-            case .unreadable:
-                h += "<tr class=\"unreadable\">\(weekCell(week))<td>\(e(unreadableWords))</td></tr>\n"
-            case .published(let p) where p.alerts.isEmpty:
-                h += "<tr\(p.holiday ? " class=\"holiday\"" : "")>\(weekCell(week))<td>\(e(noneWord))</td></tr>\n"
-            case .published(let p):
-                h += "<tr\(p.holiday ? " class=\"holiday\"" : "")>\(weekCell(week))<td><ul>\n"
-                for alert in p.alerts { h += "<li>\(e(alertText(alert, of: week)))</li>\n" }
-                h += "</ul></td></tr>\n"
-            }
+        for week in weeks {
+            h += "<tr\(week.published?.holiday == true ? " class=\"holiday\"" : "")>\(weekCell(week))<td><ul>\n"
+            for alert in week.published?.alerts ?? [] { h += "<li>\(e(alertText(alert, of: week)))</li>\n" }
+            h += "</ul></td></tr>\n"
         }
         h += "</tbody>\n</table>\n</section>\n"
         return h

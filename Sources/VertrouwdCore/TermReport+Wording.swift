@@ -110,10 +110,14 @@ public struct TermReportPage: Sendable {
     var alertsHeading: String { nl ? "Meldingen per week" : "Alerts per week" }
     var alertsColumn: String { nl ? "Meldingen" : "Alerts" }
     var alertsIntro: String {
-        nl ? "De meldingen zoals het weekoverzicht van die week ze noemde; \u{201C}ten minste\u{201D} is de ondergrens die toen is verstuurd."
-            : "The alerts as that week's summary listed them; \u{201C}at least\u{201D} is the lower bound sent then."
+        nl ? "De meldingen zoals het weekoverzicht van die week ze noemde; \u{201C}ten minste\u{201D} is de ondergrens die toen is verstuurd. "
+            + "Weken die hier niet staan, hadden geen meldingen of geen overzicht (zie de tabel hierboven)."
+            : "The alerts as that week's summary listed them; \u{201C}at least\u{201D} is the lower bound sent then. "
+            + "Weeks not listed here had no alerts or no summary (see the table above)."
     }
-    var noneWord: String { nl ? "geen meldingen" : "no alerts" }
+    var noAlertsInPeriod: String {
+        nl ? "Geen van de weekoverzichten in deze periode noemde een melding." : "None of the weekly summaries in this period listed an alert."
+    }
     var gapWord: String { "–" }
     var noSummaryWords: String { nl ? "geen overzicht" : "no summary" }
     var unreadableWords: String { nl ? "overzicht onleesbaar" : "summary unreadable" }
