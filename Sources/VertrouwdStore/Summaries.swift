@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 
 extension SignalStore {
@@ -37,6 +38,44 @@ extension SignalStore {
     public func lastPublishedWeekStart() throws(StoreError) -> Int64? {
         do {
             return try queue.read { try Int64.fetchOne($0, sql: "SELECT max(window_start) FROM summaries") }
+        } catch {
+            throw StoreError(error)
+        }
+    }
+}
+
+/// Published summaries read from a state database opened read-only, for
+/// `vertrouwd report`: the database is never migrated or written, so the
+/// report runs while the daemon runs (WAL lets both read), and a newer
+/// binary can read an older daemon's database.
+public enum PublishedSummaries {
+    /// The frozen JSON of each of `weeks` that was published, by week
+    /// label, all read in one transaction (one consistent moment).
+    ///
+    /// - Throws: `StoreError(.cannotOpen, …)` when there is no database at
+    ///   `path`; other kinds as SQLite reports them (for a file that is not
+    ///   a vertrouwd state database, the missing table).
+    public static func read(path: String, weeks: [String]) throws(StoreError) -> [String: String] {
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw StoreError(.cannotOpen, "no state database at \(path)")
+        }
+        do {
+            var readOnly = Configuration()
+            readOnly.readonly = true
+            readOnly.busyMode = .timeout(10)
+            let queue = try DatabaseQueue(path: path, configuration: readOnly)
+            defer { try? queue.close() }
+            return try queue.read { db in
+                var found: [String: String] = [:]
+                for week in weeks {
+                    if let json = try String.fetchOne(db, sql: "SELECT json FROM summaries WHERE week = ?", arguments: [week]) {
+                        found[week] = json
+                    }
+                }
+                return found
+            }
+        } catch let error as StoreError {
+            throw error
         } catch {
             throw StoreError(error)
         }

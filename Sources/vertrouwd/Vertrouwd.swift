@@ -14,7 +14,7 @@ struct Vertrouwd: AsyncParsableCommand {
             """,
         version: VertrouwdVersion.current,
         subcommands: [Run.self, CheckConfig.self, Submit.self, Listen.self, SendTest.self, SummaryCommand.self, ReplayCommand.self,
-                      Backup.self, HelpPageCommand.self, Adapt.self]
+                      Backup.self, HelpPageCommand.self, Adapt.self, ReportCommand.self]
     )
 }
 
