@@ -54,6 +54,11 @@ extension Decoding {
         let minCount = decodeMinCount(t)
         let groupBy = decodeGroupBy(t)
         let severity = t.choice("severity", Severity.self) ?? .medium
+        let counting = t.choice("count", Rule.Counting.self) ?? .pupils
+        if counting == .signals, kindName == "rise", let v = t.value("count") {
+            context.error(at: v, "a rise rule counts pupils only",
+                          hint: "it is decided from the published weekly summaries, which count pupils; remove \"count\"")
+        }
 
         var kind: Rule.Kind?
         var minBaselineWeeks = Rule.defaultMinBaselineWeeks
@@ -80,8 +85,9 @@ extension Decoding {
 
         guard context.diagnostics.count == errorsBefore, let name, let kind, let patterns, let minCount, let groupBy
         else { return nil }
-        let rule = Rule(name: name, kind: kind, match: patterns, minCount: minCount, groupBy: groupBy, severity: severity,
+        var rule = Rule(name: name, kind: kind, match: patterns, minCount: minCount, groupBy: groupBy, severity: severity,
                         minBaselineWeeks: minBaselineWeeks)
+        rule.counting = counting
         // A rise rule is decided from the published summaries (issue 13,
         // finding 3): its count must be a row or a sum of rows there.
         if case .rise = kind, categoriesKnown,

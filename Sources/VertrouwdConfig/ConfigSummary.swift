@@ -79,12 +79,13 @@ public enum ConfigSummary {
         let groups = rule.groupBy.isEmpty ? "whole school" : "per " + rule.groupBy.map(\.rawValue).joined(separator: " + ")
         switch rule.kind {
         case .threshold(let window):
-            return "threshold \(match), at least \(rule.minCount) per \(window.rawValue), \(groups), \(rule.severity.rawValue)"
+            let signals = rule.counting == .signals ? ", shows signals too" : ""
+            return "threshold \(match), at least \(rule.minCount) per \(window.rawValue), \(groups), \(rule.severity.rawValue)\(signals)"
         case .rise(let baseline, let factor):
             let f = factor == factor.rounded() ? String(Int(factor)) : String(factor)
             // The minimum of weeks with data, when it is not the default (s6-calendar).
-            let data = rule.minBaselineWeeks == min(Rule.defaultMinBaselineWeeks, baseline) ? "" : " (\(rule.minBaselineWeeks) with data)"
-            return "rise \(match), \(f)× the mean of \(baseline) weeks\(data) and at least \(rule.minCount), \(groups), \(rule.severity.rawValue)"
+            let data = rule.minBaselineWeeks == min(Rule.defaultMinBaselineWeeks, baseline) ? "" : " (\(rule.minBaselineWeeks) with a summary)"
+            return "rise \(match), \(f)× the mean of \(baseline) published weeks\(data) and at least \(rule.minCount), \(groups), \(rule.severity.rawValue)"
         }
     }
 

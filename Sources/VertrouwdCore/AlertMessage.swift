@@ -33,6 +33,10 @@ public struct AlertContent: Hashable, Sendable {
     public var group: [(dimension: Dimension, value: String)]
     public var atLeast: Int
     public var escalation: Bool
+    /// For a rule with `count = "signals"`: the band the group's signals
+    /// have crossed (≥ `atLeast`: a pupil sends one signal or more); nil
+    /// otherwise. Shown beside the pupils, never instead of them.
+    public var signalsAtLeast: Int?
 
     public init(id: String, rule: Rule, period: Period, group: [(dimension: Dimension, value: String)], atLeast: Int, escalation: Bool) {
         precondition(atLeast >= rule.minCount, "an alert reports a band, at least min_count")
@@ -46,11 +50,12 @@ public struct AlertContent: Hashable, Sendable {
 
     public static func == (a: AlertContent, b: AlertContent) -> Bool {
         a.id == b.id && a.rule == b.rule && a.period == b.period && a.atLeast == b.atLeast && a.escalation == b.escalation
+            && a.signalsAtLeast == b.signalsAtLeast
             && a.group.map(\.dimension) == b.group.map(\.dimension) && a.group.map(\.value) == b.group.map(\.value)
     }
 
     public func hash(into h: inout Hasher) {
-        h.combine(id); h.combine(rule); h.combine(period); h.combine(atLeast); h.combine(escalation)
+        h.combine(id); h.combine(rule); h.combine(period); h.combine(atLeast); h.combine(escalation); h.combine(signalsAtLeast)
         for g in group { h.combine(g.dimension); h.combine(g.value) }
     }
 }
@@ -123,7 +128,13 @@ public struct AlertMessage: Sendable {
         value.isEmpty ? "\(words.dimensions[dimension]!) \(words.unknown)" : taxonomy.label(value, in: language)
     }
 
+    /// The footer: what the numbers count.
+    var footer: String {
+        content.signalsAtLeast == nil ? words.footer(k) : words.footerSignals(k)
+    }
+
     var howManyText: String {
+        if let signals = content.signalsAtLeast { return words.atLeastSignals(signals, content.atLeast) }
         guard case .rise(let weeks, let factor) = content.rule.kind else { return words.atLeast(content.atLeast) }
         return words.atLeast(content.atLeast) + ", " + words.riseNote(factor, weeks)
     }
@@ -172,7 +183,7 @@ public struct AlertMessage: Sendable {
             lines += ["", heading]
             lines += items.map { "- " + $0 }
         }
-        lines += ["", "\(schoolName) · vertrouwd", words.footer(k)]
+        lines += ["", "\(schoolName) · vertrouwd", footer]
         return lines.joined(separator: "\n") + "\n"
     }
 
@@ -195,7 +206,7 @@ public struct AlertMessage: Sendable {
             h += items.map { "<li style=\"margin:0 0 6px 0;\">\(e($0))</li>\n" }.joined()
             h += "</ul>\n"
         }
-        h += "<p style=\"margin:20px 0 0 0;font-size:12px;color:#555555;\">\(e(schoolName)) · vertrouwd<br>\(e(words.footer(k)))</p>\n"
+        h += "<p style=\"margin:20px 0 0 0;font-size:12px;color:#555555;\">\(e(schoolName)) · vertrouwd<br>\(e(footer))</p>\n"
         h += HTMLEscape.pageEnd
         return h
     }
@@ -207,14 +218,17 @@ public struct AlertMessage: Sendable {
         for g in content.group {
             group.append((g.dimension.rawValue, g.value.isEmpty ? .null : .string(g.value)))
         }
-        return JSONWriter.render(.object([
+        var fields: [(String, JSONWriter.Value)] = [
             ("type", .string("alert")), ("version", .int(1)), ("id", .string(content.id)),
             ("rule", .string(content.rule.name)), ("severity", .string(content.rule.severity.rawValue)),
             ("match", .array(content.rule.match.map { .string($0.text) })),
             ("window", .object([("kind", .string(p.kind.rawValue)), ("start", .string(p.first.iso)), ("end", .string(p.last.iso))])),
-            ("group", .object(group)), ("at_least", .int(content.atLeast)), ("escalation", .bool(content.escalation)),
-            ("language", .string(language.rawValue)), ("title", .string(title)), ("text", .string(text)),
-        ]))
+            ("group", .object(group)), ("at_least", .int(content.atLeast)),
+        ]
+        if let signals = content.signalsAtLeast { fields.append(("signals_at_least", .int(signals))) }
+        fields += [("escalation", .bool(content.escalation)), ("language", .string(language.rawValue)),
+                   ("title", .string(title)), ("text", .string(text))]
+        return JSONWriter.render(.object(fields))
     }
 }
 

@@ -17,6 +17,8 @@ public enum MessageCatalog {
         public var severityLabel: String
         public var ruleLabel: String
         public var atLeast: @Sendable (Int) -> String
+        /// Signals and pupils, for a rule with `count = "signals"`.
+        public var atLeastSignals: @Sendable (Int, Int) -> String
         /// For rise alerts: "at least 2× the mean of the previous 6 weeks".
         public var riseNote: @Sendable (Double, Int) -> String
         public var wholeSchool: String
@@ -29,6 +31,8 @@ public enum MessageCatalog {
         public var andOthers: String
         public var helpHeading: String
         public var footer: @Sendable (Int) -> String
+        /// The footer of an alert that also shows signals (`count = "signals"`).
+        public var footerSignals: @Sendable (Int) -> String
         public var dimensions: [Dimension: String]
     }
 
@@ -43,6 +47,7 @@ public enum MessageCatalog {
         what: "Wat", whereLabel: "Waar", when: "Wanneer", howMany: "Hoeveel",
         severityLabel: "Ernst", ruleLabel: "Regel",
         atLeast: { "ten minste \($0) leerlingen" },
+        atLeastSignals: { "ten minste \($0) signalen, van ten minste \($1) leerlingen (één leerling kan meer signalen geven)" },
         riseNote: { factor, weeks in "ten minste \(MessageCatalog.factorText(factor, .nl))× het gemiddelde van de \(weeks) schoolweken ervoor, volgens hun weekoverzichten" },
         wholeSchool: "de hele school",
         unknown: "onbekend",
@@ -56,6 +61,10 @@ public enum MessageCatalog {
             "De aantallen in deze melding zijn aantallen verschillende leerlingen; een aantal onder \(k) wordt nooit getoond. "
                 + "De melding kan geen leerling aanwijzen: vertrouwd kent geen namen, berichten of tijdstippen."
         },
+        footerSignals: { k in
+            "Het aantal signalen telt elk signaal; de aantallen leerlingen zijn aantallen verschillende leerlingen, en een aantal onder \(k) wordt nooit getoond. "
+                + "De melding kan geen leerling aanwijzen: vertrouwd kent geen namen, berichten of tijdstippen."
+        },
         dimensions: [.site: "locatie", .cohort: "klas", .cohortGroup: "afdeling", .channel: "kanaal",
                      .channelGroup: "soort kanaal", .category: "soort signaal"]
     )
@@ -67,6 +76,7 @@ public enum MessageCatalog {
         what: "What", whereLabel: "Where", when: "When", howMany: "How many",
         severityLabel: "Severity", ruleLabel: "Rule",
         atLeast: { "at least \($0) pupils" },
+        atLeastSignals: { "at least \($0) signals, from at least \($1) pupils (one pupil can send several)" },
         riseNote: { factor, weeks in "at least \(MessageCatalog.factorText(factor, .en))× the mean of the previous \(weeks) school weeks, as their summaries showed them" },
         wholeSchool: "the whole school",
         unknown: "unknown",
@@ -78,6 +88,10 @@ public enum MessageCatalog {
         helpHeading: "Help and advice",
         footer: { k in
             "The numbers in this alert are numbers of different pupils; a number below \(k) is never shown. "
+                + "The alert cannot point to a pupil: vertrouwd knows no names, messages or times."
+        },
+        footerSignals: { k in
+            "The number of signals counts every signal; the numbers of pupils are numbers of different pupils, and a number below \(k) is never shown. "
                 + "The alert cannot point to a pupil: vertrouwd knows no names, messages or times."
         },
         dimensions: [.site: "site", .cohort: "class", .cohortGroup: "school section", .channel: "channel",

@@ -26,6 +26,19 @@ public struct Rule: Hashable, Sendable {
     /// The default of `min_baseline_weeks`.
     public static let defaultMinBaselineWeeks = 3
 
+    /// What an alert of the rule shows (`count`, issue 13). Every
+    /// threshold and band still counts distinct pupils.
+    public enum Counting: String, CaseIterable, Hashable, Sendable {
+        /// "at least 5 pupils".
+        case pupils
+        /// "at least 20 signals, from at least 5 pupils": the signals'
+        /// band beside the pupils' (one pupil may send many signals).
+        case signals
+    }
+
+    /// `count`: pupils (the default) or signals as well.
+    public var counting: Counting = .pupils
+
     public init(
         name: String, kind: Kind, match: [CategoryPattern], minCount: Int,
         groupBy: [Dimension], severity: Severity, minBaselineWeeks: Int = Rule.defaultMinBaselineWeeks

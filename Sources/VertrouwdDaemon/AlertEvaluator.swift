@@ -89,14 +89,16 @@ public final class AlertEvaluator: Sendable {
         let zone = configuration.school.timeZone
         let frozenUntil = AlertRelease.frozenUntil(lastPublishedWeekStart: try store.lastPublishedWeekStart(), in: zone)
         let (send, frozen) = AlertRelease.partition(decisions, frozenUntil: frozenUntil)
-        let records = send.compactMap { decision -> (keys: [AlertLogKey], messages: [OutboxEntry])? in
-            guard let content = AlertDispatch.content(of: decision, rules: configuration.rules, zone: zone, id: Self.newID())
-            else { return nil }
+        var records: [(keys: [AlertLogKey], messages: [OutboxEntry])] = []
+        for decision in send {
+            guard let decided = AlertDispatch.content(of: decision, rules: configuration.rules, zone: zone, id: Self.newID())
+            else { continue }
+            let content = try withSignals(decided, decision: decision, store: store)
             let keys = decision.logKeys.map { AlertLogKey(rule: $0.rule, windowStart: $0.windowStart, group: $0.group, band: $0.band) }
             let messages = AlertDispatch.messages(for: content, configuration: configuration).map {
                 OutboxEntry($0, id: content.id, kind: "alert", createdAt: tick)
             }
-            return (keys, messages)
+            records.append((keys, messages))
         }
         // A failed write keeps everything held: the next release tries again.
         let added = try store.record(records, now: tick)

@@ -47,6 +47,16 @@ enum AlertSamples {
                        minCount: 5, groupBy: [.site], severity: .high),
             period: .init(kind: .day, first: sunday, last: sunday),
             group: [(.site, "")], atLeast: 10, escalation: true)),
+        ("day-signals", {
+            // count = "signals": the signals' band beside the pupils'.
+            var rule = Rule(name: "grooming-dag", kind: .threshold(window: .day), match: [CategoryPattern("grooming")],
+                            minCount: 5, groupBy: [], severity: .medium)
+            rule.counting = .signals
+            var content = AlertContent(id: "0123456789abcdef0123456789abcdef", rule: rule,
+                                       period: .init(kind: .day, first: sunday, last: sunday), group: [], atLeast: 5, escalation: false)
+            content.signalsAtLeast = 40
+            return content
+        }()),
     ]
 }
 
@@ -85,7 +95,9 @@ enum AlertSamples {
         let json = AlertMessage(content, taxonomy: messageTaxonomy, schoolName: "X", language: .nl, k: 5).json
         #expect(!json.contains("\n"), "one line")
         let object = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
-        #expect(Set(object.keys) == ["type", "version", "id", "rule", "severity", "match", "window", "group", "at_least", "escalation", "language", "title", "text"])
+        let keys: Set<String> = ["type", "version", "id", "rule", "severity", "match", "window", "group", "at_least", "escalation", "language", "title", "text"]
+        #expect(Set(object.keys) == (content.signalsAtLeast == nil ? keys : keys.union(["signals_at_least"])))
+        #expect(object["signals_at_least"] as? Int == content.signalsAtLeast)
         #expect(object["type"] as? String == "alert")
         #expect(object["version"] as? Int == 1)
         let atLeast = try #require(object["at_least"] as? Int)
@@ -132,6 +144,7 @@ enum AlertSamples {
             "vertrouwd: Afpersing: dreiging, Afpersing: betaalverzoek – Bovenbouw – week 48 van 2026",
             "vertrouwd: Hulpvraag, Acute nood – de hele school – week 48 van 2026",
             "vertrouwd: Naaktbeelden gedeeld – locatie onbekend – 29 november 2026",
+            "vertrouwd: Grooming – de hele school – 29 november 2026",
         ])
         #expect(Set(subjects).count == subjects.count)
         for (_, content) in AlertSamples.cases {
@@ -161,11 +174,18 @@ enum AlertSamples {
         for (_, content) in AlertSamples.cases {
             let nl = AlertMessage(content, taxonomy: messageTaxonomy, schoolName: "S", language: .nl, k: 5).text
             #expect(nl.contains("ten minste \(content.atLeast) leerlingen"))
-            #expect(nl.contains("aantallen verschillende leerlingen; een aantal onder 5 wordt nooit getoond"))
-            #expect(!nl.contains("signalen"))
             let en = AlertMessage(content, taxonomy: messageTaxonomy, schoolName: "S", language: .en, k: 5).text
             #expect(en.contains("at least \(content.atLeast) pupils"))
-            #expect(!en.contains("signals"))
+            if let signals = content.signalsAtLeast {
+                // count = "signals": the signals beside the pupils, and what each counts.
+                #expect(nl.contains("ten minste \(signals) signalen, van ten minste \(content.atLeast) leerlingen (één leerling kan meer signalen geven)"))
+                #expect(nl.contains("Het aantal signalen telt elk signaal; de aantallen leerlingen zijn aantallen verschillende leerlingen"))
+                #expect(en.contains("at least \(signals) signals, from at least \(content.atLeast) pupils"))
+            } else {
+                #expect(nl.contains("aantallen verschillende leerlingen; een aantal onder 5 wordt nooit getoond"))
+                #expect(!nl.contains("signalen"))
+                #expect(!en.contains("signals"))
+            }
         }
     }
 
