@@ -221,8 +221,9 @@ public struct SummaryAlerts: Sendable {
     /// name logged band 10 of a different match; the current rule never
     /// reached its base 5), the reader knows c ≤ base − 1 or c ∈ [b, 2b − 1]
     /// for a b of L, not just c ≤ 2m − 1; one interval cannot say that.
-    /// It needs a rule renamed in place to count other categories
-    /// mid-week. An old definition's own silence (its count at the reload
+    /// It needs a rule that keeps its name but counts other categories
+    /// after a reload in the week; an engine that keyed its log by name
+    /// and definition would close it. An old definition's own silence (its count at the reload
     /// stayed below its next band) bounds the counts at the reload, not
     /// the week's; it is no fact about the published cells unless no
     /// signal came after it, and is not used.
