@@ -121,6 +121,18 @@ public struct SummaryAlerts: Sendable {
     /// What the week's rule groups said by staying silent, or by not
     /// escalating (`silences(...)`): upper bounds for the check.
     public var silences: [AlertBound] = []
+    /// When a rule group's silence is no single interval (a rule changed
+    /// under its name in the week, see `silences(...)`): every combination
+    /// of the groups' intervals, each a list like `silences` with those
+    /// groups narrowed to one of them. The reader knows the truth lies in
+    /// one of them; a release safe under each is safe. Empty when every
+    /// silence is one interval (nearly always); nil when there are more
+    /// than `maxSilenceAlternatives`: the week's tables are then left out
+    /// (fail closed).
+    public var silenceAlternatives: [[AlertBound]]? = []
+
+    /// The most silence alternatives a week is checked under.
+    public static let maxSilenceAlternatives = 64
 
     /// From the alert ledger: the highest band per rule definition, window
     /// and group for the windows starting in `week` (its days, or the week
@@ -169,7 +181,7 @@ public struct SummaryAlerts: Sendable {
     /// `init(week:ledger:rules:cells:zone:)` plus the week's silences under k.
     public init(week: Window, ledger: [LoggedAlert], rules: [Rule], cells: SummaryCells, zone: TimeZone, k: Int) {
         self.init(week: week, ledger: ledger, rules: rules, cells: cells, zone: zone)
-        silences = Self.silences(week: week, log: ledger.map(\.key), rules: rules, cells: cells, k: k)
+        (silences, silenceAlternatives) = Self.silences(week: week, log: ledger.map(\.key), rules: rules, cells: cells, k: k)
     }
 
     /// A log without definitions (every entry placed with the current
@@ -216,24 +228,31 @@ public struct SummaryAlerts: Sendable {
     /// highest band, as before the ledger, gave ≤ 29 where the reader
     /// knows ≤ 4 — weaker than the reader, so unsound.
     ///
-    /// Still weaker than the reader, in one corner: when the current
-    /// rule's bands in L have a gap below m (another definition of the
-    /// name logged band 10 of a different match; the current rule never
-    /// reached its base 5), the reader knows c ≤ base − 1 or c ∈ [b, 2b − 1]
-    /// for a b of L, not just c ≤ 2m − 1; one interval cannot say that.
-    /// It needs a rule that keeps its name but counts other categories
-    /// after a reload in the week; an engine that keyed its log by name
-    /// and definition would close it. An old definition's own silence (its count at the reload
+    /// The bound is exact unless the current rule's bands in L have a gap
+    /// below m (another definition of the name, with another match,
+    /// logged band 10; the current rule, base 5, never announced 5): the
+    /// reader then knows c ≤ base − 1 or c ∈ [b, 2b − 1] for a b of them,
+    /// which one interval cannot say. Such a group's bound is their hull
+    /// (true), and its intervals go to `silenceAlternatives`, under each of
+    /// which the release must be safe too. It needs a rule that keeps its
+    /// name but counts other categories after a reload in the week; an
+    /// engine that keyed its log by name and definition would not have
+    /// it. An old definition's own silence (its count at the reload
     /// stayed below its next band) bounds the counts at the reload, not
     /// the week's; it is no fact about the published cells unless no
     /// signal came after it, and is not used.
-    static func silences(week: Window, log: [AlertKey], rules: [Rule], cells: SummaryCells, k: Int) -> [AlertBound] {
+    ///
+    /// - Returns: the bounds, and their alternatives (`silenceAlternatives`).
+    static func silences(week: Window, log: [AlertKey], rules: [Rule], cells: SummaryCells,
+                         k: Int) -> (bounds: [AlertBound], alternatives: [[AlertBound]]?) {
         var logged: [String: [GroupKey: Set<Int>]] = [:]
         for key in log where key.windowStart == week.start {
             logged[key.rule, default: [:]][key.group, default: []].insert(key.band)
         }
         let categories = cells.taxonomy.categories.values
         var result: [AlertBound] = []
+        /// Per bound (by position in `result`) that is a disjunction: its intervals.
+        var disjunctions: [(at: Int, intervals: [ClosedRange<Int>])] = []
         for rule in rules {
             guard case .threshold(window: .week) = rule.kind else { continue }
             let base = AlertBands.base(minCount: rule.minCount, k: k)
@@ -243,8 +262,10 @@ public struct SummaryAlerts: Sendable {
             }
             func bound(_ group: GroupKey, _ cellIDs: [CellID]) {
                 guard !cellIDs.isEmpty else { return }
-                let band = logged[rule.name]?[group]?.filter(isBand).max()
-                result.append(AlertBound(cells: cellIDs, atLeast: 0, atMost: band.map { 2 * $0 - 1 } ?? base - 1))
+                let own = (logged[rule.name]?[group] ?? []).filter(isBand).sorted()
+                let intervals = Self.intervals(base: base, bands: own)
+                if intervals.count > 1 { disjunctions.append((result.count, intervals)) }
+                result.append(AlertBound(cells: cellIDs, atLeast: 0, atMost: intervals.last!.upperBound))
             }
             if rule.groupBy.isEmpty {
                 guard let table = cells.tables.first(where: { $0.dimension == .category }) else { continue }
@@ -256,6 +277,37 @@ public struct SummaryAlerts: Sendable {
                     let value: GroupKey.Value = row.isEmpty ? .unknown : .known(row)
                     bound(GroupKey([GroupKey.Part(table.dimension, value)]), [CellID(table: table.name, row: row)])
                 }
+            }
+        }
+        guard !disjunctions.isEmpty else { return (result, []) }
+        let count = disjunctions.reduce(1) { $0 * $1.intervals.count }
+        guard count <= maxSilenceAlternatives else { return (result, nil) }
+        var alternatives = [result]
+        for (at, intervals) in disjunctions {
+            alternatives = alternatives.flatMap { list in
+                intervals.map { interval in
+                    var narrowed = list
+                    narrowed[at].atLeast = interval.lowerBound
+                    narrowed[at].atMost = interval.upperBound
+                    return narrowed
+                }
+            }
+        }
+        return (result, alternatives)
+    }
+
+    /// What a rule group's count can be after the last pass, given the
+    /// logged bands of the name that are the rule's own (sorted): below
+    /// base, or within [b, 2b − 1] of one of them; adjacent intervals
+    /// merged, lowest first. One interval [0, 2m − 1] when the bands are
+    /// base, 2·base … m, as with one definition.
+    public static func intervals(base: Int, bands: [Int]) -> [ClosedRange<Int>] {
+        var result = [0...(base - 1)]
+        for band in bands {
+            if let last = result.last, band <= last.upperBound + 1 {
+                result[result.count - 1] = last.lowerBound...max(last.upperBound, 2 * band - 1)
+            } else {
+                result.append(band...(2 * band - 1))
             }
         }
         return result

@@ -23,9 +23,19 @@ struct SummaryBuilder: Sendable {
         let cells = self.cells
         let counts = cells.counts(try store.pupilBuckets(hours: week.hours))
         let alerts = try weekAlerts(week, store: store, cells: cells)
-        let protected = Disclosure.protectWeek(counts, alerts: Disclosure.bounds(alerts.bounds) + alerts.silences,
-                                              beliefs: [Disclosure.bounds(alerts.matchingRowBounds) + alerts.silences],
-                                              policy: policy, linkedTotals: true)
+        let protected: ProtectedWeek
+        if let alternatives = alerts.silenceAlternatives {
+            // s7-ledger: silences that are no single interval (a rule changed
+            // under its name in the week) are checked branch by branch.
+            let beliefs = [Disclosure.bounds(alerts.matchingRowBounds) + alerts.silences] + alternatives.flatMap { silences in
+                [Disclosure.bounds(alerts.bounds) + silences, Disclosure.bounds(alerts.matchingRowBounds) + silences]
+            }
+            protected = Disclosure.protectWeek(counts, alerts: Disclosure.bounds(alerts.bounds) + alerts.silences,
+                                               beliefs: beliefs, policy: policy, linkedTotals: true)
+        } else {
+            // Too many branches to check: fail closed.
+            protected = ProtectedWeek(tables: [:], withheldTables: counts.keys.sorted())
+        }
         let tables = cells.tables.compactMap { layout -> SummaryContent.Table? in
             guard let t = protected.tables[layout.name] else { return nil }
             return SummaryContent.Table(name: layout.name,

@@ -133,5 +133,44 @@ struct ReloadLedgerTests {
                                  rules: [now], cells: cells, zone: Self.zone, k: 5)
         #expect(both.silences.map(\.atMost) == [19])
         #expect(both.silences.first?.cells == [CellID(table: "category", row: "sextortion.payment")])
+        #expect(both.silenceAlternatives == [], "5 and 10 logged: one interval, 0…19")
+    }
+
+    /// The corner one interval cannot say: under min_count 10 over grooming
+    /// the name logged band 10; the rule now counts payment from 5 and
+    /// stayed silent. Payment had it reached 5…9 would have announced 5;
+    /// so it is 0…4 or 10…19 — two alternatives, each checked.
+    @Test func aSilenceWithAGapInItsBandsIsCheckedUnderEachInterval() {
+        let before = Rule(name: "betaal", kind: .threshold(window: .week), match: [CategoryPattern("grooming")], minCount: 10,
+                          groupBy: [], severity: .high)
+        let now = Rule(name: "betaal", kind: .threshold(window: .week), match: [CategoryPattern("sextortion.payment")], minCount: 5,
+                       groupBy: [], severity: .high)
+        let alerts = SummaryAlerts(week: week, ledger: [entry(before, name: "betaal", band: 10)], rules: [now], cells: cells,
+                                   zone: Self.zone, k: 5)
+        #expect(alerts.silences.map { "\($0.atLeast)…\($0.atMost)" } == ["0…19"], "the hull")
+        #expect(alerts.silenceAlternatives?.map { $0.map { "\($0.atLeast)…\($0.atMost)" } } == [["0…4"], ["10…19"]])
+        #expect(SummaryAlerts.intervals(base: 5, bands: [5, 20]) == [0...9, 20...39])
+        #expect(SummaryAlerts.intervals(base: 5, bands: [5, 10, 20]) == [0...39])
+        #expect(SummaryAlerts.intervals(base: 5, bands: []) == [0...4])
+    }
+
+    /// More combinations than the check takes: nil, and the summary
+    /// leaves its tables out (SummaryBuilder).
+    @Test func tooManyAlternativesFailClosed() {
+        func gapped(_ name: String, _ dimension: VertrouwdCore.Dimension, _ rows: [String]) -> (rule: Rule, ledger: [LoggedAlert]) {
+            let before = Rule(name: name, kind: .threshold(window: .week), match: [CategoryPattern("*")], minCount: 10,
+                              groupBy: [dimension], severity: .high)
+            var now = before
+            now.minCount = 5
+            return (now, rows.map { entry(before, name: name, band: 10, group: GroupKey([.init(dimension, $0.isEmpty ? .unknown : .known($0))])) })
+        }
+        let sites = gapped("per-locatie", .site, ["hoofdgebouw", "dependance", ""])
+        let channels = gapped("per-kanaal", .channelGroup, ["social", "messaging", "gaming", "other", ""])
+        let three = SummaryAlerts(week: week, ledger: sites.ledger, rules: [sites.rule], cells: cells, zone: Self.zone, k: 5)
+        #expect(three.silenceAlternatives?.count == 8, "three groups with two intervals each")
+        let eight = SummaryAlerts(week: week, ledger: sites.ledger + channels.ledger, rules: [sites.rule, channels.rule], cells: cells,
+                                  zone: Self.zone, k: 5)
+        #expect(eight.silences.count == 8)
+        #expect(eight.silenceAlternatives == nil, "2⁸ combinations")
     }
 }
