@@ -142,7 +142,7 @@ class Extraction:
     def group_text(group):
         return ",".join(f"{d}={v or '∅'}" for d, v in group.items()) or "all"
 
-    # MARK: facts
+    # MARK: rules and the log
 
     def rule_of(self, alert):
         """The rule (its index) that sent an alert: of `rules_before` when
@@ -174,15 +174,22 @@ class Extraction:
             out |= {self.base(rule)} if rule.get("kind") == "rise" else set(self.bands(rule, band))
         return out
 
-    def upper(self, ri, week, day, group):
+    def intervals(self, ri, week, day, group):
         """What the rule's last evaluation says of its count c: it announces
         the highest of ITS bands that c crossed unless the log holds that
         band of the name (the engine keys the log by name, whatever
-        definition logged it). So c < base, or c's band is logged: c ≤
-        2m − 1 for m the highest logged band that is one of the rule's."""
+        definition logged it). So c < base, or c lies in [b, 2b − 1] for a
+        logged band b that is one of the rule's own: disjoint intervals,
+        adjacent ones merged (one, [0, 2m − 1], with one definition)."""
         rule = self.rules[ri]
-        own = [b for b in self.logged(ri, week, day, group) if b in self.bands(rule, b)]
-        return 2 * max(own) - 1 if own else self.base(rule) - 1
+        own = sorted(b for b in self.logged(ri, week, day, group) if b in self.bands(rule, b))
+        out = [(0, self.base(rule) - 1)]
+        for b in own:
+            if b <= out[-1][1] + 1:
+                out[-1] = (out[-1][0], max(out[-1][1], 2 * b - 1))
+            else:
+                out.append((b, 2 * b - 1))
+        return tuple(out)
 
     # MARK: facts
 
@@ -204,7 +211,8 @@ class Extraction:
                 self.facts.append(M.RiseFired(where, cells, self.baseline_cells(rule, week, dict(group)),
                                               rule["baseline_weeks"], Fraction(str(rule["factor"])), band))
             else:
-                self.facts.append(M.SumRange(where, cells, band, max(2 * band - 1, self.upper(ri, week, day, group))))
+                above = tuple((max(lo, band), hi) for lo, hi in self.intervals(ri, week, day, group) if hi >= band)
+                self.facts.append(M.SumIn(where, cells, above))
 
     def _silence(self):
         for ri, rule in enumerate(self.rules):
@@ -236,8 +244,8 @@ class Extraction:
                                                        self.base(rule)))
                     else:
                         # Bands of the name that another definition logged
-                        # may have kept this one from announcing (`upper`).
-                        self.facts.append(M.SumRange(where, cells, 0, self.upper(ri, week, day, tuple(group.items()))))
+                        # may have kept this one from announcing (`intervals`).
+                        self.facts.append(M.SumIn(where, cells, self.intervals(ri, week, day, tuple(group.items()))))
 
     def _summaries(self):
         self.left_out = []
