@@ -121,26 +121,50 @@ public struct SummaryAlerts: Sendable {
     /// What the week's rule groups said by staying silent, or by not
     /// escalating (`silences(...)`): upper bounds for the check.
     public var silences: [AlertBound] = []
+    /// When a rule group's silence is no single interval (a rule changed
+    /// under its name in the week, see `silences(...)`): every combination
+    /// of the groups' intervals, each a list like `silences` with those
+    /// groups narrowed to one of them. The reader knows the truth lies in
+    /// one of them; a release safe under each is safe. Empty when every
+    /// silence is one interval (nearly always); nil when there are more
+    /// than `maxSilenceAlternatives`: the week's tables are then left out
+    /// (fail closed).
+    public var silenceAlternatives: [[AlertBound]]? = []
 
-    /// From the alert log: the highest band per rule, window and group for
-    /// the windows starting in `week` (its days, or the week itself).
-    /// Entries of rules no longer in `rules` are left out: their windows
-    /// and groups can no longer be placed.
-    public init(week: Window, log: [AlertKey], rules: [Rule], cells: SummaryCells, zone: TimeZone) {
-        var highest: [SummaryAlert: Int] = [:]
-        for key in log where key.windowStart >= week.start && key.windowStart < week.end {
-            let alert = SummaryAlert(rule: key.rule, windowStart: key.windowStart, group: key.group)
-            highest[alert] = max(highest[alert] ?? 0, key.band)
+    /// The most silence alternatives a week is checked under.
+    public static let maxSilenceAlternatives = 64
+
+    /// From the alert ledger: the highest band per rule definition, window
+    /// and group for the windows starting in `week` (its days, or the week
+    /// itself).
+    ///
+    /// Each entry is placed with the rule that decided it, as its stored
+    /// definition says (issue 13, finding 7): a rule deleted or changed by
+    /// a reload after its alert went out still bounds the cells its alert
+    /// spoke of, with the match, window and group_by it had then. Two
+    /// entries of one name under different definitions are different
+    /// alerts. An entry from before the ledger (store schema v4, no
+    /// definition) is placed with the current rule of its name; when that
+    /// is gone too it is left out, as before v4 — such entries are at most
+    /// one week old when v4 first runs.
+    public init(week: Window, ledger: [LoggedAlert], rules: [Rule], cells: SummaryCells, zone: TimeZone) {
+        var highest: [SummaryAlert: (rule: Rule, band: Int)] = [:]
+        for entry in ledger where entry.key.windowStart >= week.start && entry.key.windowStart < week.end {
+            guard let rule = entry.placingRule(in: rules) else { continue }
+            let alert = SummaryAlert(rule: entry.key.rule, definition: RuleDefinition.encode(rule),
+                                     windowStart: entry.key.windowStart, group: entry.key.group)
+            highest[alert] = (rule, max(highest[alert]?.band ?? 0, entry.key.band))
         }
-        let ordered = highest.map { (alert: $0.key, band: $0.value, group: $0.key.group.encoded) }
-            .sorted { ($0.alert.rule, $0.alert.windowStart, $0.group) < ($1.alert.rule, $1.alert.windowStart, $1.group) }
-        var lines: [(line: SummaryContent.AlertLine, group: String)] = []
+        let ordered = highest.map { (alert: $0.key, rule: $0.value.rule, band: $0.value.band, group: $0.key.group.encoded) }
+            .sorted { ($0.alert.rule, $0.alert.windowStart, $0.group, $0.alert.definition)
+                < ($1.alert.rule, $1.alert.windowStart, $1.group, $1.alert.definition) }
+        var lines: [(line: SummaryContent.AlertLine, group: String, definition: String)] = []
         var bounds: [(cells: [CellID], window: String, atLeast: Int)] = []
         var matching: [(cells: [CellID], window: String, atLeast: Int)] = []
         for entry in ordered {
-            guard let rule = rules.first(where: { $0.name == entry.alert.rule }) else { continue }
+            let rule = entry.rule
             let window = Window.containing(entry.alert.windowStart, kind: rule.window, in: zone)
-            lines.append((.init(rule: rule.name, window: window.label, atLeast: entry.band), entry.group))
+            lines.append((.init(rule: rule.name, window: window.label, atLeast: entry.band), entry.group, entry.alert.definition))
             for table in cells.tables {
                 let rows = cells.rowsReachable(table: table, rule: rule, group: entry.alert.group)
                 bounds.append((rows.map { CellID(table: table.name, row: $0) }, window.label + "|" + entry.group, entry.band))
@@ -149,14 +173,26 @@ public struct SummaryAlerts: Sendable {
             }
         }
         self.matchingRowBounds = matching
-        self.lines = lines.sorted { ($0.line.window, $0.line.rule, $0.group) < ($1.line.window, $1.line.rule, $1.group) }.map(\.line)
+        self.lines = lines.sorted { ($0.line.window, $0.line.rule, $0.group, $0.definition) < ($1.line.window, $1.line.rule, $1.group, $1.definition) }
+            .map(\.line)
         self.bounds = bounds
+    }
+
+    /// `init(week:ledger:rules:cells:zone:)` plus the week's silences under k.
+    public init(week: Window, ledger: [LoggedAlert], rules: [Rule], cells: SummaryCells, zone: TimeZone, k: Int) {
+        self.init(week: week, ledger: ledger, rules: rules, cells: cells, zone: zone)
+        (silences, silenceAlternatives) = Self.silences(week: week, log: ledger.map(\.key), rules: rules, cells: cells, k: k)
+    }
+
+    /// A log without definitions (every entry placed with the current
+    /// rule of its name, as an entry from before v4).
+    public init(week: Window, log: [AlertKey], rules: [Rule], cells: SummaryCells, zone: TimeZone) {
+        self.init(week: week, ledger: log.map { LoggedAlert(key: $0, rule: nil) }, rules: rules, cells: cells, zone: zone)
     }
 
     /// `init(week:log:rules:cells:zone:)` plus the week's silences under k.
     public init(week: Window, log: [AlertKey], rules: [Rule], cells: SummaryCells, zone: TimeZone, k: Int) {
-        self.init(week: week, log: log, rules: rules, cells: cells, zone: zone)
-        silences = Self.silences(week: week, log: log, rules: rules, cells: cells, k: k)
+        self.init(week: week, ledger: log.map { LoggedAlert(key: $0, rule: nil) }, rules: rules, cells: cells, zone: zone, k: k)
     }
 
     /// Upper bounds that the week's threshold rules with a week window give
@@ -174,20 +210,62 @@ public struct SummaryAlerts: Sendable {
     /// Not modelled (the checker is not exact there): silences of day
     /// windows and of rise rules, which bound days and baselines rather
     /// than the week's cells.
-    static func silences(week: Window, log: [AlertKey], rules: [Rule], cells: SummaryCells, k: Int) -> [AlertBound] {
-        var highest: [String: [GroupKey: Int]] = [:]
+    ///
+    /// A rule changed by a reload (issue 13, finding 7). A silence is a
+    /// fact about a rule as it stands at week close — the current rule
+    /// (the summary runs after the last pass of the week, with every
+    /// signal counted, as for finding 2). The rule engine keys the log by
+    /// rule NAME: at that last pass the current rule announced the highest
+    /// of its bands that its count c crossed unless an entry of that name,
+    /// window, group and band — of any definition — was logged already. So
+    /// after it, c < base or c's highest band is in the name's logged bands
+    /// L. Hence the bound: with m the highest band of L that is a band of
+    /// the CURRENT rule (base · 2ⁿ), c ≤ 2m − 1; with none, c ≤ base − 1.
+    /// This is true, and it is what a reader who knows the algorithm and
+    /// the ledger derives. A band of L that the current rule does not have
+    /// (logged under another definition of the name: min_count 15 before,
+    /// 5 now) says nothing about c and is not used: taking it as the
+    /// highest band, as before the ledger, gave ≤ 29 where the reader
+    /// knows ≤ 4 — weaker than the reader, so unsound.
+    ///
+    /// The bound is exact unless the current rule's bands in L have a gap
+    /// below m (another definition of the name, with another match,
+    /// logged band 10; the current rule, base 5, never announced 5): the
+    /// reader then knows c ≤ base − 1 or c ∈ [b, 2b − 1] for a b of them,
+    /// which one interval cannot say. Such a group's bound is their hull
+    /// (true), and its intervals go to `silenceAlternatives`, under each of
+    /// which the release must be safe too. It needs a rule that keeps its
+    /// name but counts other categories after a reload in the week; an
+    /// engine that keyed its log by name and definition would not have
+    /// it. An old definition's own silence (its count at the reload
+    /// stayed below its next band) bounds the counts at the reload, not
+    /// the week's; it is no fact about the published cells unless no
+    /// signal came after it, and is not used.
+    ///
+    /// - Returns: the bounds, and their alternatives (`silenceAlternatives`).
+    static func silences(week: Window, log: [AlertKey], rules: [Rule], cells: SummaryCells,
+                         k: Int) -> (bounds: [AlertBound], alternatives: [[AlertBound]]?) {
+        var logged: [String: [GroupKey: Set<Int>]] = [:]
         for key in log where key.windowStart == week.start {
-            highest[key.rule, default: [:]][key.group] = max(highest[key.rule]?[key.group] ?? 0, key.band)
+            logged[key.rule, default: [:]][key.group, default: []].insert(key.band)
         }
         let categories = cells.taxonomy.categories.values
         var result: [AlertBound] = []
+        /// Per bound (by position in `result`) that is a disjunction: its intervals.
+        var disjunctions: [(at: Int, intervals: [ClosedRange<Int>])] = []
         for rule in rules {
             guard case .threshold(window: .week) = rule.kind else { continue }
             let base = AlertBands.base(minCount: rule.minCount, k: k)
+            /// Whether `band` is one of this rule's: base · 2ⁿ.
+            func isBand(_ band: Int) -> Bool {
+                band >= base && band % base == 0 && (band / base).nonzeroBitCount == 1
+            }
             func bound(_ group: GroupKey, _ cellIDs: [CellID]) {
                 guard !cellIDs.isEmpty else { return }
-                let band = highest[rule.name]?[group]
-                result.append(AlertBound(cells: cellIDs, atLeast: 0, atMost: band.map { 2 * $0 - 1 } ?? base - 1))
+                let own = (logged[rule.name]?[group] ?? []).filter(isBand).sorted()
+                let intervals = Self.intervals(base: base, bands: own)
+                if intervals.count > 1 { disjunctions.append((result.count, intervals)) }
+                result.append(AlertBound(cells: cellIDs, atLeast: 0, atMost: intervals.last!.upperBound))
             }
             if rule.groupBy.isEmpty {
                 guard let table = cells.tables.first(where: { $0.dimension == .category }) else { continue }
@@ -201,14 +279,46 @@ public struct SummaryAlerts: Sendable {
                 }
             }
         }
+        guard !disjunctions.isEmpty else { return (result, []) }
+        let count = disjunctions.reduce(1) { $0 * $1.intervals.count }
+        guard count <= maxSilenceAlternatives else { return (result, nil) }
+        var alternatives = [result]
+        for (at, intervals) in disjunctions {
+            alternatives = alternatives.flatMap { list in
+                intervals.map { interval in
+                    var narrowed = list
+                    narrowed[at].atLeast = interval.lowerBound
+                    narrowed[at].atMost = interval.upperBound
+                    return narrowed
+                }
+            }
+        }
+        return (result, alternatives)
+    }
+
+    /// What a rule group's count can be after the last pass, given the
+    /// logged bands of the name that are the rule's own (sorted): below
+    /// base, or within [b, 2b − 1] of one of them; adjacent intervals
+    /// merged, lowest first. One interval [0, 2m − 1] when the bands are
+    /// base, 2·base … m, as with one definition.
+    public static func intervals(base: Int, bands: [Int]) -> [ClosedRange<Int>] {
+        var result = [0...(base - 1)]
+        for band in bands {
+            if let last = result.last, band <= last.upperBound + 1 {
+                result[result.count - 1] = last.lowerBound...max(last.upperBound, 2 * band - 1)
+            } else {
+                result.append(band...(2 * band - 1))
+            }
+        }
         return result
     }
 }
 
-/// An alert as the summary counts it: a rule, a window and a group (the
-/// band is its highest).
+/// An alert as the summary counts it: a rule (its name and definition), a
+/// window and a group (the band is its highest).
 private struct SummaryAlert: Hashable {
     var rule: String
+    var definition: String
     var windowStart: Int64
     var group: GroupKey
 }

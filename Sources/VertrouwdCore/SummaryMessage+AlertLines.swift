@@ -6,19 +6,25 @@ import Foundation
 /// group, so that a line can say "Afpersing — Hoofdgebouw" instead of a
 /// rule id. Pure.
 extension SummaryContent.AlertLine {
-    /// From the alert log: the highest band per rule, window and group for
-    /// the windows starting in `week`; entries of rules no longer in
-    /// `rules` are left out, as `SummaryAlerts` does.
-    public static func lines(week: Window, log: [AlertKey], rules: [Rule], taxonomy: Taxonomy, zone: TimeZone) -> [Self] {
-        struct Key: Hashable { var rule: String; var windowStart: Int64; var group: GroupKey }
-        var highest: [Key: Int] = [:]
-        for key in log where key.windowStart >= week.start && key.windowStart < week.end {
-            let k = Key(rule: key.rule, windowStart: key.windowStart, group: key.group)
-            highest[k] = max(highest[k] ?? 0, key.band)
+    /// From the alert ledger: the highest band per rule definition, window
+    /// and group for the windows starting in `week`. Each entry is placed
+    /// with the rule that decided it (its stored definition), so the alert
+    /// of a rule that a reload deleted or changed is listed with what it
+    /// was about then; an entry from before the ledger (no definition)
+    /// with the current rule of its name, and left out when that is gone
+    /// too — as `SummaryAlerts` does.
+    public static func lines(week: Window, ledger: [LoggedAlert], rules: [Rule], taxonomy: Taxonomy, zone: TimeZone) -> [Self] {
+        struct Key: Hashable { var rule: String; var definition: String; var windowStart: Int64; var group: GroupKey }
+        var highest: [Key: (rule: Rule, band: Int)] = [:]
+        for entry in ledger where entry.key.windowStart >= week.start && entry.key.windowStart < week.end {
+            guard let rule = entry.placingRule(in: rules) else { continue }
+            let k = Key(rule: entry.key.rule, definition: RuleDefinition.encode(rule), windowStart: entry.key.windowStart,
+                        group: entry.key.group)
+            highest[k] = (rule, max(highest[k]?.band ?? 0, entry.key.band))
         }
-        var lines: [(line: Self, group: String)] = []
-        for (key, band) in highest {
-            guard let rule = rules.first(where: { $0.name == key.rule }) else { continue }
+        var lines: [(line: Self, group: String, definition: String)] = []
+        for (key, value) in highest {
+            let rule = value.rule
             let window = Window.containing(key.windowStart, kind: rule.window, in: zone)
             let categories: [String]
             if let c = key.group[.category]?.rowText, !c.isEmpty {
@@ -26,9 +32,16 @@ extension SummaryContent.AlertLine {
             } else {
                 categories = taxonomy.categories.values.filter(rule.matches(category:))
             }
-            lines.append((Self(rule: rule.name, window: window.label, atLeast: band, categories: categories, group: key.group),
-                          key.group.encoded))
+            lines.append((Self(rule: rule.name, window: window.label, atLeast: value.band, categories: categories, group: key.group),
+                          key.group.encoded, key.definition))
         }
-        return lines.sorted { ($0.line.window, $0.line.rule, $0.group) < ($1.line.window, $1.line.rule, $1.group) }.map(\.line)
+        return lines.sorted { ($0.line.window, $0.line.rule, $0.group, $0.definition) < ($1.line.window, $1.line.rule, $1.group, $1.definition) }
+            .map(\.line)
+    }
+
+    /// A log without definitions: every entry placed with the current rule
+    /// of its name (as an entry from before the ledger).
+    public static func lines(week: Window, log: [AlertKey], rules: [Rule], taxonomy: Taxonomy, zone: TimeZone) -> [Self] {
+        lines(week: week, ledger: log.map { LoggedAlert(key: $0, rule: nil) }, rules: rules, taxonomy: taxonomy, zone: zone)
     }
 }

@@ -31,8 +31,13 @@ public final class AlertEvaluator: Sendable {
     /// process.
     private let suppressed = Mutex(Set<AlertKey>())
 
+    /// Each rule's definition by name (`RuleDefinition`), for the ledger.
+    let definitions: [String: String]
+
     init(configuration: Configuration, logger: Logger) {
         self.configuration = configuration
+        self.definitions = Dictionary(configuration.rules.map { ($0.name, RuleDefinition.encode($0)) },
+                                      uniquingKeysWith: { first, _ in first })
         self.engine = RuleEngine(configuration: configuration)
         self.logger = logger
         self.live = Mutex(LiveCounts(engine: engine))
@@ -100,8 +105,11 @@ public final class AlertEvaluator: Sendable {
             }
             records.append((keys, messages))
         }
-        // A failed write keeps everything held: the next release tries again.
-        let added = try store.record(records, now: tick)
+        // Each entry keeps the definition of the rule that decided it (the
+        // ledger, issue 13 finding 7): this evaluator's config decided
+        // every held decision. A failed write keeps everything held: the
+        // next release tries again.
+        let added = try store.record(records, definitions: definitions, now: tick)
         held.withLock { _ = $0.take() }
         suppressed.withLock { $0.formUnion(frozen.flatMap(\.logKeys)) }
         for decision in frozen {

@@ -23,9 +23,19 @@ struct SummaryBuilder: Sendable {
         let cells = self.cells
         let counts = cells.counts(try store.pupilBuckets(hours: week.hours))
         let alerts = try weekAlerts(week, store: store, cells: cells)
-        let protected = Disclosure.protectWeek(counts, alerts: Disclosure.bounds(alerts.bounds) + alerts.silences,
-                                              beliefs: [Disclosure.bounds(alerts.matchingRowBounds) + alerts.silences],
-                                              policy: policy, linkedTotals: true)
+        let protected: ProtectedWeek
+        if let alternatives = alerts.silenceAlternatives {
+            // s7-ledger: silences that are no single interval (a rule changed
+            // under its name in the week) are checked branch by branch.
+            let beliefs = [Disclosure.bounds(alerts.matchingRowBounds) + alerts.silences] + alternatives.flatMap { silences in
+                [Disclosure.bounds(alerts.bounds) + silences, Disclosure.bounds(alerts.matchingRowBounds) + silences]
+            }
+            protected = Disclosure.protectWeek(counts, alerts: Disclosure.bounds(alerts.bounds) + alerts.silences,
+                                               beliefs: beliefs, policy: policy, linkedTotals: true)
+        } else {
+            // Too many branches to check: fail closed.
+            protected = ProtectedWeek(tables: [:], withheldTables: counts.keys.sorted())
+        }
         let tables = cells.tables.compactMap { layout -> SummaryContent.Table? in
             guard let t = protected.tables[layout.name] else { return nil }
             return SummaryContent.Table(name: layout.name,
@@ -49,18 +59,27 @@ struct SummaryBuilder: Sendable {
         return content
     }
 
-    /// The week's alerts from the alert log (`SummaryAlerts`).
-    ///
-    /// An entry whose group does not decode fails the summary: its alert
-    /// told the reader something about cells this week's tables show, and
-    /// a summary checked without it could disclose what P8 forbids. Nothing
-    /// the daemon writes fails to decode.
+    /// The week's alerts from the alert ledger (`SummaryAlerts`), each
+    /// placed with the rule that decided it (issue 13, finding 7).
     func weekAlerts(_ week: Window, store: some StateStore, cells: SummaryCells) throws -> SummaryAlerts {
-        let log = try store.alertLog(since: week.start - 604_800).map { entry in
-            AlertKey(rule: entry.rule, windowStart: entry.windowStart, group: try entry.groupKey(), band: entry.band)
+        SummaryAlerts(week: week, ledger: try ledger(week, store: store), rules: configuration.rules, cells: cells, zone: zone,
+                      k: configuration.privacy.minGroupSize)
+    }
+
+    /// The alert ledger of the windows that may start in `week`.
+    ///
+    /// An entry whose group or stored definition does not decode fails the
+    /// summary: its alert told the reader something about cells this
+    /// week's tables show, and a summary checked without it could disclose
+    /// what P8 forbids. Nothing the daemon writes fails to decode (a
+    /// definition of a newer version would: the store's schema check stops
+    /// this version first).
+    func ledger(_ week: Window, store: some StateStore) throws -> [LoggedAlert] {
+        try store.alertLedger(since: week.start - 604_800).map { entry in
+            let key = AlertKey(rule: entry.key.rule, windowStart: entry.key.windowStart, group: try entry.key.groupKey(),
+                               band: entry.key.band)
+            return LoggedAlert(key: key, rule: try entry.definition.map { try RuleDefinition.decode($0, name: entry.key.rule) })
         }
-        return SummaryAlerts(week: week, log: log, rules: configuration.rules, cells: cells, zone: zone,
-                             k: configuration.privacy.minGroupSize)
     }
 
     // MARK: Rendering inputs (issue 15 §3, s6-summary)
@@ -69,10 +88,7 @@ struct SummaryBuilder: Sendable {
     /// the same alerts, bands and order as `checked`, the lines the
     /// disclosure check saw; should they ever differ, `checked` stands.
     func alertLines(_ week: Window, store: some StateStore, checked: [SummaryContent.AlertLine]) throws -> [SummaryContent.AlertLine] {
-        let log = try store.alertLog(since: week.start - 604_800).map { entry in
-            AlertKey(rule: entry.rule, windowStart: entry.windowStart, group: try entry.groupKey(), band: entry.band)
-        }
-        let lines = SummaryContent.AlertLine.lines(week: week, log: log, rules: configuration.rules,
+        let lines = SummaryContent.AlertLine.lines(week: week, ledger: try ledger(week, store: store), rules: configuration.rules,
                                                    taxonomy: configuration.taxonomy, zone: zone)
         let same = lines.map { [$0.rule, $0.window, String($0.atLeast)] } == checked.map { [$0.rule, $0.window, String($0.atLeast)] }
         return same ? lines : checked

@@ -90,7 +90,8 @@ public final class MemoryStore: StateStore {
         var seen: Set<SeenKey> = []
         var processed: [[UInt8]: Int64] = [:]
         var health: [HealthRow: Int] = [:]
-        var alertLog: Set<AlertLogKey> = []
+        /// Entry → its definition (nil: recorded without one).
+        var alertLog: [AlertLogKey: String?] = [:]
         var outbox: [OutboxKey: Stored] = [:]
         var summaries: [String: Summary] = [:]
     }
@@ -251,14 +252,16 @@ public final class MemoryStore: StateStore {
 
     // MARK: Alert log
 
-    public func record(_ decisions: [(keys: [AlertLogKey], messages: [OutboxEntry])], now: Int64) throws(StoreError) -> [AlertLogKey] {
+    public func record(_ decisions: [(keys: [AlertLogKey], messages: [OutboxEntry])], definitions: [String: String],
+                       now: Int64) throws(StoreError) -> [AlertLogKey] {
         state.withLock { s in
             var added: [AlertLogKey] = []
             for (keys, messages) in decisions {
                 guard let own = keys.last else { continue }
                 var ownIsNew = false
                 for key in keys {
-                    let inserted = s.alertLog.insert(key).inserted
+                    let inserted = s.alertLog.index(forKey: key) == nil
+                    if inserted { s.alertLog[key] = .some(definitions[key.rule]) }
                     if key == own { ownIsNew = inserted }
                 }
                 guard ownIsNew else { continue }
@@ -270,7 +273,21 @@ public final class MemoryStore: StateStore {
     }
 
     public func alertLog(since: Int64) throws(StoreError) -> Set<AlertLogKey> {
-        state.withLock { $0.alertLog.filter { $0.windowStart >= since } }
+        state.withLock { Set($0.alertLog.keys.filter { $0.windowStart >= since }) }
+    }
+
+    public func alertLedger(since: Int64) throws(StoreError) -> [AlertLedgerEntry] {
+        state.withLock { s in
+            s.alertLog.filter { $0.key.windowStart >= since }
+                .map { AlertLedgerEntry(key: $0.key, definition: $0.value) }
+                .sorted { a, b in
+                    // SQLite's order: text by bytes.
+                    if a.key.rule != b.key.rule { return a.key.rule.utf8.lexicographicallyPrecedes(b.key.rule.utf8) }
+                    if a.key.windowStart != b.key.windowStart { return a.key.windowStart < b.key.windowStart }
+                    if a.key.group != b.key.group { return a.key.group.utf8.lexicographicallyPrecedes(b.key.group.utf8) }
+                    return a.key.band < b.key.band
+                }
+        }
     }
 
     // MARK: Outbox

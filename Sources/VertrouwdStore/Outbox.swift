@@ -89,6 +89,19 @@ public struct AlertLogKey: Hashable, Sendable {
     }
 }
 
+/// An alert-log entry with the definition of the rule that decided it
+/// (`RuleDefinition.encode`), as the ledger keeps it; nil for an entry
+/// logged before store schema v4, or recorded without one.
+public struct AlertLedgerEntry: Hashable, Sendable {
+    public var key: AlertLogKey
+    public var definition: String?
+
+    public init(key: AlertLogKey, definition: String?) {
+        self.key = key
+        self.definition = definition
+    }
+}
+
 extension SignalStore {
     /// Records decided alerts and the messages they cause in ONE transaction
     /// (DESIGN §7): after a crash either both are there or neither.
@@ -96,19 +109,24 @@ extension SignalStore {
     /// messages go in only when its own key — the last — is new, so
     /// deciding the same alert twice sends it once.
     ///
+    /// Each new entry keeps `definitions[rule]`, the definition of the rule
+    /// that decided it (NULL when the map has none); an entry logged
+    /// before keeps the one it has.
+    ///
     /// - Returns: the decisions' own keys that were new.
-    public func record(_ decisions: [(keys: [AlertLogKey], messages: [OutboxEntry])], now: Int64) throws(StoreError) -> [AlertLogKey] {
+    public func record(_ decisions: [(keys: [AlertLogKey], messages: [OutboxEntry])], definitions: [String: String],
+                       now: Int64) throws(StoreError) -> [AlertLogKey] {
         do {
             return try queue.write { db in
                 var added: [AlertLogKey] = []
                 let log = try db.cachedStatement(sql: """
-                    INSERT OR IGNORE INTO alert_log(rule, window_start, group_key, band, decided_at) VALUES (?, ?, ?, ?, ?)
+                    INSERT OR IGNORE INTO alert_log(rule, window_start, group_key, band, decided_at, definition) VALUES (?, ?, ?, ?, ?, ?)
                     """)
                 for (keys, messages) in decisions {
                     guard let own = keys.last else { continue }
                     var ownIsNew = false
                     for key in keys {
-                        try log.execute(arguments: [key.rule, key.windowStart, key.group, key.band, now])
+                        try log.execute(arguments: [key.rule, key.windowStart, key.group, key.band, now, definitions[key.rule]])
                         if key == own { ownIsNew = db.changesCount == 1 }
                     }
                     guard ownIsNew else { continue }
@@ -145,6 +163,26 @@ extension SignalStore {
             return try queue.read { db in
                 let rows = try Row.fetchAll(db, sql: "SELECT rule, window_start, group_key, band FROM alert_log WHERE window_start >= ?", arguments: [since])
                 return Set(rows.map { AlertLogKey(rule: $0["rule"], windowStart: $0["window_start"], groupKey: $0["group_key"], band: $0["band"]) })
+            }
+        } catch {
+            throw StoreError(error)
+        }
+    }
+
+    /// The alert log of windows starting at or after `since`, each entry
+    /// with its stored definition (see `StateStore.alertLedger`).
+    public func alertLedger(since: Int64) throws(StoreError) -> [AlertLedgerEntry] {
+        do {
+            return try queue.read { db in
+                let rows = try Row.fetchAll(db, sql: """
+                    SELECT rule, window_start, group_key, band, definition FROM alert_log WHERE window_start >= ?
+                    ORDER BY rule, window_start, group_key, band
+                    """, arguments: [since])
+                return rows.map {
+                    AlertLedgerEntry(key: AlertLogKey(rule: $0["rule"], windowStart: $0["window_start"], groupKey: $0["group_key"],
+                                                      band: $0["band"]),
+                                     definition: $0["definition"])
+                }
             }
         } catch {
             throw StoreError(error)

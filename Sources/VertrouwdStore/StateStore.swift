@@ -90,11 +90,22 @@ public protocol StateStore: AnyObject, Sendable {
     /// crossed); its messages go in only when its own key — the last — is
     /// new, so deciding the same alert twice sends it once.
     ///
+    /// Each new entry keeps `definitions[its rule]` — the definition of
+    /// the rule that decided it, at that moment (`RuleDefinition.encode`),
+    /// the ledger of issue 13's finding 7 — or none when the map has no
+    /// such rule. An entry logged before keeps the definition it has.
+    ///
     /// - Returns: the decisions' own keys that were new, in order.
-    func record(_ decisions: [(keys: [AlertLogKey], messages: [OutboxEntry])], now: Int64) throws(StoreError) -> [AlertLogKey]
+    func record(_ decisions: [(keys: [AlertLogKey], messages: [OutboxEntry])], definitions: [String: String],
+                now: Int64) throws(StoreError) -> [AlertLogKey]
 
     /// The alert log of windows starting at or after `since`.
     func alertLog(since: Int64) throws(StoreError) -> Set<AlertLogKey>
+
+    /// The same entries with their stored definitions (nil: logged before
+    /// store schema v4, or without one), by rule, window start, group
+    /// and band.
+    func alertLedger(since: Int64) throws(StoreError) -> [AlertLedgerEntry]
 
     // MARK: Outbox
 
@@ -186,6 +197,11 @@ extension StateStore {
         var result: [StoredBucket] = []
         try forEachBucket(hours: hours) { result.append($0) }
         return result
+    }
+
+    /// `record(_:definitions:now:)` with no definitions (tests).
+    public func record(_ decisions: [(keys: [AlertLogKey], messages: [OutboxEntry])], now: Int64) throws(StoreError) -> [AlertLogKey] {
+        try record(decisions, definitions: [:], now: now)
     }
 
     /// `dueMessages(route:now:limit:)`, at most 100.

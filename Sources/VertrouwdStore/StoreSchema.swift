@@ -156,6 +156,15 @@ enum StoreSchema {
             try db.execute(sql: "INSERT INTO meta(key, value) VALUES ('pupil_chain', ?), ('pupil_chain_week', ?)",
                            arguments: [Data(chain.secret), chain.week])
         }
+        // v4: the ledger of released facts (issue 13, finding 7). Each
+        // alert_log row keeps the definition of the rule that decided it,
+        // at that moment (`RuleDefinition`, one canonical line), so that a
+        // reload that deletes or changes the rule forgets nothing already
+        // said. Rows from before v4 have none (NULL): they are placed with
+        // the current rule of their name, as before.
+        migrator.registerMigration("v4") { db in
+            try db.execute(sql: "ALTER TABLE alert_log ADD COLUMN definition TEXT")
+        }
         return migrator
     }
 }

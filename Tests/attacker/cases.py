@@ -117,6 +117,50 @@ FIXED = [
         "expect": ["{W1} category[grooming]"],
     },
     {
+        # Finding 7, a rule changed in place: the same name now counts
+        # image.shared only (min_count 50). Read with the rule of that name
+        # today, the alert "at least 10" spoke of image.shared (15: true,
+        # and so is the silence ≤ 19 it then gives) and left payment and
+        # grooming unguarded: payment "6", grooming "<5" pin grooming = 4.
+        # The ledger places it with the definition it was sent under.
+        "name": "reload-changes",
+        "finding": "7: reload forgets released facts (a rule changed under the same name)",
+        "k": 5, "round_to": 1,
+        "rules_before": [
+            {"name": "betaal-en-grooming", "match": ["sextortion.payment", "grooming"], "min_count": 10,
+             "window": "week"},
+        ],
+        "rules": [
+            {"name": "betaal-en-grooming", "match": ["image.shared"], "min_count": 50, "window": "week"},
+        ],
+        "signals": [(1, 1, "sextortion.payment", *HOOFD, 6), (1, 2, "grooming", *HOOFD, 4),
+                    (1, 3, "image.request", *HOOFD, 3), (1, 4, "image.shared", *HOOFD, 15)],
+        "expect": ["{W1} category[grooming]"],
+    },
+    {
+        # Finding 7, the silence of a rule changed under its name: the old
+        # definition logged band 10 (payment + grooming); the rule now
+        # counts threat + image.request from 5 and stays silent, so the
+        # reader knows those two hold 0..4 or 10..19 (the engine does not
+        # announce a band of the name already logged). The summary must be
+        # safe under each part.
+        "name": "reload-gap",
+        "finding": "7: a silence after a rule changed under its name is a disjunction",
+        "k": 5, "round_to": 1,
+        "rules_before": [
+            {"name": "betaal-en-grooming", "match": ["sextortion.payment", "grooming"], "min_count": 10,
+             "window": "week"},
+        ],
+        "rules": [
+            {"name": "betaal-en-grooming", "match": ["sextortion.threat", "image.request"], "min_count": 5,
+             "window": "week"},
+        ],
+        "signals": [(1, 1, "sextortion.payment", *HOOFD, 6), (1, 2, "grooming", *HOOFD, 4),
+                    (1, 3, "image.request", *HOOFD, 2), (1, 0, "sextortion.threat", *HOOFD, 2),
+                    (1, 4, "image.shared", *HOOFD, 20)],
+        "expect": ["{W1} category[grooming]"],
+    },
+    {
         # Soundness: small true cells (4 payment, 4 grooming), but only the
         # payment rule: its silence says payment ≤ 4, nothing says how the
         # other 4..8 are spread. Nothing can be pinned.

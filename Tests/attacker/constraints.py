@@ -80,6 +80,31 @@ class SumRange(Fact):
 
 
 @dataclass
+class SumIn(Fact):
+    """Σ cells lies in one of `intervals` ((lo, hi), disjoint): a rule
+    group's count after its last pass when the log held bands of its name
+    that another definition logged (finding 7). One binary variable per
+    interval."""
+
+    cells: tuple = ()
+    intervals: tuple = ()
+
+    def emit(self, b):
+        if len(self.intervals) == 1:
+            lo, hi = self.intervals[0]
+            b.row(ones(self.cells), lo, hi)
+            return
+        z = [b.new_var(0, 1) for _ in self.intervals]
+        b.row(ones(z), 1, 1)
+        b.row(plus(ones(self.cells), {v: -lo for v, (lo, _) in zip(z, self.intervals)}), lo=0)
+        b.row(plus(ones(self.cells), {v: -hi for v, (_, hi) in zip(z, self.intervals)}), hi=0)
+
+    def holds(self, x):
+        s = sum(x[i] for i in self.cells)
+        return any(lo <= s <= hi for lo, hi in self.intervals)
+
+
+@dataclass
 class Ordered(Fact):
     """Σ a ≤ Σ b − gap (the publisher chose a before b)."""
 

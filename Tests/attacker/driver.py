@@ -65,6 +65,7 @@ class Week:
 class Released:
     weeks: list  # Week, oldest first
     alerts: list = field(default_factory=list)  # alert JSON objects (socket route)
+    before: set = field(default_factory=set)  # ids of the alerts sent under `rules_before`
     summaries: dict = field(default_factory=dict)  # week label -> summary JSON object
     log: str = ""
     seconds: float = 0.0
@@ -245,6 +246,10 @@ def _run(binary, case, weeks, root, config, state_db, daemon):
 
     daemon.wait("the signals evaluated", check=evaluated)
     daemon.stop()
+    # The alerts the first config sent: a reader knows which config was
+    # in force when an alert came (a rule's name may stay while its
+    # definition changes).
+    first_run = {a["id"] for a in outbox(state_db, "alert")}
     if case.get("rules_before"):
         with open(config, "w") as f:
             f.write(config_text(case, root))
@@ -283,6 +288,7 @@ def _run(binary, case, weeks, root, config, state_db, daemon):
     daemon.stop()
     released = Released(weeks=weeks)
     released.alerts = outbox(state_db, "alert")
+    released.before = {a["id"] for a in released.alerts if a["id"] in first_run} if case.get("rules_before") else set()
     for w in weeks:
         r = subprocess.run([binary, "summary", "--config", config, "--week", w.label, "--format", "json"],
                            capture_output=True, text=True, timeout=60)

@@ -76,8 +76,11 @@ class Extraction:
         # summaries went out) decide the final alerts and silences.
         # rules_before: the config the signals were judged under before a
         # change (their alerts and silences are final too: every signal
-        # was in). Rule names are unique across the three lists.
+        # was in). A rule is its position in `self.rules`: a name may stay
+        # across the change while its definition changes (finding 7), and
+        # each alert belongs to the config in force when it came.
         self.rules = case.get("rules_before", []) + case["rules"] + case.get("rules_after", [])
+        self.before = len(case.get("rules_before", []))
         weeks = released.weeks
         self.sim = [w.label for w in weeks]
         days = any(r.get("kind", "threshold") == "threshold" and r.get("window", "day") == "day" for r in self.rules)
@@ -139,38 +142,88 @@ class Extraction:
     def group_text(group):
         return ",".join(f"{d}={v or '∅'}" for d, v in group.items()) or "all"
 
+    # MARK: rules and the log
+
+    def rule_of(self, alert):
+        """The rule (its index) that sent an alert: of `rules_before` when
+        it came under that config, else of the config after it."""
+        era = range(self.before) if alert["id"] in self.released.before else range(self.before, len(self.rules))
+        return next(i for i in era if self.rules[i]["name"] == alert["rule"])
+
+    def bands(self, rule, upto):
+        """The rule's bands (base · 2ⁿ) up to `upto`."""
+        b, out = self.base(rule), []
+        while b <= upto:
+            out.append(b)
+            b *= 2
+        return out
+
+    def logged(self, ri, week, day, group):
+        """The bands the alert log holds for rule `ri`'s name, window and
+        group when that rule last evaluated: every band each alert of the
+        name crossed (a rise alert logs its base band); for a rule of
+        `rules_before`, only that config's alerts."""
+        name = self.rules[ri]["name"]
+        out = set()
+        for (rj, w, d, g), band in self.alerted.items():
+            if self.rules[rj]["name"] != name or (w, d, g) != (week, day, group):
+                continue
+            if ri < self.before and rj >= self.before:
+                continue
+            rule = self.rules[rj]
+            out |= {self.base(rule)} if rule.get("kind") == "rise" else set(self.bands(rule, band))
+        return out
+
+    def intervals(self, ri, week, day, group):
+        """What the rule's last evaluation says of its count c: it announces
+        the highest of ITS bands that c crossed unless the log holds that
+        band of the name (the engine keys the log by name, whatever
+        definition logged it). So c < base, or c lies in [b, 2b − 1] for a
+        logged band b that is one of the rule's own: disjoint intervals,
+        adjacent ones merged (one, [0, 2m − 1], with one definition)."""
+        rule = self.rules[ri]
+        own = sorted(b for b in self.logged(ri, week, day, group) if b in self.bands(rule, b))
+        out = [(0, self.base(rule) - 1)]
+        for b in own:
+            if b <= out[-1][1] + 1:
+                out[-1] = (out[-1][0], max(out[-1][1], 2 * b - 1))
+            else:
+                out.append((b, 2 * b - 1))
+        return tuple(out)
+
     # MARK: facts
 
     def _alerts(self):
         highest = {}
         for a in self.released.alerts:
-            rule = next(r for r in self.rules if r["name"] == a["rule"])
+            ri = self.rule_of(a)
             group = {d: (v or "") for d, v in a["group"].items()}
             week, day = self.window_of(a)
-            key = (rule["name"], week, day, tuple(group.items()))
+            key = (ri, week, day, tuple(group.items()))
             highest[key] = max(highest.get(key, 0), a["at_least"])
         self.alerted = highest
-        for (name, week, day, group), band in sorted(highest.items(), key=str):
-            rule = next(r for r in self.rules if r["name"] == name)
-            group = dict(group)
-            cells = self.sum_cells(rule, week, day, group)
-            where = f"alert:{name} {week}{'' if day is None else ' day ' + str(day)} {self.group_text(group)} at least {band}"
+        for (ri, week, day, group), band in sorted(highest.items(), key=str):
+            rule = self.rules[ri]
+            name = rule["name"]
+            cells = self.sum_cells(rule, week, day, dict(group))
+            where = f"alert:{name} {week}{'' if day is None else ' day ' + str(day)} {self.group_text(dict(group))} at least {band}"
             if rule.get("kind") == "rise":
                 # Since December 2026 a rise rule is decided from the
                 # published summaries only (PublishedRise): that it fired
                 # follows from facts the reader already has, and adds none.
                 continue
             else:
-                self.facts.append(M.SumRange(where, cells, band, 2 * band - 1))
+                above = tuple((max(lo, band), hi) for lo, hi in self.intervals(ri, week, day, group) if hi >= band)
+                self.facts.append(M.SumIn(where, cells, above))
 
     def _silence(self):
-        for rule in self.rules:
+        for ri, rule in enumerate(self.rules):
             for week, day in self.rule_windows(rule):
                 for group in group_values(TAXONOMY, rule.get("group_by", [])):
                     cells = self.sum_cells(rule, week, day, group)
                     name = f"{rule['name']} {week}{'' if day is None else ' day ' + str(day)} {self.group_text(group)}"
                     self.targets.append(M.Target("rule group " + name, cells))
-                    if (rule["name"], week, day, tuple(group.items())) in self.alerted:
+                    if (ri, week, day, tuple(group.items())) in self.alerted:
                         continue
                     if rule in self.case.get("rules_after", []) and week in self.released.summaries:
                         # Added after the week was published: vertrouwd sends
@@ -186,7 +239,9 @@ class Extraction:
                         # the reader already has, and adds none.
                         continue
                     else:
-                        self.facts.append(M.SumRange(where, cells, 0, self.base(rule) - 1))
+                        # Bands of the name that another definition logged
+                        # may have kept this one from announcing (`intervals`).
+                        self.facts.append(M.SumIn(where, cells, self.intervals(ri, week, day, tuple(group.items()))))
 
     def _summaries(self):
         self.left_out = []
@@ -224,10 +279,10 @@ class Extraction:
         dim = table_dimension(table)
         rows = TAXONOMY.dimension_values(dim)
         highest = {}
-        for (name, w, day, group), band in self.alerted.items():
+        for (ri, w, day, group), band in self.alerted.items():
             if w != week:
                 continue
-            rule = next(r for r in self.rules if r["name"] == name)
+            rule = self.rules[ri]  # the checker places an alert with its own rule (the ledger)
             if rule.get("kind") == "rise":
                 band = self.base(rule)
             group = dict(group)
@@ -265,10 +320,11 @@ class Extraction:
         came after the summary (finding 8) make the oracle fact unsafe."""
         w = self.week_of[week]
         final = []
-        for (name, wk, day, group), band in self.alerted.items():
+        for (ri, wk, day, group), band in self.alerted.items():
             if wk != week:
                 continue
-            rule = next(r for r in self.rules if r["name"] == name)
+            rule = self.rules[ri]
+            name = rule["name"]
             if rule.get("kind") == "rise":
                 band = self.base(rule)
             label = week if day is None else (w.monday + timedelta(days=day)).isoformat()

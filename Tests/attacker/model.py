@@ -20,7 +20,7 @@ from typing import Iterable
 import highspy
 import numpy as np
 
-from constraints import (Builder, Fact, LeftOut, Ordered, RiseFired, RiseSilent, SumRange,  # noqa: F401
+from constraints import (Builder, Fact, LeftOut, Ordered, RiseFired, RiseSilent, SumIn, SumRange,  # noqa: F401
                          hidden_table_pins, ones, plus)
 from population import CAP, Taxonomy, Universe  # noqa: F401
 

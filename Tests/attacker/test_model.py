@@ -113,6 +113,20 @@ class Pins(unittest.TestCase):
         self.assertTrue(silent.holds({i: 0 for i in range(u.size)} | {now[0]: 9, before[0]: 4}))
         self.assertFalse(silent.holds({i: 0 for i in range(u.size)} | {now[0]: 10, before[0]: 4}))
 
+    def test_a_silence_with_a_gap_in_its_bands_is_a_disjunction(self):
+        # Finding 7: the name logged band 10 under an old definition; the
+        # rule now (base 5) stayed silent: its count is 0..4 or 10..19.
+        u = week_universe()
+        payment = u.select("W", category="sextortion.payment")
+        silent = M.SumIn("silence:betaal", payment, ((0, 4), (10, 19)))
+        m = M.Model(u, [silent, M.SumRange("payment ≤ 9", payment, 0, 9)], K)
+        self.assertEqual(m.range(M.Target("payment", payment)), (0, 4))
+        m = M.Model(u, [silent, M.SumRange("payment ≥ 5", payment, 5, None)], K)
+        self.assertEqual(m.range(M.Target("payment", payment)), (10, 19))
+        zero = {i: 0 for i in range(u.size)}
+        self.assertTrue(silent.holds(zero | {payment[0]: 12}))
+        self.assertFalse(silent.holds(zero | {payment[0]: 7}))
+
     def test_left_out_table_pins_only_when_the_checker_would(self):
         # Two "<5" cells under "at least 8": both 4, the checker's pin. Under
         # "at least 5" each is 1…4: not one value, so the checker (which
