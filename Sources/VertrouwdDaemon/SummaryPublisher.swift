@@ -59,11 +59,13 @@ public struct SummaryPublisher: Sendable {
                     OutboxEntry($0, id: alert.id, kind: "alert", createdAt: now)
                 }
             }
+            let definitions = Dictionary(configuration.rules.map { ($0.name, RuleDefinition.encode($0)) },
+                                         uniquingKeysWith: { a, _ in a })
             let keys = decided.rises.flatMap(\.logKeys).map {
                 AlertLogKey(rule: $0.rule, windowStart: $0.windowStart, group: $0.group, band: $0.band)
             }
             if try store.publish(week: week.label, windowStart: week.start, json: envelope.frozen, messages: messages,
-                                 alertKeys: keys, now: now) {
+                                 alertKeys: keys, definitions: definitions, now: now) {
                 published += 1
                 logger.notice("weekly summary \(week.label) published", metadata: ["event": "summary", "week": "\(week.label)"])
                 for decision in decided.rises {

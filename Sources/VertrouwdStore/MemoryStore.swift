@@ -381,12 +381,13 @@ public final class MemoryStore: StateStore {
     // MARK: Summaries
 
     public func publish(week: String, windowStart: Int64, json: String, messages: [OutboxEntry], alertKeys: [AlertLogKey],
+                        definitions: [String: String],
                         now: Int64) throws(StoreError) -> Bool {
         state.withLock { s in
             guard s.summaries[week] == nil else { return false }
             s.summaries[week] = Summary(windowStart: windowStart, json: json)
             for m in messages { Self.insert(m, into: &s) }
-            s.alertLog.formUnion(alertKeys)
+            for key in alertKeys where s.alertLog[key] == nil { s.alertLog[key] = .some(definitions[key.rule]) }
             return true
         }
     }

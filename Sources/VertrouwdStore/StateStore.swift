@@ -139,10 +139,12 @@ public protocol StateStore: AnyObject, Sendable {
 
     /// Publishes a week's summary, frozen (P7), and enqueues its messages
     /// and logs `alertKeys` (the rise alerts decided from it,
-    /// `PublishedRise`) in the same transaction. Returns false when that
+    /// `PublishedRise`), each with `definitions[rule]`, in the same
+    /// transaction. Returns false when that
     /// week was published before: the stored one stands, and nothing is
     /// enqueued or logged.
     func publish(week: String, windowStart: Int64, json: String, messages: [OutboxEntry], alertKeys: [AlertLogKey],
+                 definitions: [String: String],
                  now: Int64) throws(StoreError) -> Bool
 
     /// The frozen JSON of a published week, byte for byte, or nil.
@@ -239,8 +241,8 @@ public struct PurgeResult: Hashable, Sendable {
 }
 
 extension StateStore {
-    /// `publish(week:windowStart:json:messages:alertKeys:now:)` with no alerts.
+    /// `publish(week:windowStart:json:messages:alertKeys:definitions:now:)` with no alerts.
     public func publish(week: String, windowStart: Int64, json: String, messages: [OutboxEntry], now: Int64) throws(StoreError) -> Bool {
-        try publish(week: week, windowStart: windowStart, json: json, messages: messages, alertKeys: [], now: now)
+        try publish(week: week, windowStart: windowStart, json: json, messages: messages, alertKeys: [], definitions: [:], now: now)
     }
 }

@@ -6,6 +6,7 @@ extension SignalStore {
     /// was published before: the stored one stands and is never revised.
     /// The messages that send it are enqueued in the same transaction.
     public func publish(week: String, windowStart: Int64, json: String, messages: [OutboxEntry], alertKeys: [AlertLogKey],
+                        definitions: [String: String],
                         now: Int64) throws(StoreError) -> Bool {
         do {
             return try queue.write { db in
@@ -15,8 +16,8 @@ extension SignalStore {
                 for m in messages { try insert(m, in: db) }
                 for key in alertKeys {
                     try db.execute(sql: """
-                        INSERT OR IGNORE INTO alert_log(rule, window_start, group_key, band, decided_at) VALUES (?, ?, ?, ?, ?)
-                        """, arguments: [key.rule, key.windowStart, key.group, key.band, now])
+                        INSERT OR IGNORE INTO alert_log(rule, window_start, group_key, band, decided_at, definition) VALUES (?, ?, ?, ?, ?, ?)
+                        """, arguments: [key.rule, key.windowStart, key.group, key.band, now, definitions[key.rule]])
                 }
                 return true
             }

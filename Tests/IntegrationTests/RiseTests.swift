@@ -76,6 +76,10 @@ extension Integration {
                 #expect((alert["text"] as? String)?.contains("volgens hun weekoverzichten") == true, "\(alert)")
                 #expect(lines.map { $0["rule"] as? String } == ["stijging"], "the summary lists the rise it decided")
                 #expect(h.occurrences(of: "alert: rule stijging") == 1)
+                let definition = try DatabaseQueue(path: h.statePath).read {
+                    try String.fetchOne($0, sql: "SELECT definition FROM alert_log WHERE rule = 'stijging'")
+                }
+                #expect(definition?.hasPrefix("v1;rise;") == true, "the ledger keeps the rule it was decided under: \(definition ?? "nil")")
             } else {
                 #expect(alerts.isEmpty, "at least 5 is not twice the at most 4 the week before showed")
                 #expect(lines.isEmpty)
