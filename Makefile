@@ -221,7 +221,8 @@ bench: deps
 	python3 Benchmarks/bench.py --bin $(BENCH_SCRATCH)/release/vertrouwd --work $(BENCH_SCRATCH)/work \
 		$(if $(BENCH_RECORD),--record Benchmarks/RESULTS.md) $(BENCH_ARGS)
 
-# The exact attacker (issue 13; not part of `make test` yet): runs named
+# The exact attacker (issue 13; `make test` runs it too, with 8 random
+# weeks of a fixed seed, see scripts/test-all): runs named
 # adversarial weeks and ATTACK_CASES random ones through the binary, and
 # with HiGHS pins every summary cell and rule group it can from all the
 # released facts. Fails when any is pinned inside 1..k-1. ATTACK_ARGS=--prove

@@ -44,7 +44,9 @@ class Rounding(unittest.TestCase):
         self.assertEqual(preimage("10", 6, 5), (6, 12))
         self.assertEqual(preimage("7", 5, 1), (7, 7))
         self.assertEqual(preimage("<5", 5, 5), (0, 4))
-        self.assertEqual(preimage("x", 5, 5), (5, None))
+        # "x" is any count: withheld (at least k) or omitted (anything); the
+        # reader need not tell them apart (PublishedValue.text).
+        self.assertEqual(preimage("x", 5, 5), (0, None))
         with self.assertRaises(ValueError):
             preimage("12", 5, 5)
 
