@@ -182,6 +182,9 @@ public struct SummaryAlerts: Sendable {
     public init(week: Window, ledger: [LoggedAlert], rules: [Rule], cells: SummaryCells, zone: TimeZone, k: Int) {
         self.init(week: week, ledger: ledger, rules: rules, cells: cells, zone: zone)
         (silences, silenceAlternatives) = Self.silences(week: week, log: ledger.map(\.key), rules: rules, cells: cells, k: k)
+        let days = Self.daySilences(week: week, log: ledger.map(\.key), rules: rules, cells: cells, k: k, zone: zone)
+        silences += days
+        silenceAlternatives = silenceAlternatives?.map { $0 + days }
     }
 
     /// A log without definitions (every entry placed with the current
@@ -207,9 +210,8 @@ public struct SummaryAlerts: Sendable {
     /// and groups by one dimension, that dimension's table row of the
     /// group's value.
     ///
-    /// Not modelled (the checker is not exact there): silences of day
-    /// windows and of rise rules, which bound days and baselines rather
-    /// than the week's cells.
+    /// Day windows: `daySilences`. Rise rules say nothing the summaries do
+    /// not (`PublishedRise`).
     ///
     /// A rule changed by a reload (issue 13, finding 7). A silence is a
     /// fact about a rule as it stands at week close — the current rule
@@ -294,6 +296,54 @@ public struct SummaryAlerts: Sendable {
             }
         }
         return (result, alternatives)
+    }
+
+    /// Upper bounds that the week's threshold rules with a DAY window give
+    /// the week's cells: a pupil the week's row counts has a signal on one
+    /// of its days, so the week's count of a rule group is at most the sum
+    /// over the week's days of what each day's silence allows (base − 1,
+    /// or 2m − 1 after its highest own logged band m; `intervals`). Placed
+    /// in the rows the group surely counts, as `silences` places a week
+    /// rule's. A day whose bands leave a gap adds its hull's top: a
+    /// weaker bound than the reader's disjunction, never a false one.
+    static func daySilences(week: Window, log: [AlertKey], rules: [Rule], cells: SummaryCells, k: Int,
+                            zone: TimeZone) -> [AlertBound] {
+        var days: [Window] = []
+        var day = Window.containing(week.start, kind: .day, in: zone)
+        while day.start < week.end {
+            days.append(day)
+            day = day.next(in: zone)
+        }
+        var logged: [String: [Int64: [GroupKey: Set<Int>]]] = [:]
+        for key in log where key.windowStart >= week.start && key.windowStart < week.end {
+            logged[key.rule, default: [:]][key.windowStart, default: [:]][key.group, default: []].insert(key.band)
+        }
+        let categories = cells.taxonomy.categories.values
+        var result: [AlertBound] = []
+        for rule in rules {
+            guard case .threshold(window: .day) = rule.kind else { continue }
+            let base = AlertBands.base(minCount: rule.minCount, k: k)
+            func bound(_ group: GroupKey, _ cellIDs: [CellID]) {
+                guard !cellIDs.isEmpty else { return }
+                let most = days.reduce(0) { sum, day in
+                    let own = (logged[rule.name]?[day.start]?[group] ?? [])
+                        .filter { $0 >= base && $0 % base == 0 && ($0 / base).nonzeroBitCount == 1 }.sorted()
+                    return sum + intervals(base: base, bands: own).last!.upperBound
+                }
+                result.append(AlertBound(cells: cellIDs, atLeast: 0, atMost: most))
+            }
+            if rule.groupBy.isEmpty {
+                guard let table = cells.tables.first(where: { $0.dimension == .category }) else { continue }
+                bound(GroupKey.wholeSchool, table.rows.filter { rule.matches(category: $0) }.map { CellID(table: table.name, row: $0) })
+            } else if rule.groupBy.count == 1, categories.allSatisfy(rule.matches(category:)),
+                      let table = cells.tables.first(where: { $0.dimension == rule.groupBy[0] }) {
+                for row in table.rows {
+                    let value: GroupKey.Value = row.isEmpty ? .unknown : .known(row)
+                    bound(GroupKey([GroupKey.Part(table.dimension, value)]), [CellID(table: table.name, row: row)])
+                }
+            }
+        }
+        return result
     }
 
     /// What a rule group's count can be after the last pass, given the

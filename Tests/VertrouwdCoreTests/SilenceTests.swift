@@ -54,11 +54,31 @@ struct SilenceTests {
         #expect(alerts.silences.first?.cells == [CellID(table: "category", row: "sextortion.payment")])
     }
 
-    @Test func aDayRuleOrAGroupedRuleOverSomeCategoriesGivesNoWeekBound() {
-        let day = Rule(name: "dag", kind: .threshold(window: .day), match: [CategoryPattern("grooming")],
-                       minCount: 5, groupBy: [], severity: .high)
+    @Test func aGroupedRuleOverSomeCategoriesGivesNoWeekBound() {
         let bySite = Rule(name: "per-locatie", kind: .threshold(window: .week), match: [CategoryPattern("grooming")],
                           minCount: 5, groupBy: [.site], severity: .high)
-        #expect(SummaryAlerts(week: week, log: [], rules: [day, bySite], cells: cells, zone: Self.zone, k: 5).silences.isEmpty)
+        #expect(SummaryAlerts(week: week, log: [], rules: [bySite], cells: cells, zone: Self.zone, k: 5).silences.isEmpty)
+    }
+
+    /// A day rule's silence bounds each day; the week's row is at most the
+    /// sum over its seven days: 7 × 4 when no day alerted, and a day that
+    /// alerted at 5 and did not escalate adds 9 instead of 4.
+    @Test func aDayRulesSilencesBoundTheWeekBySumOverItsDays() {
+        let day = Rule(name: "dag", kind: .threshold(window: .day), match: [CategoryPattern("grooming")],
+                       minCount: 5, groupBy: [], severity: .high)
+        let quiet = SummaryAlerts(week: week, log: [], rules: [day], cells: cells, zone: Self.zone, k: 5).silences
+        #expect(quiet.map(\.atMost) == [28])
+        #expect(quiet.first?.cells == [CellID(table: "category", row: "grooming")])
+        let tuesday = Window.containing(week.start + 86_400 + 3_600, kind: .day, in: Self.zone)
+        let log = [AlertKey(rule: day.name, windowStart: tuesday.start, group: .wholeSchool, band: 5)]
+        #expect(SummaryAlerts(week: week, log: log, rules: [day], cells: cells, zone: Self.zone, k: 5).silences.map(\.atMost) == [33])
+    }
+
+    /// The week that clocks go back has seven days too (one of 25 hours).
+    @Test func aWeekWithAClockChangeHasSevenDays() {
+        let day = Rule(name: "dag", kind: .threshold(window: .day), match: [CategoryPattern("grooming")],
+                       minCount: 5, groupBy: [], severity: .high)
+        let october = Window.week(label: "2026-W43", in: Self.zone)!
+        #expect(SummaryAlerts(week: october, log: [], rules: [day], cells: cells, zone: Self.zone, k: 5).silences.map(\.atMost) == [28])
     }
 }
