@@ -49,7 +49,10 @@ public struct SummaryPublisher: Sendable {
                                 subject: r.subject, text: r.text, html: r.html, json: r.json)
                 }
             }
-            if try store.publish(week: week.label, windowStart: week.start, json: envelope.frozen, messages: messages, now: now) {
+            // s7-health: IT's weekly health report, in the same transaction
+            // (issue 15 §3: health left the summary for IT's messages).
+            let report = try WeeklyHealthReport(configuration: configuration).entries(week: week, store: store, backlog: backlog, now: now)
+            if try store.publish(week: week.label, windowStart: week.start, json: envelope.frozen, messages: messages + report, now: now) {
                 published += 1
                 logger.notice("weekly summary \(week.label) published", metadata: ["event": "summary", "week": "\(week.label)"])
             }
