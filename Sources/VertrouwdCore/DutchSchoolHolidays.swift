@@ -9,11 +9,25 @@
 /// table leaves out. A school whose dates differ lists its own in
 /// `[calendar] days_off` (or leaves `region` out and lists them all).
 ///
-/// This table was written without network access and must be checked
-/// against the ministry's page, and a new school year added, every year
-/// (README, "The school calendar"). 2027-2028 was checked against the
-/// ministry's page; 2025-2026 against school sites that quote it; the
-/// 2026-2027 voorjaars- and zomervakantie are the least certain entries.
+/// Checked on 2026-12-03 (s7-health) against the pages stored for offline
+/// reference (no network access):
+/// - 2027-2028: the ministry's own page, rijksoverheid.nl/onderwerpen/
+///   schoolvakanties/overzicht-schoolvakanties-per-schooljaar/
+///   overzicht-schoolvakanties-2027-2028 — every date matches.
+/// - 2025-2026: the ministry's page was not among the stored pages; every
+///   date matches the school sites that quote it, per region (noord:
+///   cbsdeverbinding.com, anjelier.nl; midden: edumarevpr.nl,
+///   deschelp.csgdewaard.nl; zuid: gbbenjamin.nl, montessoricollege.nl) and
+///   deepsea.nl's list of the 2026 zomervakantie per region.
+/// - 2026-2027: the ministry's page was not among the stored pages either.
+///   The dates below are those of school sites whose 2025-2026 dates show
+///   their region: noord anjelier.nl; midden deschelp.csgdewaard.nl and
+///   mariaschool.wsko.nl; zuid montessoricollege.nl. They corrected three
+///   entries (see the comments in the table). Midden and zuid then share
+///   their zomervakantie, which the ministry's rotation seldom does: check
+///   this year against the ministry's page first.
+/// The table must be checked against the ministry's page, and a new school
+/// year added, every year (README, "The school calendar").
 public enum DutchSchoolHolidays {
     /// One holiday of one region: its name and first and last day.
     public struct Holiday: Hashable, Sendable {
@@ -65,10 +79,15 @@ public enum DutchSchoolHolidays {
         Row("herfstvakantie", noord: (d(2026, 10, 10), d(2026, 10, 18)), midden: (d(2026, 10, 17), d(2026, 10, 25)),
             zuid: (d(2026, 10, 17), d(2026, 10, 25))),
         Row("kerstvakantie", all: d(2026, 12, 19), d(2027, 1, 3)),
-        Row("voorjaarsvakantie", noord: (d(2027, 2, 13), d(2027, 2, 21)), midden: (d(2027, 2, 20), d(2027, 2, 28)),
+        // Noord was 13-21 February; anjelier.nl (noord) has its voorjaarsvakantie
+        // on 22-26 February 2027, the week of midden's advice. One source only.
+        Row("voorjaarsvakantie", noord: (d(2027, 2, 20), d(2027, 2, 28)), midden: (d(2027, 2, 20), d(2027, 2, 28)),
             zuid: (d(2027, 2, 6), d(2027, 2, 14))),
         Row("meivakantie", all: d(2027, 4, 24), d(2027, 5, 2)),
-        Row("zomervakantie", noord: (d(2027, 7, 3), d(2027, 8, 15)), midden: (d(2027, 7, 10), d(2027, 8, 22)),
+        // Noord was 3 July-15 August and midden 10 July-22 August: anjelier.nl
+        // (noord) is off 12 July-20 August 2027; deschelp.csgdewaard.nl and
+        // mariaschool.wsko.nl (midden) 17 July-29 August, as montessoricollege.nl (zuid).
+        Row("zomervakantie", noord: (d(2027, 7, 10), d(2027, 8, 22)), midden: (d(2027, 7, 17), d(2027, 8, 29)),
             zuid: (d(2027, 7, 17), d(2027, 8, 29))),
         // Schooljaar 2027-2028
         Row("herfstvakantie", noord: (d(2027, 10, 16), d(2027, 10, 24)), midden: (d(2027, 10, 16), d(2027, 10, 24)),

@@ -1,3 +1,7 @@
+/// No longer shown (issue 15 §3, s7-health): the summary has no health
+/// section; IT gets rejects unmasked in the weekly health report. Only
+/// SummaryBuilder still calls this; delete it with that call.
+///
 /// The "Rejected" rows of a weekly summary's health section (issue 13,
 /// finding 13).
 ///

@@ -26,7 +26,6 @@ extension SummaryMessage {
             ("withheld_tables", .array(content.withheldTables.map { .string($0) })), ("trend", .array(trend)),
             ("alerts", .array(alerts)),
         ]
-        fields += healthJSON
         fields += [("stands_out", standsOut.map { .string($0) } ?? .null), ("text", .string(text))]
         if content.holidayWeek { fields.append(("holiday_week", .bool(true))) }
         return JSONWriter.render(.object(fields))

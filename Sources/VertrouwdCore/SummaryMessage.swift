@@ -65,6 +65,11 @@ public struct SummaryContent: Hashable, Sendable {
         }
     }
 
+    /// What the summary's health section once showed. The summary no
+    /// longer shows health (issue 15 §3, s7-health): IT gets it, unmasked,
+    /// in the weekly health report (`HealthReport`). Nothing renders this;
+    /// it stays only because SummaryBuilder still fills it — delete it
+    /// with that last use.
     public struct Health: Hashable, Sendable {
         public var accepted: String
         /// Rejected signals by reason code.
@@ -219,11 +224,11 @@ public struct SummaryMessage: Sendable {
         nl ? "De aantallen in de tabellen, het verloop en de meldingen zijn aantallen verschillende leerlingen; in een tabel telt elke leerling één keer. "
             + "Aantallen onder \(k) staan als \"<\(k)\", andere zijn afgerond; totalen zijn afgerond uit de werkelijke som; \"x\" is weggelaten om een ander aantal te beschermen. "
             + "De cijfers van eerdere weken zijn die uit de overzichten van toen; \"–\" betekent dat er voor die week geen cijfer is verstuurd. "
-            + healthFooter + "Dit overzicht kan geen leerling aanwijzen."
+            + "Dit overzicht kan geen leerling aanwijzen."
             : "The numbers in the tables, the trend and the alerts are numbers of different pupils; in a table each pupil counts once. "
             + "Counts below \(k) show as \"<\(k)\", others are rounded; totals are rounded from the true sum; \"x\" is left out to protect another count. "
             + "Numbers of earlier weeks are those of the summaries sent then; \"–\" means no number was sent for that week. "
-            + healthFooter + "This summary cannot point to a pupil."
+            + "This summary cannot point to a pupil."
     }
 
     var withheldNote: String? {
@@ -272,7 +277,6 @@ public struct SummaryMessage: Sendable {
         }
         lines += ["", MessageCatalog.words(language).helpHeading]
         lines += MessageCatalog.help(language, adviceSettings).map { "  - " + $0 }
-        lines += healthText
         lines += ["", "\(schoolName) · vertrouwd", footer]
         return lines.joined(separator: "\n") + "\n"
     }
@@ -331,7 +335,6 @@ public struct SummaryMessage: Sendable {
         h += Self.h2 + "\(e(MessageCatalog.words(language).helpHeading))</h2>\n<ul style=\"margin:0;padding-left:20px;\">\n"
         h += MessageCatalog.help(language, adviceSettings).map { "<li style=\"margin:0 0 6px 0;\">\(e($0))</li>\n" }.joined()
         h += "</ul>\n"
-        h += healthHTML
         h += "<p style=\"margin:20px 0 0 0;font-size:12px;color:#555555;\">\(e(schoolName)) · vertrouwd<br>\(e(footer))</p>\n"
         h += HTMLEscape.pageEnd
         return h

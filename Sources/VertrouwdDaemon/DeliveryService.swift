@@ -5,7 +5,7 @@
 // exit 0, the socket's ack); a temporary failure is retried with
 // exponential back-off (RetryPolicy.settle, in Core) under the same id; a
 // permanent one, or one older than delivery.max_age, is recorded as failed
-// and counted in the next summary's health section.
+// and told to IT (HealthService) and in the week's health report.
 //
 // Routes do not wait on each other: each route (socket, e-mail by SMTP or
 // sendmail) is delivered by a task of its own, with its own wake-up. An

@@ -17,7 +17,9 @@
 // Security stance: facts only — no bucket, pupil count or rejected value
 // reaches these messages (`HealthFacts` holds none).
 // Logs: each notice at warning ("health: … raised") or notice level
-// ("health: … cleared"), and a queued health message at info.
+// ("health: … cleared"), a queued health message at info, and once at
+// start and after a reload, at info, when no recipient receives "health"
+// (then problems are only in this log and no weekly health report goes out).
 import Foundation
 import Logging
 import ServiceLifecycle
@@ -85,7 +87,17 @@ public final class HealthService: Service, Sendable {
             $0.configuration = configuration
             $0.activity.watch(Set(configuration.silenceLimits.keys), now: now)
         }
+        tellWhenNobodyReceivesHealth(configuration)
         bell.ring()
+    }
+
+    /// Says once (info) that health goes nowhere but this log: the summary
+    /// no longer carries it (issue 15 §3), so without a health recipient
+    /// IT hears of a problem only here.
+    func tellWhenNobodyReceivesHealth(_ configuration: Configuration) {
+        guard !configuration.recipients.contains(where: { $0.receives.contains(.health) }) else { return }
+        logger.info("health: no recipient receives \"health\"; problems are only logged here and no weekly health report is sent",
+                    metadata: ["event": "health_nobody"])
     }
 
     /// What the ingest loop said: the STATUS base and the store's state.
@@ -122,6 +134,7 @@ public final class HealthService: Service, Sendable {
     var stopping: Bool { Task.isShuttingDownGracefully || Task.isCancelled }
 
     public func run() async throws {
+        tellWhenNobodyReceivesHealth(state.withLock { $0.configuration })
         await withGracefulShutdownHandler {
             while !self.stopping {
                 await self.check()

@@ -64,6 +64,9 @@ public struct SummaryPublisher: Sendable {
             let keys = decided.rises.flatMap(\.logKeys).map {
                 AlertLogKey(rule: $0.rule, windowStart: $0.windowStart, group: $0.group, band: $0.band)
             }
+            // s7-health: IT's weekly health report, in the same transaction
+            // (issue 15 §3: health left the summary for IT's messages).
+            messages += try WeeklyHealthReport(configuration: configuration).entries(week: week, store: store, backlog: backlog, now: now)
             if try store.publish(week: week.label, windowStart: week.start, json: envelope.frozen, messages: messages,
                                  alertKeys: keys, definitions: definitions, now: now) {
                 published += 1

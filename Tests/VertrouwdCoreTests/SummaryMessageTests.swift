@@ -84,8 +84,7 @@ enum SummarySamples {
         #expect(m.sparkline == "▁▂·▄▂▄▆█", "a week without a summary is a gap")
     }
 
-    /// Tables, trend and alert lines say they count pupils; health counts
-    /// signals and says so.
+    /// Tables, trend and alert lines say they count pupils.
     @Test func countsAreNumbersOfPupils() {
         let nl = SummaryMessage(SummarySamples.week48, taxonomy: messageTaxonomy, schoolName: "X", language: .nl, k: 5).text
         for heading in ["Leerlingen per soort signaal", "Leerlingen per soort kanaal", "Leerlingen per locatie",
@@ -93,7 +92,21 @@ enum SummarySamples {
             #expect(nl.contains("\n\(heading)\n"), "\(heading)")
         }
         #expect(nl.contains("aantallen verschillende leerlingen; in een tabel telt elke leerling één keer"))
-        #expect(nl.contains("Onder Werking staan signalen en berichten, geen leerlingen"))
+    }
+
+    /// Health left the summary for IT's weekly health report (issue 15 §3,
+    /// s7-health): no section, no footer sentence, no JSON field.
+    @Test func theSummaryShowsNoHealth() throws {
+        for language in Language.allCases {
+            for (_, content) in SummarySamples.cases {
+                let m = SummaryMessage(content, taxonomy: messageTaxonomy, schoolName: "X", language: language, k: 5)
+                for word in ["Werking", "Health", "Afgewezen", "Rejected", "spool"] {
+                    #expect(!m.text.contains(word) && !m.html.contains(word), "\(word) in the \(language) summary")
+                }
+                let object = try #require(try JSONSerialization.jsonObject(with: Data(m.json.utf8)) as? [String: Any])
+                #expect(object["health"] == nil)
+            }
+        }
     }
 
     /// The trust contact finds where help is in the summary too, and each
