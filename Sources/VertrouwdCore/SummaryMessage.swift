@@ -65,25 +65,6 @@ public struct SummaryContent: Hashable, Sendable {
         }
     }
 
-    /// What the summary's health section once showed. The summary no
-    /// longer shows health (issue 15 §3, s7-health): IT gets it, unmasked,
-    /// in the weekly health report (`HealthReport`). Nothing renders this;
-    /// it stays only because SummaryBuilder still fills it — delete it
-    /// with that last use.
-    public struct Health: Hashable, Sendable {
-        public var accepted: String
-        /// Rejected signals by reason code.
-        public var rejected: [Row]
-        public var deliveryFailures: String
-        public var spoolBacklog: String
-        public init(accepted: String, rejected: [Row], deliveryFailures: String, spoolBacklog: String) {
-            self.accepted = accepted
-            self.rejected = rejected
-            self.deliveryFailures = deliveryFailures
-            self.spoolBacklog = spoolBacklog
-        }
-    }
-
     public var id: String
     /// "2026-W48"
     public var week: String
@@ -92,7 +73,6 @@ public struct SummaryContent: Hashable, Sendable {
     public var tables: [Table]
     public var trend: [TrendPoint]
     public var alerts: [AlertLine]
-    public var health: Health
     /// Tables left out whole: publishing any of their cells could single
     /// out a pupil.
     public var withheldTables: [String]
@@ -102,7 +82,7 @@ public struct SummaryContent: Hashable, Sendable {
     public var holidayWeek = false
 
     public init(id: String, week: String, first: DateText.Day, last: DateText.Day, tables: [Table],
-                trend: [TrendPoint], alerts: [AlertLine], health: Health, withheldTables: [String] = []) {
+                trend: [TrendPoint], alerts: [AlertLine], withheldTables: [String] = []) {
         self.id = id
         self.week = week
         self.first = first
@@ -110,7 +90,6 @@ public struct SummaryContent: Hashable, Sendable {
         self.tables = tables
         self.trend = trend
         self.alerts = alerts
-        self.health = health
         self.withheldTables = withheldTables
     }
 }

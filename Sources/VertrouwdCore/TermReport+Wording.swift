@@ -135,7 +135,7 @@ public struct TermReportPage: Sendable {
     /// de hele school — vrijdag 27 november 2026: ten minste 5 leerlingen").
     func alertText(_ alert: SummaryContent.AlertLine, of week: TermReport.Week) -> String {
         let content = SummaryContent(id: "", week: week.label, first: week.first, last: week.last, tables: [], trend: [],
-                                     alerts: [alert], health: .init(accepted: "", rejected: [], deliveryFailures: "", spoolBacklog: ""))
+                                     alerts: [alert])
         return SummaryMessage(content, taxonomy: taxonomy, schoolName: schoolName, language: language, k: k).alertLineText(alert)
     }
 }

@@ -43,17 +43,10 @@ struct SummaryBuilder: Sendable {
                                         total: t.total.text(k: policy.minGroupSize))
         }
         let days = (first: DateText.Day(instant: week.start, zone: zone), last: DateText.Day(instant: week.end - 1, zone: zone))
-        let health = try store.health(days: days.first.iso...days.last.iso)
-        let shown = { (n: Int) in policy.publish(n).text(k: policy.minGroupSize) }
-        // Which reasons are listed must not depend on a count below k (Core).
-        let rejected = HealthRejections.rows(health, policy: policy)
-        let failures = try store.failedDeliveries(from: week.start, to: week.end)
         var content = SummaryContent(
             id: id, week: week.label, first: days.first, last: days.last, tables: tables,
             trend: try trend(until: week, store: store, thisWeek: tables),
             alerts: try alertLines(week, store: store, checked: alerts.lines),
-            health: .init(accepted: shown(health["accepted"] ?? 0), rejected: rejected,
-                          deliveryFailures: shown(failures), spoolBacklog: shown(backlog)),
             withheldTables: cells.tables.map(\.name).filter { protected.withheldTables.contains($0) })
         content.holidayWeek = configuration.calendar.isHolidayWeek(week, in: zone)  // s6-calendar
         return content

@@ -29,15 +29,12 @@ enum SummarySamples {
                  .init(rule: "sextortion-week", window: "2026-W48", atLeast: 10, categories: ["sextortion.payment"],
                        group: GroupKey([.init(.category, .known("sextortion.payment")), .init(.site, .known("hoofdgebouw"))])),
                  .init(rule: "grooming-klas", window: "2026-W48", atLeast: 5, categories: ["grooming"],
-                       group: GroupKey([.init(.cohortGroup, .unknown)]))],
-        health: .init(accepted: "25", rejected: [.init(key: "pii_email", value: "<5"), .init(key: "unknown_source", value: "<5")],
-                      deliveryFailures: "<5", spoolBacklog: "<5"))
+                       group: GroupKey([.init(.cohortGroup, .unknown)]))])
 
     static let quiet = SummaryContent(
         id: "00000000000000000000000000000048", week: "2026-W48", first: AlertSamples.monday, last: AlertSamples.sunday,
         tables: [.init(name: "category", rows: [.init(key: "grooming", value: "<5")], total: "<5")],
         trend: [], alerts: [],
-        health: .init(accepted: "<5", rejected: [], deliveryFailures: "<5", spoolBacklog: "<5"),
         withheldTables: ["cohort_group", "site"])
 
     static let cases = [("week48", week48), ("quiet", quiet)]

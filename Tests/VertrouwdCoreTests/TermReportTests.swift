@@ -23,7 +23,6 @@ enum TermReportSamples {
         var c = SummaryContent(id: "0000000000000000000000000000\(week.suffix(4))", week: week,
                                first: DateText.Day(instant: w.start, zone: zone), last: DateText.Day(instant: w.end - 1, zone: zone),
                                tables: tables, trend: [], alerts: alerts,
-                               health: .init(accepted: "25", rejected: [], deliveryFailures: "<5", spoolBacklog: "<5"),
                                withheldTables: withheld)
         c.holidayWeek = holiday
         return c
