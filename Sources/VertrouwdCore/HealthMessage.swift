@@ -57,8 +57,10 @@ public struct HealthMessage: Sendable {
         html = h
 
         let noticeValues: [JSONWriter.Value] = notices.map { n in
-            .object([("problem", .string(n.problem.code)), ("change", .string(n.change.rawValue)),
-                     ("since", .string(RFC3339.utcText(n.since)))])
+            var since = n.since
+            if case .sourceSilent = n.problem { since -= ((since % 3_600) + 3_600) % 3_600 }  // the hour only
+            return .object([("problem", .string(n.problem.code)), ("change", .string(n.change.rawValue)),
+                            ("since", .string(RFC3339.utcText(since)))])
         }
         var failing: [(String, JSONWriter.Value)] = []
         for (route, f) in facts.failing.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
@@ -72,7 +74,10 @@ public struct HealthMessage: Sendable {
             ("oldest_waiting", facts.oldestWaiting.map { .string(RFC3339.utcText($0)) } ?? .null),
             ("failing", .object(failing)),
             ("rejects", .object(facts.rejects.sorted { $0.key < $1.key }.map { ($0.key, .int($0.value)) })),
-            ("last_seen", .object(facts.lastSeen.sorted { $0.key < $1.key }.map { ($0.key, .string(RFC3339.utcText($0.value))) })),
+            // The hour only (HealthWording.hour): never when a pupil pressed a button.
+            ("last_seen", .object(facts.lastSeen.sorted { $0.key < $1.key }.map {
+                ($0.key, .string(RFC3339.utcText($0.value - (($0.value % 3_600) + 3_600) % 3_600)))
+            })),
         ]
         if let disk = facts.disk {
             fields.append(("disk", .object([("free", .int(Int(disk.free))), ("total", .int(Int(disk.total)))])))

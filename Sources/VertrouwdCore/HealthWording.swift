@@ -18,6 +18,16 @@ struct HealthWording {
         return "\(c.year!)-\(pad(c.month!, 2))-\(pad(c.day!, 2)) \(pad(c.hour!, 2)):\(pad(c.minute!, 2))"
     }
 
+    /// "2026-12-03 14:00–15:00": the hour of `epoch`, for when a SOURCE
+    /// was last seen. Never the minute: for a help-button source that would
+    /// tell IT when a pupil asked for help (P3 keeps hours only).
+    func hour(_ epoch: Int64) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        let c = calendar.dateComponents([.year, .month, .day, .hour], from: Date(timeIntervalSince1970: TimeInterval(epoch)))
+        return "\(c.year!)-\(pad(c.month!, 2))-\(pad(c.day!, 2)) \(pad(c.hour!, 2)):00–\(pad((c.hour! + 1) % 24, 2)):00"
+    }
+
     func age(_ seconds: Int64) -> String {
         HealthWording.age(seconds, language)
     }
@@ -50,7 +60,9 @@ struct HealthWording {
 
     /// One notice with what the facts say about its problem.
     func line(_ notice: HealthNotice, _ facts: HealthFacts) -> String {
-        let since = t("sinds \(time(notice.since))", "since \(time(notice.since))")
+        // A source's silence starts from its last signal: an hour, never a minute.
+        let stamp: (Int64) -> String = { if case .sourceSilent = notice.problem { hour($0) } else { time($0) } }
+        let since = t("sinds \(stamp(notice.since))", "since \(stamp(notice.since))")
         if notice.change == .cleared {
             let what = title(notice.problem)
             return t("\(what.prefix(1).uppercased())\(what.dropFirst()): \(since), opgelost \(time(now)).",
@@ -73,7 +85,7 @@ struct HealthWording {
             return t("De schijf van de database is bijna vol: \(free) vrij, \(since).\(again)",
                      "The database's disk is nearly full: \(free) free, \(since).\(again)")
         case .sourceSilent(let source):
-            let seen = facts.lastSeen[source].map(time) ?? "?"
+            let seen = facts.lastSeen[source].map(hour) ?? "?"
             return t("Bron \(source) heeft niets gestuurd sinds \(seen). Werkt het filter of programma dat de signalen levert nog?\(again)",
                      "Source \(source) has sent nothing since \(seen). Is the filter or program that sends the signals still working?\(again)")
         }
@@ -103,7 +115,7 @@ struct HealthWording {
             items.append(t("Afgewezen vandaag, per reden: ", "Rejected today, by reason: ") + parts.joined(separator: ", "))
         }
         for (source, seen) in facts.lastSeen.sorted(by: { $0.key < $1.key }) {
-            items.append(t("Bron \(source): laatst gezien \(time(seen))", "Source \(source): last seen \(time(seen))"))
+            items.append(t("Bron \(source): laatst gezien \(hour(seen))", "Source \(source): last seen \(hour(seen))"))
         }
         if let disk = facts.disk {
             items.append(t("Vrije schijfruimte: \(mebibytes(disk.free)) MiB (\(disk.freePercent)%)",
