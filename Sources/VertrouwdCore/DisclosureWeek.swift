@@ -12,7 +12,23 @@ public struct ProtectedWeek: Hashable, Sendable {
     }
 }
 
-/// P8: alerts versus the weekly summary. An alert said "at least <band>"
+/// P8 and P11: alerts versus the weekly summary.
+///
+/// The attacker (DESIGN §6 P11; README, "The reader vertrouwd protects
+/// against") has: the config and this algorithm at every moment; every
+/// alert at its tick; the silence of every rule group in every closed
+/// window; every published summary. What of that speaks about one week's
+/// cells reaches `protectWeek` as bounds: the week's alerts from the alert
+/// log, each placed with the rule definition stored with it
+/// (`SummaryAlerts`, `LoggedAlert`); week and day rules' silences
+/// (`SummaryAlerts.silences`, `daySilences`); and, as a belief that is
+/// often true, the same alerts over their matching rows only. Nothing
+/// released later speaks about a published week: no alert for its windows
+/// (`AlertRelease`), rise rules from published values (`PublishedRise`),
+/// the trend as shown. The check is exact (`DisclosureChecker.check`) and
+/// fails closed.
+///
+/// An alert said "at least <band>"
 /// for a group during the week; the week's table says "<k" or a rounded
 /// count for its cells. Together they must not pin a cell to 1…k-1 — for
 /// example instagram "6" (roundTo 1) plus an alert "social: at least 10"
