@@ -11,8 +11,10 @@ prints one table:
   2. one signal per file: 100,000 files, against `bareloop` (open, read,
      close, unlink; no fsync) over the same files;
   3. latency: 1,000 single signals, each renamed into new/ after the
-     previous alert was acked, evaluate_every = "0s", threshold 5: time
-     from the rename to the ack of its alert at a socket receiver;
+     previous one was decided, evaluate_every = "0s", threshold 5: time
+     from the rename to the end of the evaluation pass after its commit
+     (drop → decision; alerts then wait for their release tick, issue 13,
+     so the ack is checked but not timed: see `drop_to_decision`);
   4. idle: 60 s with an empty spool: CPU time and context switches of
      every thread, and RSS;
   5. replay: 52 weeks of generated buckets, 10 rules, current against
@@ -27,8 +29,9 @@ prints one table:
      its pupil's `subject` (1,500 pupils, 1,000 with signals in a week,
      Zipf-like repeats), against SEC over the same lines: (a) with the
      benchmark's one rule, (b) with eleven rules grouped by site, channel,
-     cohort and their groups, evaluate_every = "0s"; then (c) drop → ack
-     of 1,000 alerts on the store (b) left, each signal with a subject.
+     cohort and their groups, evaluate_every = "0s"; then (c) drop →
+     decision of 1,000 alerts on the store (b) left, each signal with a
+     subject (as in 3).
 
 The workload is generated from a fixed seed; only the anchor time moves
 with the clock (signals must be at most 7 days old; 22 in measurement 8). Everything is written
@@ -317,7 +320,7 @@ class Daemon:
     """`vertrouwd run` with NOTIFY_SOCKET pointing at an abstract datagram
     socket of ours; every stderr line is timestamped as it arrives."""
 
-    def __init__(self, binary, config, cwd, log_path):
+    def __init__(self, binary, config, cwd, log_path, args=()):
         self.notify = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
         name = f"vertrouwd-bench-{os.getpid()}-{id(self)}"
         self.notify.bind("\0" + name)
@@ -331,7 +334,7 @@ class Daemon:
         env.pop("WATCHDOG_PID", None)
         env.pop("JOURNAL_STREAM", None)
         self.started_at = mono()
-        self.proc = subprocess.Popen([binary, "run", "--config", config], cwd=cwd, env=env,
+        self.proc = subprocess.Popen([binary, "run", "--config", config, *args], cwd=cwd, env=env,
                                      stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         self.pid = self.proc.pid
         threading.Thread(target=self.read_notify, daemon=True).start()
@@ -384,6 +387,28 @@ class Daemon:
                 left = deadline - mono()
                 if left <= 0 or self.proc.poll() is not None:
                     raise SystemExit(f"only {seen} of {count} lines matching {pattern.pattern!r} (see {self.log.name})")
+                self.lines_cond.wait(min(left, 1))
+
+    def mark(self):
+        """A position in the log: `wait_after` looks only past it."""
+        with self.lines_cond:
+            return len(self.lines)
+
+    def wait_after(self, position, pattern, timeout):
+        """The first line at `position` or later that matches, as
+        (arrival time, position after it); exits when none within
+        `timeout`."""
+        deadline = mono() + timeout
+        with self.lines_cond:
+            while True:
+                while position < len(self.lines):
+                    t, text = self.lines[position]
+                    position += 1
+                    if pattern.search(text):
+                        return t, position
+                left = deadline - mono()
+                if left <= 0 or self.proc.poll() is not None:
+                    raise SystemExit(f"no line matching {pattern.pattern!r} within {timeout} s (see {self.log.name})")
                 self.lines_cond.wait(min(left, 1))
 
     def status(self):
@@ -501,8 +526,33 @@ class Bench:
             os.unlink(path)
         return Receiver(path)
 
-    def daemon(self, folder, config):
-        return Daemon(self.binary, config, folder, os.path.join(folder, "daemon.log"))
+    def daemon(self, folder, config, args=()):
+        return Daemon(self.binary, config, folder, os.path.join(folder, "daemon.log"), args)
+
+    # Drop → decision (measurements 3 and 8c). Alerts leave only at aligned
+    # release ticks (issue 13, finding 9; `release_every = "1s"` here), so
+    # the time to an alert's ack holds up to a second of deliberate wait.
+    # What is measured is the daemon's own latency: from the rename into
+    # new/ to the end of the evaluation pass that follows the file's commit
+    # (the debug line "pass done: evaluation", written when the pass has
+    # decided and held its alerts). Each alert's ack is still awaited and
+    # checked, after the last drop.
+    DEBUG = ("--log-level", "debug")
+    FILE_COUNTED = re.compile(r"file [0-9a-f]+: accepted")
+    DECIDED = re.compile(r"pass done: evaluation")
+
+    def drop_to_decision(self, d, spool, name, line):
+        """Drops one file with `line` and returns milliseconds from its
+        rename into new/ to the evaluation pass after its commit."""
+        tmp = os.path.join(spool, "tmp", name)
+        with open(tmp, "w") as f:
+            f.write(line)
+        position = d.mark()
+        start = mono()
+        os.rename(tmp, os.path.join(spool, "new", name))
+        _, position = d.wait_after(position, self.FILE_COUNTED, 10)
+        t, _ = d.wait_after(position, self.DECIDED, 10)
+        return (t - start) * 1000
 
     @staticmethod
     def store_total(folder):
@@ -793,7 +843,7 @@ class Bench:
         # loaded from the store), each measured signal with a subject and
         # the 5th distinct pupil of its (category, site) today.
         receiver = self.receiver()
-        d = self.daemon(school, config)
+        d = self.daemon(school, config, self.DEBUG)
         latencies = []
         try:
             d.wait_ready()
@@ -804,9 +854,12 @@ class Bench:
             letters = str.maketrans("0123456789", "abcdefghij")
             subject = lambda n, i: base64.urlsafe_b64encode(hashlib.sha256(b"latency pupil %d %d" % (n, i)).digest()) \
                 .rstrip(b"=").decode().translate(letters)
-            with open(os.path.join(spool, "new", "seed.jsonl"), "w") as f:
+            # Written in tmp/ and renamed, as a producer does: the daemon
+            # is running and could claim a file still being written.
+            with open(os.path.join(spool, "tmp", "seed.jsonl"), "w") as f:
                 f.write("".join(signal_line(n * 4 + i, ts, rng, site=s, category=c, prefix="seed", subject=subject(n, i))
                                 for n, (c, s) in enumerate(groups) for i in range(4)))
+            os.rename(os.path.join(spool, "tmp", "seed.jsonl"), os.path.join(spool, "new", "seed.jsonl"))
             self.wait_empty(school, self.wait_counted(school, total + 4 * len(groups), timeout=60))
             if self.wait_delivered(school, timeout=120):
                 raise SystemExit("subjects: the seed's alerts were not delivered within 120 s")
@@ -817,17 +870,14 @@ class Bench:
                 raise SystemExit("subjects: the seed alone caused an alert of a measured group")
             self.load.check("subjects, latency")
             for n, (c, s) in enumerate(groups):
-                name = f"drop-{n:04d}.jsonl"
-                tmp = os.path.join(spool, "tmp", name)
-                with open(tmp, "w") as f:
-                    f.write(signal_line(n, ts, rng, site=s, category=c, prefix="lat", subject=subject(n, 4)))
-                start = mono()
-                os.rename(tmp, os.path.join(spool, "new", name))
-                found = receiver.wait_match(position, lambda m: measured(m, s), 10)
-                if found is None:
-                    raise SystemExit(f"subjects: no alert for signal {n} within 10 s (see {d.log.name})")
-                t, position = found
-                latencies.append((t - start) * 1000)
+                latencies.append(self.drop_to_decision(
+                    d, spool, f"drop-{n:04d}.jsonl",
+                    signal_line(n, ts, rng, site=s, category=c, prefix="lat", subject=subject(n, 4))))
+            # Every measured group's alert, after the last drop (they leave
+            # at release ticks and queue for delivery meanwhile).
+            for n, (c, s) in enumerate(groups):
+                if receiver.wait_match(position, lambda m: measured(m, s), 300) is None:
+                    raise SystemExit(f"subjects: no alert for signal {n} within 300 s (see {d.log.name})")
             after = d.status()
         finally:
             d.stop()
@@ -908,7 +958,7 @@ class Bench:
         with open(os.path.join(spool, "new", "seed.jsonl"), "w") as f:
             f.write("".join(signal_line(n * 4 + i, ts, rng, site=s, category=c, prefix="seed")
                             for n, (c, s) in enumerate(groups) for i in range(4)))
-        d = self.daemon(folder, config)
+        d = self.daemon(folder, config, self.DEBUG)
         file_line = re.compile(r"^<\d>file [0-9a-f]+: accepted")
         latencies = []
         try:
@@ -919,18 +969,13 @@ class Bench:
                 raise SystemExit("latency: the seed alone caused alerts")
             self.load.check("latency")
             for n, (c, s) in enumerate(groups):
-                name = f"drop-{n:04d}.jsonl"
-                tmp = os.path.join(spool, "tmp", name)
-                with open(tmp, "w") as f:
-                    f.write(signal_line(n, ts, rng, site=s, category=c, prefix="lat"))
-                start = mono()
-                os.rename(tmp, os.path.join(spool, "new", name))
-                if not receiver.wait_for(n + 1, 10):
-                    raise SystemExit(f"latency: no alert for signal {n} within 10 s (see {d.log.name})")
-                t, message = receiver.acked[n]
-                if message.get("group", {}).get("site") != s:
-                    raise SystemExit(f"latency: alert {n} is for {message.get('group')}, not site {s}")
-                latencies.append((t - start) * 1000)
+                latencies.append(self.drop_to_decision(d, spool, f"drop-{n:04d}.jsonl",
+                                                       signal_line(n, ts, rng, site=s, category=c, prefix="lat")))
+            if not receiver.wait_for(total, 120):
+                raise SystemExit(f"latency: {len(receiver.acked)} of {total} alerts acked within 120 s (see {d.log.name})")
+            alerted = sorted(m.get("group", {}).get("site") for _, m in receiver.acked)
+            if alerted != sorted(s for _, s in groups):
+                raise SystemExit("latency: the alerts are not one per measured group")
             status = d.status()
         finally:
             d.stop()
@@ -1220,7 +1265,7 @@ def table(results, facts, load):
                      f"{r['ratio']:.2f}× bare loop", "≥ 0.8× bare loop", verdict(r["ratio"] >= 0.8)))
     r = results.get("latency")
     if r:
-        rows.append((f"3. drop → ack latency, {r['signals']:,} alerts",
+        rows.append((f"3. drop → decision latency, {r['signals']:,} alerts",
                      f"p50 {r['p50']:.2f} ms, p90 {r['p90']:.2f} ms, max {r['max']:.2f} ms",
                      f"p99 {r['p99']:.2f} ms", "p99 ≤ 20 ms", verdict(r["p99"] <= 20)))
     r = results.get("idle")
@@ -1265,7 +1310,7 @@ def table(results, facts, load):
                             if key == "rules" else ""),
                          "", "≤ 100 MiB", verdict(x["peak_rss_kib"] <= 100 * 1024)))
         x = r["rules"]["latency"]
-        rows.append((f"8c. drop → ack latency on that store, {x['signals']:,} alerts, with subjects",
+        rows.append((f"8c. drop → decision latency on that store, {x['signals']:,} alerts, with subjects",
                      f"p50 {x['p50']:.2f} ms, p90 {x['p90']:.2f} ms, max {x['max']:.2f} ms",
                      f"p99 {x['p99']:.2f} ms", "p99 ≤ 10 ms", verdict(x["p99"] <= 10)))
     out = [f"vertrouwd benchmark, {facts['date']}",

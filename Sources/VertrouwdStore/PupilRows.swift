@@ -1,6 +1,7 @@
 // PupilRows — the pupil rows an ingest batch adds (issue 13): one per
 // (hour, category, site, cohort, channel) and pupil, whatever the number
-// of signals, inserted straight through SQLite's C API like the buckets.
+// of signals, inserted straight through SQLite's C API like the buckets,
+// with the four texts as one profile number (`PupilProfiles`, v5).
 import GRDBSQLite
 import VertrouwdCore
 
@@ -43,11 +44,34 @@ struct PupilRows {
         used[Int(entry.row)] = true
     }
 
-    /// Inserts the rows in key order; returns those that were new, as
-    /// buckets (one per hour and group, in key order).
+    /// Inserts the rows in the table's key order (hour, profile, pupil);
+    /// returns those that were new, as buckets (one per hour and group, in
+    /// the batch's text order, as before v5).
     ///
-    /// - Parameter inserted: whether the last step added a row.
-    func insert(_ batch: PreparedBatch, with statement: OpaquePointer, inserted: () -> Bool) throws -> [BucketCount] {
+    /// - Parameters:
+    ///   - profiles: each row's profile number (`PupilProfiles.ids`).
+    ///   - inserted: whether the last step added a row.
+    func insert(_ batch: PreparedBatch, profiles: [ProfileKey: Int64], with statement: OpaquePointer,
+                inserted: () -> Bool) throws -> [BucketCount] {
+        let counted = all.indices.filter { used[$0] }
+        let profile = counted.map { profiles[ProfileKey(all[$0])]! }
+        let order = counted.indices.sorted { a, b in
+            let x = all[counted[a]], y = all[counted[b]]
+            return (x.hour, profile[a], Int64(bitPattern: x.pupil)) < (y.hour, profile[b], Int64(bitPattern: y.pupil))
+        }
+        var new = [Bool](repeating: false, count: counted.count)
+        defer { sqlite3_clear_bindings(statement) }
+        for i in order {
+            let row = all[counted[i]]
+            sqlite3_reset(statement)
+            let bound = sqlite3_bind_int64(statement, 1, row.hour) == SQLITE_OK
+                && sqlite3_bind_int64(statement, 2, profile[i]) == SQLITE_OK
+                && sqlite3_bind_int64(statement, 3, Int64(bitPattern: row.pupil)) == SQLITE_OK
+                && sqlite3_bind_int64(statement, 4, row.week) == SQLITE_OK
+            try SignalStore.step(statement, bound: bound)
+            new[i] = inserted()
+        }
+        // The new rows, grouped in the batch's order (its text order).
         var added: [BucketCount] = []
         var current: (row: Row, pupils: [PupilID])?
         func flush() {
@@ -56,25 +80,21 @@ struct PupilRows {
             added.append(BucketCount(hour: row.hour, category: text(.category, row.category), site: text(.site, row.site),
                                      cohort: text(.cohort, row.cohort), channel: text(.channel, row.channel), pupils: pupils))
         }
-        try SignalStore.withTexts(of: batch, boundBy: statement) { texts in
-            for row in rows {
-                var bound = SignalStore.bindKey(statement, hour: row.hour, texts: texts,
-                                                [(.category, row.category), (.site, row.site), (.cohort, row.cohort),
-                                                 (.channel, row.channel)])
-                bound = bound && sqlite3_bind_int64(statement, 6, Int64(bitPattern: row.pupil)) == SQLITE_OK
-                bound = bound && sqlite3_bind_int64(statement, 7, row.week) == SQLITE_OK
-                try SignalStore.step(statement, bound: bound)
-                guard inserted() else { continue }
-                if let open = current, open.row.hour == row.hour, open.row.category == row.category, open.row.site == row.site,
-                   open.row.cohort == row.cohort, open.row.channel == row.channel {
-                    current?.pupils.append(row.pupil)
-                } else {
-                    flush()
-                    current = (row, [row.pupil])
-                }
+        for (i, r) in counted.enumerated() where new[i] {
+            let row = all[r]
+            if let open = current, open.row.hour == row.hour, ProfileKey(open.row) == ProfileKey(row) {
+                current?.pupils.append(row.pupil)
+            } else {
+                flush()
+                current = (row, [row.pupil])
             }
         }
         flush()
         return added
+    }
+
+    /// The profiles of the counted signals' rows.
+    var profileKeys: Set<ProfileKey> {
+        Set(all.indices.lazy.filter { used[$0] }.map { ProfileKey(all[$0]) })
     }
 }

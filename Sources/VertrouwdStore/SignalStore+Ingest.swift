@@ -91,10 +91,10 @@ extension SignalStore {
             try addHealth.execute(arguments: [day, key.source, key.reason, n])
         }
 
-        let addPupil = try db.cachedStatement(sql: """
-            INSERT OR IGNORE INTO pupils(hour, category, site, cohort, channel, pupil, week) VALUES (?, ?, ?, ?, ?, ?, ?)
-            """)
-        let addedPupils = try pupils.insert(batch, with: addPupil.sqliteStatement) { db.changesCount == 1 }
+        // Pupil rows by profile number (v5): (hour, profile, pupil) integers.
+        let profiles = try PupilProfiles.ids(of: pupils.profileKeys, in: batch, db: db)
+        let addPupil = try db.cachedStatement(sql: "INSERT OR IGNORE INTO pupils(hour, profile, pupil, week) VALUES (?, ?, ?, ?)")
+        let addedPupils = try pupils.insert(batch, profiles: profiles, with: addPupil.sqliteStatement) { db.changesCount == 1 }
 
         let record = try db.cachedStatement(sql: "INSERT INTO processed_files(digest, processed_at) VALUES (?, ?)")
         for (i, file) in files.enumerated() where counted[i] {

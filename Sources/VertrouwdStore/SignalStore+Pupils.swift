@@ -8,18 +8,42 @@ extension SignalStore {
     public func forEachPupilBucket(hours: Range<Int64>, _ body: (BucketCount) -> Void) throws(StoreError) {
         do {
             try queue.read { db in
+                // Rows come by (hour, profile, pupil); an hour's groups are
+                // put in text order, the order before v5 (`ProfileText`).
+                let profiles = try PupilProfiles.all(db)
                 let rows = try Row.fetchCursor(db, sql: """
-                    SELECT hour, category, site, cohort, channel, pupil FROM pupils
-                    WHERE hour >= ? AND hour < ? ORDER BY hour, category, site, cohort, channel, pupil
+                    SELECT hour, profile, pupil FROM pupils
+                    WHERE hour >= ? AND hour < ? ORDER BY hour, profile, pupil
                     """, arguments: [hours.lowerBound, hours.upperBound])
-                try withoutActuallyEscaping(body) { body in
-                    var grouper = PupilBucketGrouper(body)
-                    while let row = try rows.next() {
-                        grouper.add(hour: row[0], category: row[1], site: row[2], cohort: row[3], channel: row[4],
-                                    pupil: PupilID(bitPattern: row[5] as Int64))
+                var hour: Int64?
+                var groups: [(profile: ProfileText, pupils: [PupilID])] = []
+                func flush() {
+                    guard let hour else { return }
+                    groups.sort { $0.profile.precedes($1.profile) }
+                    for (p, pupils) in groups {
+                        body(BucketCount(hour: hour, category: p.category, site: p.site, cohort: p.cohort, channel: p.channel,
+                                         pupils: pupils.sorted()))
                     }
-                    grouper.flush()
+                    groups.removeAll(keepingCapacity: true)
                 }
+                var profileID: Int64?
+                while let row = try rows.next() {
+                    let (h, profile, pupil): (Int64, Int64, Int64) = (row[0], row[1], row[2])
+                    if h != hour {
+                        flush()
+                        hour = h
+                        profileID = nil
+                    }
+                    if profile != profileID {
+                        guard let text = profiles[profile] else {
+                            throw StoreError(.corrupt, "\(path) has a pupil row of an unknown profile")
+                        }
+                        groups.append((text, []))
+                        profileID = profile
+                    }
+                    groups[groups.count - 1].pupils.append(PupilID(bitPattern: pupil))
+                }
+                flush()
                 let condensed = try Row.fetchCursor(db, sql: """
                     SELECT week, hour, category, site, cohort, channel, pupils FROM pupil_weeks
                     WHERE hour >= ? AND hour < ? ORDER BY hour, category, site, cohort, channel
@@ -39,10 +63,14 @@ extension SignalStore {
     public func shred(beforeWeek ordinal: Int64, firstHour: Int64) throws(StoreError) -> Int {
         do {
             let (removed, moved) = try queue.write { db -> (Int, PupilChain) in
+                // A profile is one (category, site, cohort, channel): grouping
+                // by it groups as the four texts did before v5.
                 try db.execute(sql: """
                     INSERT INTO pupil_weeks(week, hour, category, site, cohort, channel, pupils)
-                    SELECT week, min(hour), category, site, cohort, channel, count(DISTINCT pupil) FROM pupils
-                    WHERE hour < ? GROUP BY week, category, site, cohort, channel
+                    SELECT g.week, g.hour, f.category, f.site, f.cohort, f.channel, g.pupils
+                    FROM (SELECT week, profile, min(hour) AS hour, count(DISTINCT pupil) AS pupils FROM pupils
+                          WHERE hour < ? GROUP BY week, profile) AS g, profiles AS f
+                    WHERE f.id = g.profile
                     ON CONFLICT(week, category, site, cohort, channel) DO UPDATE SET pupils = pupils + excluded.pupils
                     """, arguments: [firstHour])
                 try db.execute(sql: "DELETE FROM pupils WHERE hour < ?", arguments: [firstHour])

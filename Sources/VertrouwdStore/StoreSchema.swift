@@ -165,6 +165,41 @@ enum StoreSchema {
         migrator.registerMigration("v4") { db in
             try db.execute(sql: "ALTER TABLE alert_log ADD COLUMN definition TEXT")
         }
+        // v5 (s7-perf): pupil rows keyed by integers (issue 13, `make
+        // bench`). `profiles` numbers each (category, site, cohort,
+        // channel) once; a pupil row is (hour, profile, pupil) with its
+        // week, about 20 bytes instead of ~55, so ingest over weeks writes
+        // far fewer pages (PupilProfiles.swift). Existing rows are copied
+        // over, the same rows, and the old table dropped (secure_delete
+        // overwrites its pages).
+        migrator.registerMigration("v5") { db in
+            try db.execute(sql: """
+                CREATE TABLE profiles (
+                    id INTEGER PRIMARY KEY,
+                    category TEXT NOT NULL,
+                    site TEXT NOT NULL,
+                    cohort TEXT NOT NULL,
+                    channel TEXT NOT NULL,
+                    UNIQUE (category, site, cohort, channel)
+                );
+                INSERT INTO profiles(category, site, cohort, channel)
+                    SELECT DISTINCT category, site, cohort, channel FROM pupils ORDER BY category, site, cohort, channel;
+
+                CREATE TABLE pupils_v5 (
+                    hour INTEGER NOT NULL,
+                    profile INTEGER NOT NULL,
+                    pupil INTEGER NOT NULL,
+                    week INTEGER NOT NULL,
+                    PRIMARY KEY (hour, profile, pupil)
+                ) WITHOUT ROWID;
+                INSERT INTO pupils_v5(hour, profile, pupil, week)
+                    SELECT p.hour, f.id, p.pupil, p.week FROM pupils AS p, profiles AS f
+                    WHERE f.category = p.category AND f.site = p.site AND f.cohort = p.cohort AND f.channel = p.channel
+                    ORDER BY p.hour, f.id, p.pupil;
+                DROP TABLE pupils;
+                ALTER TABLE pupils_v5 RENAME TO pupils;
+                """)
+        }
         return migrator
     }
 }
