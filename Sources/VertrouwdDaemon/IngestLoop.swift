@@ -297,9 +297,13 @@ public final class IngestLoop: Sendable {
             // stamped with the last tick: the summary's check reads the
             // alert log, and an alert of its week held past it would be
             // frozen out while its silence was taken as a fact (issue 13).
-            let tick = AlertRelease.latestTick(atOrBefore: now, every: configuration.alerts.releaseEvery,
-                                               in: configuration.school.timeZone)
-            if try evaluator.release(store: store, tick: tick) > 0 { onOutbox() }
+            // Only when a summary is due: on any other check (every start)
+            // they wait for their tick, as finding 9 wants.
+            if try !publisher.dueWeeks(store: store, now: now).isEmpty {
+                let tick = AlertRelease.latestTick(atOrBefore: now, every: configuration.alerts.releaseEvery,
+                                                   in: configuration.school.timeZone)
+                if try evaluator.release(store: store, tick: tick) > 0 { onOutbox() }
+            }
             let outcome = try publisher.publishDue(store: store, now: now, backlog: backlog())
             if outcome.published > 0 { onOutbox() }
             logger.debug("pass done: publication", metadata: [

@@ -30,13 +30,19 @@ public struct SummaryPublisher: Sendable {
         public var nextCheck: Int64
     }
 
+    /// The weeks whose summaries are due at `now` and not yet published.
+    public func dueWeeks(store: some StateStore, now: Int64) throws -> [Window] {
+        let last = try store.lastPublishedWeekStart().map { Window.containing($0, kind: .week, in: zone) }
+        return SummarySchedule.weeksToPublish(now: now, schedule: configuration.summary.schedule, zone: zone, lastPublished: last,
+                                              catchUpWeeks: configuration.summary.catchUpWeeks, createdAt: try store.createdAt())
+    }
+
     /// Publishes every due week, and works out when the next check is due.
     public func publishDue(store: some StateStore, now: Int64, backlog: Int) throws -> Outcome {
         let schedule = configuration.summary.schedule
         let last = try store.lastPublishedWeekStart().map { Window.containing($0, kind: .week, in: zone) }
         let since = try store.createdAt()
-        let due = SummarySchedule.weeksToPublish(now: now, schedule: schedule, zone: zone, lastPublished: last,
-                                                 catchUpWeeks: configuration.summary.catchUpWeeks, createdAt: since)
+        let due = try dueWeeks(store: store, now: now)
         var published = 0
         var newest = last
         for week in due {

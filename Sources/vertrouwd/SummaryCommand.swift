@@ -55,7 +55,13 @@ struct SummaryCommand: ParsableCommand {
         } else {
             try KFloor(live, config: configuration, configPath: options.config)
                 .require(configuration, usedAs: "--config", command: "the summary preview")
-            printError("vertrouwd: \(week) is not published yet; this is a preview of what would be sent")
+            if window.end <= (try store.createdAt()) {
+                // The daemon sends no summary of a week that ended before its
+                // state database existed (SummarySchedule): say so.
+                printError("vertrouwd: \(week) ended before this state database was made, so no summary of it is sent; this is a preview of what it would have said")
+            } else {
+                printError("vertrouwd: \(week) is not published yet; this is a preview of what would be sent")
+            }
             let publisher = SummaryPublisher(configuration: configuration, logger: .init(label: "vertrouwd"))
             let envelope = try publisher.render(week: window, store: store, backlog: 0, id: "preview")
             rendering = envelope.renderings[lang]!
