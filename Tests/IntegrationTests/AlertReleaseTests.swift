@@ -72,6 +72,32 @@ extension Integration {
             #expect(h.log.contains("alert: rule sextortion-dag, window starting"))
         }
 
+        /// Signals counted at a start make their alert wait for the next
+        /// tick too. The start's summary check used to release held alerts
+        /// at once, stamped with the tick before the start — before the
+        /// signals, in a new school's first try.
+        @Test func anAlertDecidedAtStartWaitsForTheNextTick() throws {
+            let h = try DaemonHarness(extra: """
+                [alerts]
+                evaluate_every = "0s"
+                release_every = "10s"
+
+                \(Self.rule)
+                """)
+            try h.prepareSpool()
+            try h.drop((0..<5).map { _ in Lines.signal() }.joined(separator: "\n") + "\n")
+            try waitUntil("a second just after a release tick", timeout: 15) {
+                let s = Int64(Date().timeIntervalSince1970)
+                return s % 10 == 1 || s % 10 == 2
+            }
+            let started = Int64(Date().timeIntervalSince1970)
+            try h.start(arguments: ["--log-level", "debug"])
+            try waitUntil("the alert is released", timeout: 30) { (try? alertStamps(h).count) == 1 }
+            #expect(h.stop() == 0)
+            let stamp = try #require(try alertStamps(h).first)
+            #expect(stamp % 10 == 0 && stamp > started, "the tick after the start, not the one before: \(stamp) vs \(started)")
+        }
+
         /// Late signals for a week whose summary is out make no alert (its
         /// release check never saw one); they stay counted, and an alert for
         /// an open week still goes out.
