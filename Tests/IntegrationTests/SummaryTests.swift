@@ -135,5 +135,20 @@ extension Integration {
             #expect(result.status == 1)
             #expect(result.stderr.contains("has not closed yet"))
         }
+
+        /// A week that ended before the state database was made is never
+        /// sent (the first summary is the install's week): its preview says
+        /// so instead of "what would be sent" (a new school's first try).
+        @Test func aWeekBeforeTheInstallIsPreviewedAsNeverSent() throws {
+            let h = try DaemonHarness()
+            try h.prepareSpool()
+            try h.start()
+            #expect(h.stop() == 0)
+            let (label, _) = SummaryTests.previousWeek()
+            let result = try Binary.run(["summary", "--config", h.configPath, "--week", label])
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(result.stderr.contains("ended before this state database was made, so no summary of it is sent"), "\(result.stderr)")
+            #expect(!result.stdout.isEmpty, "the preview still shows what it would have said")
+        }
     }
 }
