@@ -62,7 +62,7 @@ public struct AdapterPipeline: Sendable {
         // The hour only (P3), never ahead of now; an hour of margin so the
         // daemon still accepts it when it reads the spool a little later.
         let instant = min(event.time ?? now, now)
-        let hour = instant - ((instant % 3_600) + 3_600) % 3_600
+        let hour = RFC3339.utcHourStart(instant)
         guard hour > now - maxAge + 3_600 else { return .skipped(.tooOld) }
         var fields: [(String, JSONWriter.Value)] = [
             ("v", .int(1)),

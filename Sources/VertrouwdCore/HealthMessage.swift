@@ -58,7 +58,7 @@ public struct HealthMessage: Sendable {
 
         let noticeValues: [JSONWriter.Value] = notices.map { n in
             var since = n.since
-            if case .sourceSilent = n.problem { since -= ((since % 3_600) + 3_600) % 3_600 }  // the hour only
+            if case .sourceSilent = n.problem { since = RFC3339.utcHourStart(since) }  // the hour only
             return .object([("problem", .string(n.problem.code)), ("change", .string(n.change.rawValue)),
                             ("since", .string(RFC3339.utcText(since)))])
         }
@@ -76,7 +76,7 @@ public struct HealthMessage: Sendable {
             ("rejects", .object(facts.rejects.sorted { $0.key < $1.key }.map { ($0.key, .int($0.value)) })),
             // The hour only (HealthWording.hour): never when a pupil pressed a button.
             ("last_seen", .object(facts.lastSeen.sorted { $0.key < $1.key }.map {
-                ($0.key, .string(RFC3339.utcText($0.value - (($0.value % 3_600) + 3_600) % 3_600)))
+                ($0.key, .string(RFC3339.utcText(RFC3339.utcHourStart($0.value))))
             })),
         ]
         if let disk = facts.disk {

@@ -79,6 +79,12 @@ public enum RFC3339 {
 
     /// `2026-11-29T10:00:00Z`: a UTC instant as producers write `ts`
     /// (whole seconds; years 0000–9999).
+    /// The start of the UTC hour `epoch` lies in: the finest time anything
+    /// vertrouwd keeps or tells says (P3).
+    public static func utcHourStart(_ epoch: Int64) -> Int64 {
+        WindowCalendar.floorDiv(epoch, 3_600) * 3_600
+    }
+
     public static func utcText(_ epoch: Int64) -> String {
         let day = WindowCalendar.floorDiv(epoch, 86_400)
         let (y, m, d) = WindowCalendar.civil(fromDay: day)

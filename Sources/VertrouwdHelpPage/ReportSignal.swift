@@ -37,6 +37,6 @@ public enum ReportSignal {
 
     /// `now` floored to the hour, as RFC 3339 UTC ("2026-12-02T18:00:00Z").
     public static func hourText(_ now: Int64) -> String {
-        RFC3339.utcText(now - ((now % 3_600) + 3_600) % 3_600)
+        RFC3339.utcText(RFC3339.utcHourStart(now))
     }
 }
