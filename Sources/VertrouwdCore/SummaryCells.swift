@@ -251,34 +251,17 @@ public struct SummaryAlerts: Sendable {
         for key in log where key.windowStart == week.start {
             logged[key.rule, default: [:]][key.group, default: []].insert(key.band)
         }
-        let categories = cells.taxonomy.categories.values
         var result: [AlertBound] = []
         /// Per bound (by position in `result`) that is a disjunction: its intervals.
         var disjunctions: [(at: Int, intervals: [ClosedRange<Int>])] = []
         for rule in rules {
             guard case .threshold(window: .week) = rule.kind else { continue }
             let base = AlertBands.base(minCount: rule.minCount, k: k)
-            /// Whether `band` is one of this rule's: base · 2ⁿ.
-            func isBand(_ band: Int) -> Bool {
-                band >= base && band % base == 0 && (band / base).nonzeroBitCount == 1
-            }
-            func bound(_ group: GroupKey, _ cellIDs: [CellID]) {
-                guard !cellIDs.isEmpty else { return }
-                let own = (logged[rule.name]?[group] ?? []).filter(isBand).sorted()
+            for (group, cellIDs) in silencePlacements(of: rule, cells: cells) {
+                let own = (logged[rule.name]?[group] ?? []).filter { isBand($0, base: base) }.sorted()
                 let intervals = Self.intervals(base: base, bands: own)
                 if intervals.count > 1 { disjunctions.append((result.count, intervals)) }
                 result.append(AlertBound(cells: cellIDs, atLeast: 0, atMost: intervals.last!.upperBound))
-            }
-            if rule.groupBy.isEmpty {
-                guard let table = cells.tables.first(where: { $0.dimension == .category }) else { continue }
-                let rows = table.rows.filter { rule.matches(category: $0) }
-                bound(GroupKey.wholeSchool, rows.map { CellID(table: table.name, row: $0) })
-            } else if rule.groupBy.count == 1, categories.allSatisfy(rule.matches(category:)),
-                      let table = cells.tables.first(where: { $0.dimension == rule.groupBy[0] }) {
-                for row in table.rows {
-                    let value: GroupKey.Value = row.isEmpty ? .unknown : .known(row)
-                    bound(GroupKey([GroupKey.Part(table.dimension, value)]), [CellID(table: table.name, row: row)])
-                }
             }
         }
         guard !disjunctions.isEmpty else { return (result, []) }
@@ -318,32 +301,44 @@ public struct SummaryAlerts: Sendable {
         for key in log where key.windowStart >= week.start && key.windowStart < week.end {
             logged[key.rule, default: [:]][key.windowStart, default: [:]][key.group, default: []].insert(key.band)
         }
-        let categories = cells.taxonomy.categories.values
         var result: [AlertBound] = []
         for rule in rules {
             guard case .threshold(window: .day) = rule.kind else { continue }
             let base = AlertBands.base(minCount: rule.minCount, k: k)
-            func bound(_ group: GroupKey, _ cellIDs: [CellID]) {
-                guard !cellIDs.isEmpty else { return }
+            for (group, cellIDs) in silencePlacements(of: rule, cells: cells) {
                 let most = days.reduce(0) { sum, day in
-                    let own = (logged[rule.name]?[day.start]?[group] ?? [])
-                        .filter { $0 >= base && $0 % base == 0 && ($0 / base).nonzeroBitCount == 1 }.sorted()
+                    let own = (logged[rule.name]?[day.start]?[group] ?? []).filter { isBand($0, base: base) }.sorted()
                     return sum + intervals(base: base, bands: own).last!.upperBound
                 }
                 result.append(AlertBound(cells: cellIDs, atLeast: 0, atMost: most))
             }
-            if rule.groupBy.isEmpty {
-                guard let table = cells.tables.first(where: { $0.dimension == .category }) else { continue }
-                bound(GroupKey.wholeSchool, table.rows.filter { rule.matches(category: $0) }.map { CellID(table: table.name, row: $0) })
-            } else if rule.groupBy.count == 1, categories.allSatisfy(rule.matches(category:)),
-                      let table = cells.tables.first(where: { $0.dimension == rule.groupBy[0] }) {
-                for row in table.rows {
-                    let value: GroupKey.Value = row.isEmpty ? .unknown : .known(row)
-                    bound(GroupKey([GroupKey.Part(table.dimension, value)]), [CellID(table: table.name, row: row)])
-                }
-            }
         }
         return result
+    }
+
+    /// The groups of `rule` whose pupils the week's table rows surely
+    /// count, each with those rows: a pupil counts in a row one of its
+    /// signals falls in, so the category rows the rule matches, for a rule
+    /// over the whole school; and for a rule that matches every category
+    /// and groups by one table's dimension, that table's row of each group.
+    /// Other rules place no silence.
+    static func silencePlacements(of rule: Rule, cells: SummaryCells) -> [(group: GroupKey, cells: [CellID])] {
+        if rule.groupBy.isEmpty {
+            guard let table = cells.tables.first(where: { $0.dimension == .category }) else { return [] }
+            let rows = table.rows.filter { rule.matches(category: $0) }.map { CellID(table: table.name, row: $0) }
+            return rows.isEmpty ? [] : [(GroupKey.wholeSchool, rows)]
+        }
+        guard rule.groupBy.count == 1, cells.taxonomy.categories.values.allSatisfy(rule.matches(category:)),
+              let table = cells.tables.first(where: { $0.dimension == rule.groupBy[0] }) else { return [] }
+        return table.rows.map { row in
+            let value: GroupKey.Value = row.isEmpty ? .unknown : .known(row)
+            return (GroupKey([GroupKey.Part(table.dimension, value)]), [CellID(table: table.name, row: row)])
+        }
+    }
+
+    /// Whether `band` is one of a rule's bands: base · 2ⁿ.
+    static func isBand(_ band: Int, base: Int) -> Bool {
+        band >= base && band % base == 0 && (band / base).nonzeroBitCount == 1
     }
 
     /// What a rule group's count can be after the last pass, given the
