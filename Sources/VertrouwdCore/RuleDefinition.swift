@@ -28,6 +28,12 @@ public enum RuleDefinition {
     /// The form's version, its first field ("v1").
     public static let version = 1
 
+    /// Each rule's definition by name: what the ledger stores with the
+    /// alerts the rules decide.
+    public static func byName(_ rules: [Rule]) -> [String: String] {
+        Dictionary(rules.map { ($0.name, encode($0)) }, uniquingKeysWith: { first, _ in first })
+    }
+
     /// The canonical text of `rule`'s definition.
     public static func encode(_ rule: Rule) -> String {
         var fields = ["v\(version)"]

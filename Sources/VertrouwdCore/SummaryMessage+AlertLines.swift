@@ -26,17 +26,19 @@ extension SummaryContent.AlertLine {
         for (key, value) in highest {
             let rule = value.rule
             let window = Window.containing(key.windowStart, kind: rule.window, in: zone)
-            let categories: [String]
-            if let c = key.group[.category]?.rowText, !c.isEmpty {
-                categories = [c]
-            } else {
-                categories = taxonomy.categories.values.filter(rule.matches(category:))
-            }
-            lines.append((Self(rule: rule.name, window: window.label, atLeast: value.band, categories: categories, group: key.group),
+            lines.append((Self(rule: rule.name, window: window.label, atLeast: value.band,
+                               categories: categories(of: rule, group: key.group, taxonomy: taxonomy), group: key.group),
                           key.group.encoded, key.definition))
         }
         return lines.sorted { ($0.line.window, $0.line.rule, $0.group, $0.definition) < ($1.line.window, $1.line.rule, $1.group, $1.definition) }
             .map(\.line)
+    }
+
+    /// What an alert of `rule` and `group` is about: the group's category,
+    /// or every category the rule matches.
+    public static func categories(of rule: Rule, group: GroupKey, taxonomy: Taxonomy) -> [String] {
+        if let c = group[.category]?.rowText, !c.isEmpty { return [c] }
+        return taxonomy.categories.values.filter(rule.matches(category:))
     }
 
     /// A log without definitions: every entry placed with the current rule

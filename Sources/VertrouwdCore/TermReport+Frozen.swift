@@ -16,11 +16,7 @@ extension TermReport {
     /// has: the values are the same in every language). Nil when the
     /// envelope or its rendering cannot be read.
     public static func published(frozen envelope: String, language: Language) -> PublishedWeek? {
-        guard let object = jsonObject(envelope),
-              let renderings = object["renderings"] as? [String: Any] else { return nil }
-        let order = [language] + Language.allCases.filter { $0 != language }
-        guard let message = order.lazy.compactMap({ (renderings[$0.rawValue] as? [String: Any])?["json"] as? String })
-                  .compactMap(jsonObject).first,
+        guard let message = FrozenSummary.message(envelope, preferring: language),
               let tables = message["tables"] as? [[String: Any]] else { return nil }
         var categories: [String: String]?
         var categoryOrder: [String] = []
@@ -35,7 +31,7 @@ extension TermReport {
         }
         // The envelope's total is the one the trend of later summaries
         // shows (the first table's); the message's own tables agree.
-        let envelopeTotal = (object["total"] as? String).flatMap { $0.isEmpty ? nil : $0 }
+        let envelopeTotal = FrozenSummary.total(envelope).flatMap { $0.isEmpty ? nil : $0 }
         let total = envelopeTotal ?? (tables.first?["total"] as? String)
         guard let alerts = alertLines(message["alerts"]) else { return nil }
         return PublishedWeek(total: total, categories: categories, categoryOrder: categoryOrder,
@@ -60,9 +56,5 @@ extension TermReport {
             lines.append(.init(rule: rule, window: window, atLeast: atLeast, categories: categories, group: GroupKey(parts)))
         }
         return lines
-    }
-
-    static func jsonObject(_ text: String) -> [String: Any]? {
-        try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any]
     }
 }

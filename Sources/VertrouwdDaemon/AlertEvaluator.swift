@@ -36,8 +36,7 @@ public final class AlertEvaluator: Sendable {
 
     init(configuration: Configuration, logger: Logger) {
         self.configuration = configuration
-        self.definitions = Dictionary(configuration.rules.map { ($0.name, RuleDefinition.encode($0)) },
-                                      uniquingKeysWith: { first, _ in first })
+        self.definitions = RuleDefinition.byName(configuration.rules)
         self.engine = RuleEngine(configuration: configuration)
         self.logger = logger
         self.live = Mutex(LiveCounts(engine: engine))

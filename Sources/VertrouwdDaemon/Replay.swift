@@ -31,7 +31,7 @@ public enum Replay {
             for configuration in configurations {
                 for (week, baseline) in Replay.riseWeeks(configuration, from: from, to: to) {
                     for w in [week] + baseline.flatMap(\.self) where published[w.label] == nil {
-                        published[w.label] = .some(try store.publishedSummary(week: w.label).flatMap(SummaryBuilder.frozenTables))
+                        published[w.label] = .some(try store.publishedSummary(week: w.label).flatMap(FrozenSummary.tables))
                     }
                 }
             }

@@ -18,7 +18,7 @@ struct SummaryBuilder: Sendable {
     /// The tables and their row mapping (Core).
     var cells: SummaryCells { SummaryCells(taxonomy: configuration.taxonomy) }
 
-    func content(week: Window, store: some StateStore, backlog: Int, id: String) throws -> SummaryContent {
+    func content(week: Window, store: some StateStore, id: String) throws -> SummaryContent {
         let policy = configuration.privacy
         let cells = self.cells
         let counts = cells.counts(try store.pupilBuckets(hours: week.hours))
@@ -98,7 +98,7 @@ struct SummaryBuilder: Sendable {
         for _ in 1..<max(configuration.summary.trendWeeks, 1) {
             w = w.previous(in: zone)
             let frozen = try store.publishedSummary(week: w.label)
-            points.insert(.init(week: w.label, total: frozen.flatMap(Self.frozenTotal),
+            points.insert(.init(week: w.label, total: frozen.flatMap(FrozenSummary.total),
                                 categories: frozen.flatMap(Self.frozenCategories)), at: 0)
         }
         // Weeks before the first summary are no gaps: there was nothing yet.
@@ -112,33 +112,12 @@ struct SummaryBuilder: Sendable {
         return points
     }
 
-    /// The first table's total from a frozen summary envelope.
-    static func frozenTotal(_ envelope: String) -> String? {
-        guard let object = try? JSONSerialization.jsonObject(with: Data(envelope.utf8)) as? [String: Any],
-              let total = object["total"] as? String else { return nil }
-        return total
-    }
-
     /// The category table (category → shown value) as a frozen summary
-    /// showed it: read from its stored socket rendering, whose tables are
-    /// the published values; nil when the envelope has none or the table
-    /// was left out that week.
+    /// showed it; nil when the envelope has none or the table was left out
+    /// that week.
     static func frozenCategories(_ envelope: String) -> [String: String]? {
-        guard let object = try? JSONSerialization.jsonObject(with: Data(envelope.utf8)) as? [String: Any],
-              let renderings = object["renderings"] as? [String: [String: String]] else { return nil }
-        for language in Language.allCases {
-            guard let json = renderings[language.rawValue]?["json"],
-                  let message = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any],
-                  let tables = message["tables"] as? [[String: Any]] else { continue }
-            guard let table = tables.first(where: { $0["name"] as? String == "category" }),
-                  let rows = table["rows"] as? [[String: String]] else { return nil }
-            var values: [String: String] = [:]
-            for row in rows {
-                guard let key = row["key"], let value = row["value"] else { return nil }
-                values[key] = value
-            }
-            return values
+        FrozenSummary.tables(envelope)?["category"].map { t in
+            Dictionary(t.rows.map { ($0.key, $0.value) }, uniquingKeysWith: { a, _ in a })
         }
-        return nil
     }
 }

@@ -47,7 +47,7 @@ public struct SummaryPublisher: Sendable {
         var newest = last
         for week in due {
             let id = AlertEvaluator.newID()
-            let decided = try decide(week: week, store: store, backlog: backlog, id: id)
+            let decided = try decide(week: week, store: store, id: id)
             let envelope = render(decided.content, week: week)
             var messages = configuration.recipients.filter { $0.receives.contains(.summaries) }.flatMap { recipient in
                 let r = envelope.renderings[recipient.language]!
@@ -65,8 +65,6 @@ public struct SummaryPublisher: Sendable {
                     OutboxEntry($0, id: alert.id, kind: "alert", createdAt: now)
                 }
             }
-            let definitions = Dictionary(configuration.rules.map { ($0.name, RuleDefinition.encode($0)) },
-                                         uniquingKeysWith: { a, _ in a })
             let keys = decided.rises.flatMap(\.logKeys).map {
                 AlertLogKey(rule: $0.rule, windowStart: $0.windowStart, group: $0.group, band: $0.band)
             }
@@ -74,7 +72,7 @@ public struct SummaryPublisher: Sendable {
             // (issue 15 §3: health left the summary for IT's messages).
             messages += try WeeklyHealthReport(configuration: configuration).entries(week: week, store: store, backlog: backlog, now: now)
             if try store.publish(week: week.label, windowStart: week.start, json: envelope.frozen, messages: messages,
-                                 alertKeys: keys, definitions: definitions, now: now) {
+                                 alertKeys: keys, definitions: RuleDefinition.byName(configuration.rules), now: now) {
                 published += 1
                 logger.notice("weekly summary \(week.label) published", metadata: ["event": "summary", "week": "\(week.label)"])
                 for decision in decided.rises {
@@ -104,8 +102,8 @@ public struct SummaryPublisher: Sendable {
 
     /// A week's summary content, with the rise alerts decided from its
     /// published tables listed in it (`PublishedRise`).
-    func decide(week: Window, store: some StateStore, backlog: Int, id: String) throws -> (content: SummaryContent, rises: [AlertDecision]) {
-        var content = try builder.content(week: week, store: store, backlog: backlog, id: id)
+    func decide(week: Window, store: some StateStore, id: String) throws -> (content: SummaryContent, rises: [AlertDecision]) {
+        var content = try builder.content(week: week, store: store, id: id)
         let rises = try builder.riseDecisions(week: week, tables: content.tables, store: store)
         if !rises.isEmpty {
             content.alerts = (content.alerts + builder.riseLines(rises)).sorted {
@@ -116,8 +114,8 @@ public struct SummaryPublisher: Sendable {
     }
 
     /// A week rendered as it would be published now (`vertrouwd summary`'s preview).
-    public func render(week: Window, store: some StateStore, backlog: Int, id: String) throws -> Envelope {
-        render(try decide(week: week, store: store, backlog: backlog, id: id).content, week: week)
+    public func render(week: Window, store: some StateStore, id: String) throws -> Envelope {
+        render(try decide(week: week, store: store, id: id).content, week: week)
     }
 
     func render(_ content: SummaryContent, week: Window) -> Envelope {

@@ -63,7 +63,7 @@ struct SummaryCommand: ParsableCommand {
                 printError("vertrouwd: \(week) is not published yet; this is a preview of what would be sent")
             }
             let publisher = SummaryPublisher(configuration: configuration, logger: .init(label: "vertrouwd"))
-            let envelope = try publisher.render(week: window, store: store, backlog: 0, id: "preview")
+            let envelope = try publisher.render(week: window, store: store, id: "preview")
             rendering = envelope.renderings[lang]!
         }
         switch format {
