@@ -1,5 +1,6 @@
 // PupilProfiles — the small integers that stand for a (category, site,
-// cohort, channel) in the pupils table (migration v5).
+// cohort, channel) in the pupils table (migration v5) and the signal
+// buckets (`bucket_counts`, migration v6).
 //
 // Why: a pupil row used to repeat its four text values in its key; over
 // three weeks that is a million rows of ~55 bytes, larger than the page
@@ -21,6 +22,13 @@ struct ProfileKey: Hashable {
         site = row.site
         cohort = row.cohort
         channel = row.channel
+    }
+
+    init(_ bucket: PreparedBatch.Bucket) {
+        category = bucket.category
+        site = bucket.site
+        cohort = bucket.cohort
+        channel = bucket.channel
     }
 }
 

@@ -29,17 +29,44 @@ extension SignalStore {
     public func forEachBucket(hours: Range<Int64>, _ body: (StoredBucket) -> Void) throws(StoreError) {
         do {
             try queue.read { db in
+                // Rows come by (hour, profile, severity); an hour's rows are
+                // put in text order, the order before v6 (`ProfileText`).
+                let profiles = try PupilProfiles.all(db)
                 let rows = try Row.fetchCursor(db, sql: """
-                    SELECT hour, category, site, cohort, channel, severity, count FROM buckets
-                    WHERE hour >= ? AND hour < ? ORDER BY hour, category, site, cohort, channel, severity
+                    SELECT hour, profile, severity, count FROM bucket_counts
+                    WHERE hour >= ? AND hour < ? ORDER BY hour, profile, severity
                     """, arguments: [hours.lowerBound, hours.upperBound])
+                var hour: Int64?
+                var group: [(profile: ProfileText, severity: String, count: Int)] = []
+                func flush() {
+                    guard let hour else { return }
+                    group.sort { a, b in
+                        a.profile != b.profile ? a.profile.precedes(b.profile) : a.severity.utf8.lexicographicallyPrecedes(b.severity.utf8)
+                    }
+                    for (p, severity, count) in group {
+                        body(StoredBucket(hour: hour, category: p.category, site: p.site, cohort: p.cohort,
+                                          channel: p.channel, severity: severity, count: count))
+                    }
+                    group.removeAll(keepingCapacity: true)
+                }
                 while let row = try rows.next() {
                     // By position: looking columns up by name costs more
                     // than the rest of the read (a replay reads ~10⁵ rows).
-                    body(StoredBucket(hour: row[0], category: row[1], site: row[2], cohort: row[3],
-                                      channel: row[4], severity: row[5], count: row[6]))
+                    let h: Int64 = row[0]
+                    if h != hour {
+                        flush()
+                        hour = h
+                    }
+                    let profile: Int64 = row[1]
+                    guard let text = profiles[profile] else {
+                        throw StoreError(.corrupt, "\(path) has a bucket of an unknown profile")
+                    }
+                    group.append((text, row[2], row[3]))
                 }
+                flush()
             }
+        } catch let error as StoreError {
+            throw error
         } catch {
             throw StoreError(error)
         }

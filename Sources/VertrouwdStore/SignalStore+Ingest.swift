@@ -62,14 +62,17 @@ extension SignalStore {
             acceptedBySource[Int(entry.source)] += count
         }
 
+        // Profile numbers (v5, v6) of the buckets and pupil rows counted.
+        var profileKeys = pupils.profileKeys
+        for (bucket, n) in zip(batch.buckets, bucketCounts) where n > 0 { profileKeys.insert(ProfileKey(bucket)) }
+        let profiles = try PupilProfiles.ids(of: profileKeys, in: batch, db: db)
+
         // One upsert per bucket, in key order, whatever the number of signals.
         let add = try db.cachedStatement(sql: """
-            INSERT INTO buckets(hour, category, site, cohort, channel, severity, count)
-            VALUES (?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT(hour, category, site, cohort, channel, severity)
-            DO UPDATE SET count = count + excluded.count
+            INSERT INTO bucket_counts(hour, profile, severity, count) VALUES (?, ?, ?, ?)
+            ON CONFLICT(hour, profile, severity) DO UPDATE SET count = count + excluded.count
             """)
-        try Self.upsert(batch, counts: bucketCounts, with: add.sqliteStatement)
+        try Self.upsert(batch, counts: bucketCounts, profiles: profiles, with: add.sqliteStatement)
 
         var health: [HealthKey: Int] = [:]
         for (source, n) in zip(batch.sources, acceptedBySource) where n > 0 {
@@ -92,7 +95,6 @@ extension SignalStore {
         }
 
         // Pupil rows by profile number (v5): (hour, profile, pupil) integers.
-        let profiles = try PupilProfiles.ids(of: pupils.profileKeys, in: batch, db: db)
         let addPupil = try db.cachedStatement(sql: "INSERT OR IGNORE INTO pupils(hour, profile, pupil, week) VALUES (?, ?, ?, ?)")
         let addedPupils = try pupils.insert(batch, profiles: profiles, with: addPupil.sqliteStatement) { db.changesCount == 1 }
 
@@ -119,21 +121,35 @@ extension SignalStore {
     }
 
     /// The bucket upserts of a batch, bound straight through SQLite's C
-    /// API like the inserts above.
-    private static func upsert(_ batch: PreparedBatch, counts: [Int], with statement: OpaquePointer) throws {
+    /// API like the inserts above, in the table's key order (hour, profile,
+    /// severity): severities are numbered in text order by `finish`.
+    private static func upsert(_ batch: PreparedBatch, counts: [Int], profiles: [ProfileKey: Int64],
+                               with statement: OpaquePointer) throws {
+        var rows: [(bucket: Int, profile: Int64)] = []
+        rows.reserveCapacity(counts.count)
+        for (i, n) in counts.enumerated() where n > 0 {
+            rows.append((i, profiles[ProfileKey(batch.buckets[i])]!))
+        }
+        rows.sort { a, b in
+            let x = batch.buckets[a.bucket], y = batch.buckets[b.bucket]
+            return (x.hour, a.profile, x.severity) < (y.hour, b.profile, y.severity)
+        }
         try withTexts(of: batch, boundBy: statement) { texts in
-            for (bucket, n) in zip(batch.buckets, counts) where n > 0 {
-                var bound = bindKey(statement, hour: bucket.hour, texts: texts,
-                                    [(.category, bucket.category), (.site, bucket.site), (.cohort, bucket.cohort),
-                                     (.channel, bucket.channel), (.severity, bucket.severity)])
-                bound = bound && sqlite3_bind_int64(statement, 7, Int64(n)) == SQLITE_OK
+            for (i, profile) in rows {
+                let bucket = batch.buckets[i]
+                sqlite3_reset(statement)
+                let bound = sqlite3_bind_int64(statement, 1, bucket.hour) == SQLITE_OK
+                    && sqlite3_bind_int64(statement, 2, profile) == SQLITE_OK
+                    // SQLITE_STATIC (nil): the copy outlives the statement's use.
+                    && sqlite3_bind_text(statement, 3, texts[PreparedBatch.Dimension.severity.rawValue][Int(bucket.severity)], -1, nil) == SQLITE_OK
+                    && sqlite3_bind_int64(statement, 4, Int64(counts[i])) == SQLITE_OK
                 try step(statement, bound: bound)
             }
         }
     }
 
     /// Runs `body` with the batch's text values copied to C once (per
-    /// batch, not per row), for `bindKey`; the copies go after the
+    /// batch, not per row), for the upserts; the copies go after the
     /// statement's bindings are cleared.
     static func withTexts<R>(of batch: PreparedBatch, boundBy statement: OpaquePointer,
                              _ body: ([[UnsafeMutablePointer<CChar>]]) throws -> R) throws -> R {
@@ -143,19 +159,6 @@ extension SignalStore {
             for dimension in texts { for text in dimension { free(text) } }
         }
         return try body(texts)
-    }
-
-    /// Resets `statement` and binds a row's key: the hour as parameter 1,
-    /// then the numbered values' texts in order. False when a bind failed.
-    static func bindKey(_ statement: OpaquePointer, hour: Int64, texts: [[UnsafeMutablePointer<CChar>]],
-                        _ values: [(PreparedBatch.Dimension, UInt32)]) -> Bool {
-        sqlite3_reset(statement)
-        var bound = sqlite3_bind_int64(statement, 1, hour) == SQLITE_OK
-        for (i, (dimension, number)) in values.enumerated() where bound {
-            // SQLITE_STATIC (nil): the copy outlives the statement's use.
-            bound = sqlite3_bind_text(statement, Int32(i + 2), texts[dimension.rawValue][Int(number)], -1, nil) == SQLITE_OK
-        }
-        return bound
     }
 
     static func step(_ statement: OpaquePointer, bound: Bool) throws {

@@ -14,7 +14,7 @@ extension SignalStore {
             return try queue.write { db in
                 var result = PurgeResult()
                 let oldest = Self.hour(of: now - retentionSeconds)
-                try db.execute(sql: "DELETE FROM buckets WHERE hour < ?", arguments: [oldest])
+                try db.execute(sql: "DELETE FROM bucket_counts WHERE hour < ?", arguments: [oldest])
                 result.buckets = db.changesCount
                 try db.execute(sql: "DELETE FROM pupils WHERE hour < ?", arguments: [oldest])
                 result.pupils = db.changesCount
@@ -36,7 +36,7 @@ extension SignalStore {
     /// The number of accepted signals stored (each with its count).
     public func totalSignals() throws(StoreError) -> Int64 {
         do {
-            return try queue.read { db in try Int64.fetchOne(db, sql: "SELECT coalesce(sum(count), 0) FROM buckets") ?? 0 }
+            return try queue.read { db in try Int64.fetchOne(db, sql: "SELECT coalesce(sum(count), 0) FROM bucket_counts") ?? 0 }
         } catch {
             throw StoreError(error)
         }

@@ -55,6 +55,13 @@ public final class SignalStore: StateStore {
                 // on a 1,000,000-signal backlog and cost 16 MiB of RSS
                 // (Benchmarks/RESULTS.md).
                 try db.execute(sql: "PRAGMA cache_size = -16384")
+                // A checkpoint after every 4,000 pages written (16 MiB)
+                // rather than SQLite's 1,000: an ingest batch spread over
+                // weeks rewrites thousands of pages, and with the default
+                // every commit was followed by a checkpoint copying them all
+                // back at once; a page rewritten by several commits is now
+                // copied once (`make bench` 8, Benchmarks/RESULTS.md).
+                try db.execute(sql: "PRAGMA wal_autocheckpoint = 4000")
             }
             queue = try DatabaseQueue(path: path, configuration: config)
             let migrator = StoreSchema.migrator(now: now)

@@ -66,7 +66,9 @@ public protocol StateStore: AnyObject, Sendable {
     // MARK: Pupils (what rules and summaries count)
 
     /// The distinct pupils of each hour and group (category, site,
-    /// cohort, channel; severity is not kept) whose hour lies in `hours`,
+    /// cohort, channel; severity is not kept) whose hour lies in `hours`
+    /// (rows written since the day rows of `PreparedBatch` stand for a
+    /// whole local day, at its first hour),
     /// as buckets: first the live rows in key order (hour, category, site,
     /// cohort, channel), then the condensed groups of shredded weeks (as
     /// synthetic pupils at the first hour they were seen), in the same

@@ -8,7 +8,9 @@ import GRDB
 ///
 /// - `buckets`: one row per (UTC hour, category, site, cohort, channel,
 ///   severity) with the number of signals; `sum(count)` is exactly the number
-///   of accepted signals. Unknown dimensions are stored as ''.
+///   of accepted signals. Unknown dimensions are stored as ''. Since v6 a
+///   view over `bucket_counts` (hour, profile number, severity, count) and
+///   `profiles` (the four texts).
 /// - `seen_signals`: a keyed hash of (source, id) per accepted signal, until
 ///   the de-duplication horizon. Keyed by (hour, key) so inserts land at the
 ///   recent end of the B-tree instead of at random places.
@@ -198,6 +200,37 @@ enum StoreSchema {
                     ORDER BY p.hour, f.id, p.pupil;
                 DROP TABLE pupils;
                 ALTER TABLE pupils_v5 RENAME TO pupils;
+                """)
+        }
+        // v6 (issue 13, `make bench` 8): signal buckets keyed by the same
+        // profile numbers as pupil rows. A bucket row is (hour, profile,
+        // severity) with its count instead of five text columns in its
+        // key: on a three-week store the table was the largest (34 MiB for
+        // 583,000 rows), and an ingest batch spread over weeks rewrote most
+        // of its pages, comparing texts at every step of every upsert.
+        // `buckets` stays, as a read-only view with the texts, for readers
+        // outside the daemon (an admin's sqlite3, the tests, `make bench`).
+        migrator.registerMigration("v6") { db in
+            try db.execute(sql: """
+                INSERT OR IGNORE INTO profiles(category, site, cohort, channel)
+                    SELECT DISTINCT category, site, cohort, channel FROM buckets ORDER BY category, site, cohort, channel;
+
+                CREATE TABLE bucket_counts (
+                    hour INTEGER NOT NULL,
+                    profile INTEGER NOT NULL,
+                    severity TEXT NOT NULL,
+                    count INTEGER NOT NULL CHECK (count > 0),
+                    PRIMARY KEY (hour, profile, severity)
+                ) WITHOUT ROWID;
+                INSERT INTO bucket_counts(hour, profile, severity, count)
+                    SELECT b.hour, f.id, b.severity, b.count FROM buckets AS b, profiles AS f
+                    WHERE f.category = b.category AND f.site = b.site AND f.cohort = b.cohort AND f.channel = b.channel
+                    ORDER BY b.hour, f.id, b.severity;
+                DROP TABLE buckets;
+                CREATE VIEW buckets AS
+                    SELECT b.hour AS hour, f.category AS category, f.site AS site, f.cohort AS cohort,
+                           f.channel AS channel, b.severity AS severity, b.count AS count
+                    FROM bucket_counts AS b JOIN profiles AS f ON f.id = b.profile;
                 """)
         }
         return migrator

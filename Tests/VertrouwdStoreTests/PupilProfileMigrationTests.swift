@@ -134,7 +134,7 @@ import VertrouwdCore
             pupil("sig-4", site: "aardappel", cohort: "klas-4", subject: "pupil-bbbbbbbbbbbbbbbb"),
         ])], now: sunday + 120, day: "2025-11-30")
         #expect(try store.queue.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM profiles") } == 8, "two new, one known")
-        let hour = SignalStore.hour(of: sunday)
+        let hour = SignalStore.hour(of: sunday) / 24 * 24 // a pupil row's hour: its day's first (UTC)
         let buckets = try store.pupilBuckets(hours: hour ..< hour + 1)
         let keys = buckets.map { [$0.category, $0.site, $0.cohort, $0.channel] }
         #expect(keys == keys.sorted { a, b in

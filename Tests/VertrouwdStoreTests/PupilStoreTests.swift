@@ -10,6 +10,7 @@ import VertrouwdCore
     /// Sunday 2025-11-30 10:00 UTC and the Monday after.
     let sunday: Int64 = 1_764_496_800
     var monday: Int64 { sunday + 86_400 }
+    // (Both at 10:00 UTC: a week's hours run from hour(of: …) − 10.)
 
     func make(_ kind: StoreKind) throws -> any StateStore {
         try kind.make(in: scratch, now: sunday - 30 * 86_400)
@@ -37,13 +38,44 @@ import VertrouwdCore
             pupil("sig-00003", at: sunday, subject: subjectB),
             pupil("sig-00004", at: monday, subject: subjectA),
         ])], now: monday, day: "2025-12-01")
-        let week = SignalStore.hour(of: sunday - 6 * 86_400) ..< SignalStore.hour(of: monday)
+        let week = SignalStore.hour(of: sunday - 6 * 86_400) - 10 ..< SignalStore.hour(of: monday) - 10
         #expect(try pupils(store, week).count == 2, "A three times and B: two pupils")
-        let next = try pupils(store, SignalStore.hour(of: monday) ..< SignalStore.hour(of: monday) + 1)
+        // A pupil row stands for its local day, at the day's first hour
+        // (UTC here): Monday's is at 00:00.
+        let mondayStart = SignalStore.hour(of: monday) - 10
+        #expect(try pupils(store, SignalStore.hour(of: monday) ..< .max).isEmpty, "no row at the signal's own hour")
+        let next = try pupils(store, mondayStart ..< mondayStart + 1)
         #expect(next.count == 1)
         #expect(next.isDisjoint(with: try pupils(store, week)), "the Monday's id of A is not the Sunday's")
         // What the commit reports as new is what the store holds.
         #expect(Set(committed.addedPupils.flatMap(\.pupils)) == (try pupils(store, 0 ..< .max)))
+    }
+
+    /// A pupil row stands for a local day (PreparedBatch.pupilRows): one
+    /// subject in many hours of a day is one row, at the day's first hour
+    /// in the school's zone, so every day and week window counts it as
+    /// before, also on the day the clocks go back (25 hours).
+    @Test(arguments: StoreKind.allCases)
+    func aPupilIsOneRowPerLocalDayAtItsFirstHour(kind: StoreKind) throws {
+        let store = try make(kind)
+        let zone = TimeZone(identifier: "Europe/Amsterdam")!
+        // Sunday 2025-10-26: 25 local hours, from 2025-10-25 22:00 UTC.
+        let day = Window.day(label: "2025-10-26", in: zone)!
+        #expect(day.hours.count == 25)
+        var batch = store.batchBuilder(zone: zone)
+        batch.add(file(1, day.hours.enumerated().map { i, hour in
+            pupil("sig-\(String(repeating: "a", count: i + 1))", at: hour * 3_600 + 1_800, subject: subjectA)
+        }))
+        let committed = try store.commitCounting(batch.finish(), now: day.end, day: "2025-10-26")
+        #expect(committed.addedPupils.map(\.hour) == [day.hours.lowerBound], "one row, at 22:00 UTC of the day before")
+        #expect(try store.totalSignals() == 25, "every signal is still counted in its hour")
+        #expect(try store.buckets(hours: day.hours).count == 25)
+        // The day and its week see the pupil once; the days around it not.
+        #expect(try pupils(store, day.hours).count == 1)
+        let week = Window.containing(day.start, kind: .week, in: zone)
+        #expect(try pupils(store, week.hours).count == 1)
+        #expect(try pupils(store, day.previous(in: zone).hours).isEmpty)
+        #expect(try pupils(store, day.next(in: zone).hours).isEmpty)
     }
 
     @Test(arguments: StoreKind.allCases)
@@ -69,17 +101,18 @@ import VertrouwdCore
             pupil("sig-00004", at: monday, subject: subjectA),
         ])], now: monday, day: "d")
         let before = try store.pupilBuckets(hours: 0 ..< .max)
-        #expect(try store.shred(beforeWeek: lastWeek + 1, firstHour: SignalStore.hour(of: monday) - 10) == 3)
+        // A's two Sunday hours are one day row: A and B on Sunday, two rows.
+        #expect(try store.shred(beforeWeek: lastWeek + 1, firstHour: SignalStore.hour(of: monday) - 10) == 2)
         #expect(store.oldestKeyedWeek() == lastWeek + 1)
         let after = try store.pupilBuckets(hours: 0 ..< .max)
         // The week's group still counts two pupils, as a number.
-        let sundayWeek = SignalStore.hour(of: sunday - 6 * 86_400) ..< SignalStore.hour(of: monday)
+        let sundayWeek = SignalStore.hour(of: sunday - 6 * 86_400) - 10 ..< SignalStore.hour(of: monday) - 10
         let condensed = after.filter { sundayWeek.contains($0.hour) }
         #expect(condensed.count == 1 && condensed.first?.count == 2)
         #expect(Set(condensed.flatMap(\.pupils)).isDisjoint(with: before.flatMap(\.pupils)), "no old id is left")
         // Monday's week keeps its ids, and its key: A again is the same pupil.
         _ = try store.count([file(2, [pupil("sig-00005", at: monday + 60, subject: subjectA)])], now: monday, day: "d")
-        #expect(try pupils(store, SignalStore.hour(of: monday) ..< .max).count == 1)
+        #expect(try pupils(store, SignalStore.hour(of: monday) - 10 ..< .max).count == 1)
         // A late signal of the shredded week adds no pupil (a lower bound).
         let late = try store.commitFiles([file(3, [pupil("sig-00006", at: sunday, subject: "pupil-cccccccccccccccc")])],
                                          now: monday, day: "d")

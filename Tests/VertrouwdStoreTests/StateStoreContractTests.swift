@@ -69,8 +69,9 @@ import VertrouwdCore
             signal("sig-00001", at: 7_200), // a duplicate adds nothing
         ])], now: 0, day: "d")
         // The source's one pupil of the week is new in each hour-1 group,
-        // and already there in hour 2 (the first commit put it there).
-        #expect(committed.addedPupils.map { "\($0.hour) \($0.site) \($0.count)" } == ["1 B 1", "1 a 1", "1 b 1"],
+        // and already there in hour 2's (the first commit put it there).
+        // Pupil rows stand for a local day, at its first hour: hour 0.
+        #expect(committed.addedPupils.map { "\($0.hour) \($0.site) \($0.count)" } == ["0 B 1", "0 a 1", "0 b 1"],
                 "byte order: B < a < b; the increment, not the total")
         #expect(try store.buckets(hours: 2..<3).map(\.count) == [4], "the stored total")
     }
