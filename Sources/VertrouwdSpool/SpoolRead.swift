@@ -122,19 +122,43 @@ extension FileRejectReason {
 }
 
 /// Reads from `fd` until end of file or `limit` bytes; nil on an error.
+///
+/// Reads straight into an array sized by `fstat` (one byte more, to see
+/// the end in the same pass), so a spool file is copied once, by the
+/// kernel: reading 64 KiB chunks and appending them copied every byte
+/// again and regrew the array (`make bench` 8). A file that grows while
+/// it is read is read on, up to `limit`.
 func readAtMost(fd: Int32, limit: Int) -> [UInt8]? {
-    var out: [UInt8] = []
-    var chunk = [UInt8](repeating: 0, count: 64 * 1024)
-    while out.count < limit {
-        let want = min(chunk.count, limit - out.count)
-        let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, want) }
-        if n < 0 {
-            if errno == EINTR { continue }
-            return nil
+    var st = stat()
+    let size = fstat(fd, &st) == 0 && st.st_size > 0 ? Int(st.st_size) : 64 * 1024
+    var out = [UInt8]()
+    var capacity = min(limit, size + 1)
+    while true {
+        var failed = false
+        var atEnd = false
+        let start = out.count
+        out.reserveCapacity(max(capacity, start))
+        out.append(contentsOf: repeatElement(0, count: max(0, capacity - start)))
+        var filled = start
+        out.withUnsafeMutableBytes { buffer in
+            while filled < buffer.count {
+                let n = Glibc.read(fd, buffer.baseAddress! + filled, buffer.count - filled)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    failed = true
+                    return
+                }
+                if n == 0 {
+                    atEnd = true
+                    return
+                }
+                filled += n
+            }
         }
-        if n == 0 { break }
-        out.append(contentsOf: chunk[0..<n])
+        if failed { return nil }
+        out.removeLast(out.count - filled)
+        if atEnd || filled >= limit { return out }
+        capacity = min(limit, filled * 2)
     }
-    return out
 }
 

@@ -1,4 +1,5 @@
 import Crypto
+import Foundation
 import Glibc
 import Testing
 @testable import VertrouwdSpool
@@ -20,6 +21,36 @@ struct SpoolReadTests {
             writeFile(spool.curPath + "/f", "abc")
             #expect(spool.read(claimed: "f", maxBytes: 100) == .content(Array("abc".utf8), digest: Self.sha256abc))
             #expect(spool.read(claimed: "f", maxBytes: 3) == .content(Array("abc".utf8), digest: Self.sha256abc))
+        }
+    }
+
+    /// `readAtMost` sizes its array by fstat; what fstat cannot size (a
+    /// pipe says 0) or what is longer than it said is read on, in order,
+    /// and `limit` still holds.
+    @Test("reading past the size fstat gives, and up to the limit only")
+    func readPastTheHint() throws {
+        var fds: [Int32] = [0, 0]
+        #expect(pipe(&fds) == 0)
+        let bytes = (0..<200_000).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ $0 / 251) }
+        let (reading, writing) = (fds[0], fds[1])
+        let writer = Thread {
+            var off = 0
+            while off < bytes.count {
+                let n = bytes[off...].withUnsafeBytes { write(writing, $0.baseAddress, min($0.count, 4_096)) }
+                if n <= 0 { break }
+                off += n
+            }
+            close(writing)
+        }
+        writer.start()
+        #expect(readAtMost(fd: reading, limit: 1 << 20) == bytes, "200,000 bytes through a pipe, whose size fstat gives as 0 (read as 64 KiB, then grown)")
+        close(reading)
+
+        try withSpool { spool in
+            writeFile(spool.curPath + "/f", Array(bytes[..<10_000]))
+            let fd = open(spool.curPath + "/f", O_RDONLY)
+            defer { close(fd) }
+            #expect(readAtMost(fd: fd, limit: 4_097) == Array(bytes[..<4_097]))
         }
     }
 
