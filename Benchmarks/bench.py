@@ -1109,10 +1109,16 @@ class Bench:
                 key = (hour, rng.choice(CATEGORIES), rng.choice(SITES), rng.choice(COHORTS + [""]),
                        rng.choice(CHANNELS + [""]), rng.choice(SEVERITIES))
                 rows[key] = rows.get(key, 0) + rng.randint(1, 3)
+        # Since store v6 `buckets` is a read-only view: a bucket is
+        # (hour, profile number, severity) in bucket_counts, the texts are
+        # in profiles.
         db = sqlite3.connect(path)
         with db:
-            db.executemany("INSERT INTO buckets(hour, category, site, cohort, channel, severity, count) "
-                           "VALUES (?, ?, ?, ?, ?, ?, ?)", [k + (v,) for k, v in rows.items()])
+            db.executemany("INSERT OR IGNORE INTO profiles(category, site, cohort, channel) VALUES (?, ?, ?, ?)",
+                           sorted({k[1:5] for k in rows}))
+            ids = {tuple(r[1:]): r[0] for r in db.execute("SELECT id, category, site, cohort, channel FROM profiles")}
+            db.executemany("INSERT INTO bucket_counts(hour, profile, severity, count) VALUES (?, ?, ?, ?)",
+                           sorted((k[0], ids[k[1:5]], k[5], v) for k, v in rows.items()))
         db.close()
         return len(rows)
 
