@@ -58,9 +58,10 @@ public enum AlertDispatch {
             let m = AlertMessage(content, taxonomy: configuration.taxonomy, schoolName: configuration.school.name,
                                  language: recipient.language, k: configuration.privacy.minGroupSize,
                                  advice: configuration.advice)
+            let r = m.rendered()
             for route in routes(for: recipient, configuration.delivery) {
-                messages.append(RoutedMessage(recipient: recipient.name, route: route, subject: m.subject,
-                                              text: m.text, html: m.html, json: m.json))
+                messages.append(RoutedMessage(recipient: recipient.name, route: route, subject: r.subject,
+                                              text: r.text, html: r.html, json: r.json))
             }
         }
         return messages

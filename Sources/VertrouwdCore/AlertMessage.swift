@@ -172,14 +172,26 @@ public struct AlertMessage: Sendable {
         ]
     }
 
-    public var text: String {
+    /// Subject, text, HTML and JSON together: what they share (the facts,
+    /// the advice, the text inside the JSON) is made once. An alert release
+    /// renders hundreds of these on the ingest thread.
+    public func rendered() -> (subject: String, text: String, html: String, json: String) {
+        let facts = self.facts, sections = adviceSections, subject = self.subject, title = self.title
+        let text = text(title: title, facts: facts, sections: sections)
+        return (subject, text, html(subject: subject, title: title, facts: facts, sections: sections), json(title: title, text: text))
+    }
+
+    public var text: String { text(title: title, facts: facts, sections: adviceSections) }
+
+    func text(title: String, facts: [(String, String)], sections: [(String, [String])]) -> String {
         var lines = [title, ""]
         if content.escalation { lines += [words.escalationNote, ""] }
         let width = facts.map(\.0.count).max()! + 1
         for (label, value) in facts {
-            lines.append((label + ":").padding(toLength: width + 1, withPad: " ", startingAt: 0) + value)
+            let padded = label + ":"
+            lines.append(padded + String(repeating: " ", count: max(0, width + 1 - padded.utf16.count)) + value)
         }
-        for (heading, items) in adviceSections {
+        for (heading, items) in sections {
             lines += ["", heading]
             lines += items.map { "- " + $0 }
         }
@@ -187,7 +199,9 @@ public struct AlertMessage: Sendable {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    public var html: String {
+    public var html: String { html(subject: subject, title: title, facts: facts, sections: adviceSections) }
+
+    func html(subject: String, title: String, facts: [(String, String)], sections: [(String, [String])]) -> String {
         let e = HTMLEscape.text
         let color = content.rule.severity == .high ? "#b00020" : content.rule.severity == .medium ? "#b26a00" : "#2e6b30"
         var h = HTMLEscape.pageStart(title: subject, language: language, accent: color)
@@ -201,7 +215,7 @@ public struct AlertMessage: Sendable {
             h += "<td style=\"padding:4px 0;\">\(e(value))</td></tr>\n"
         }
         h += "</table>\n"
-        for (heading, items) in adviceSections {
+        for (heading, items) in sections {
             h += "<h2 style=\"font-size:16px;margin:16px 0 8px 0;\">\(e(heading))</h2>\n<ul style=\"margin:0;padding-left:20px;\">\n"
             h += items.map { "<li style=\"margin:0 0 6px 0;\">\(e($0))</li>\n" }.joined()
             h += "</ul>\n"
@@ -212,7 +226,9 @@ public struct AlertMessage: Sendable {
     }
 
     /// The socket message (DESIGN §7), one line.
-    public var json: String {
+    public var json: String { json(title: title, text: text) }
+
+    func json(title: String, text: String) -> String {
         let p = content.period
         var group: [(String, JSONWriter.Value)] = []
         for g in content.group {
@@ -244,19 +260,29 @@ public enum HTMLEscape {
 
     public static let pageEnd = "</div>\n</body></html>\n"
 
+    /// `s` with the five HTML specials as references. On UTF-8 bytes (all
+    /// five are ASCII, and no byte of a multi-byte character is): an "&"
+    /// followed by a combining mark is escaped too, which a walk over
+    /// Characters missed.
     public static func text(_ s: String) -> String {
-        var out = ""
-        out.reserveCapacity(s.utf8.count)
-        for c in s {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(c)
+        let utf8 = s.utf8
+        guard utf8.contains(where: isSpecial) else { return s }
+        var out: [UInt8] = []
+        out.reserveCapacity(utf8.count + 32)
+        for b in utf8 {
+            switch b {
+            case UInt8(ascii: "&"): out += "&amp;".utf8
+            case UInt8(ascii: "<"): out += "&lt;".utf8
+            case UInt8(ascii: ">"): out += "&gt;".utf8
+            case UInt8(ascii: "\""): out += "&quot;".utf8
+            case UInt8(ascii: "'"): out += "&#39;".utf8
+            default: out.append(b)
             }
         }
-        return out
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    static func isSpecial(_ b: UInt8) -> Bool {
+        b == UInt8(ascii: "&") || b == UInt8(ascii: "<") || b == UInt8(ascii: ">") || b == UInt8(ascii: "\"") || b == UInt8(ascii: "'")
     }
 }

@@ -51,19 +51,45 @@ public struct JSONWriter: Sendable {
     /// U+2028/2029 too, so the line is safe to embed in JavaScript.
     static func writeString(_ s: String, to out: inout String) {
         out += "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20 || scalar.value == 0x2028 || scalar.value == 0x2029 || scalar.value == 0x7F:
-                out += "\\u" + Hex.padded(scalar.value, width: 4)
-            default:
-                out.unicodeScalars.append(scalar)
-            }
+        // Most strings need no escape: copied whole. Otherwise byte by
+        // byte: every byte to escape is ASCII, or the lead of U+2028/2029
+        // (E2 80 A8/A9), and no byte of a multi-byte character is ASCII.
+        let utf8 = s.utf8
+        guard utf8.contains(where: needsEscape) else {
+            out += s
+            out += "\""
+            return
         }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(utf8.count + 16)
+        var i = utf8.startIndex
+        while i != utf8.endIndex {
+            let b = utf8[i]
+            switch b {
+            case UInt8(ascii: "\""): bytes += #"\""#.utf8
+            case UInt8(ascii: "\\"): bytes += #"\\"#.utf8
+            case UInt8(ascii: "\n"): bytes += #"\n"#.utf8
+            case UInt8(ascii: "\r"): bytes += #"\r"#.utf8
+            case UInt8(ascii: "\t"): bytes += #"\t"#.utf8
+            case 0..<0x20, 0x7F: bytes += ("\\u" + Hex.padded(UInt32(b), width: 4)).utf8
+            case 0xE2:
+                let rest = utf8[utf8.index(after: i)...].prefix(2)
+                if rest.elementsEqual([0x80, 0xA8]) || rest.elementsEqual([0x80, 0xA9]) {
+                    bytes += ("\\u" + (rest.last == 0xA8 ? "2028" : "2029")).utf8
+                    i = utf8.index(i, offsetBy: 3)
+                    continue
+                }
+                bytes.append(b)
+            default: bytes.append(b)
+            }
+            i = utf8.index(after: i)
+        }
+        out += String(decoding: bytes, as: UTF8.self)
         out += "\""
+    }
+
+    /// A byte `writeString` cannot copy as it is (0xE2 may start U+2028/2029).
+    static func needsEscape(_ b: UInt8) -> Bool {
+        b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") || b == 0x7F || b == 0xE2
     }
 }
