@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Testing
 import VertrouwdCore
 @testable import VertrouwdStore
@@ -41,5 +42,31 @@ extension PendingOutboxTests {
         try store.settle(id: "m3", recipient: "vp", route: .socket, outcome: .failed(reason: "first"), now: 400)
         try store.settle(id: "m4", recipient: "vp", route: .socket, outcome: .failed(reason: "second"), now: 500)
         #expect(try store.givenUpSinceLastDelivery() == [.socket: GivenUp(count: 2, reason: "second", since: 400)])
+    }
+}
+
+extension PendingOutboxTests {
+    /// The health check reads the pending count and the oldest after every
+    /// burst of deliveries: the outbox's due index answers it alone (v7),
+    /// not the rows, which hold whole messages.
+    @Test func thePendingSummaryIsReadFromTheIndexAlone() throws {
+        let scratch = Scratch()
+        let store = try SignalStore(path: scratch.db, now: 0)
+        let plan = try store.queue.read { db in
+            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN SELECT count(*) AS n, min(created_at) AS oldest FROM outbox WHERE state = 'pending'")
+                .map { $0["detail"] as String }
+        }
+        #expect(plan == ["SEARCH outbox USING COVERING INDEX outbox_due (state=?)"], "\(plan)")
+    }
+
+    /// A settlement commits without an fsync of its own, and leaves the
+    /// connection at synchronous = FULL for the commits that need one.
+    @Test func aSettlementLeavesTheConnectionAtFullSynchronous() throws {
+        let scratch = Scratch()
+        let store = try SignalStore(path: scratch.db, now: 0)
+        try store.enqueue([Self.entry("a", at: 100)])
+        try store.settle(id: "a", recipient: "vp", route: .socket, outcome: .delivered, now: 200)
+        #expect(try store.queue.read { try Int.fetchOne($0, sql: "PRAGMA synchronous") } == 2, "FULL")
+        #expect(try store.pendingOutboxSummary().count == 0)
     }
 }
