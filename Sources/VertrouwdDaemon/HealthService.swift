@@ -10,7 +10,8 @@
 //
 // Runs a check at once when something happens (a delivery settled, the
 // store degraded or resumed), when a watched source turns silent, and at
-// least once a minute; it also keeps
+// least once a minute, never more than four times a second (a burst of
+// deliveries is one check); it also keeps
 // the sd_notify STATUS line's outbox part ("3 messages waiting, oldest
 // 2 h") current.
 //
@@ -133,13 +134,23 @@ public final class HealthService: Service, Sendable {
 
     var stopping: Bool { Task.isShuttingDownGracefully || Task.isCancelled }
 
+    /// The least time from one check to the next.
+    static let checkGap = Duration.milliseconds(250)
+
     public func run() async throws {
         tellWhenNobodyReceivesHealth(state.withLock { $0.configuration })
         await withGracefulShutdownHandler {
             while !self.stopping {
+                let checked = ContinuousClock.now
                 await self.check()
                 if self.stopping { break }
                 await self.bell.wait(seconds: self.secondsToNextCheck())
+                // The bell rings per settled delivery and per finished
+                // pass: a burst of them is one check, at most one per
+                // `checkGap`. A check reads the store, which ingest waits
+                // for meanwhile.
+                let due = checked + Self.checkGap
+                if !self.stopping, due > .now { try? await Task.sleep(until: due) }
             }
         } onGracefulShutdown: {
             self.bell.ring()
