@@ -69,10 +69,18 @@ extension Scheduler {
         case woke
         /// The spool was drained: nothing waits that a pass could take.
         case drained
-        /// A rule evaluation pass finished.
+        /// A rule evaluation pass finished, and alerts wait for a release.
         case evaluated
+        /// A rule evaluation pass finished, and no alert waits for a
+        /// release: no release tick wakes the loop until one does.
+        case evaluatedNoneHeld
         /// The alerts held for a release tick were released.
         case released
+        /// Some of the alerts held at the release tick were released; the
+        /// rest follow at the same tick after the spool was drained again,
+        /// so that a release of hundreds of alerts does not hold up ingest
+        /// (`AlertEvaluator.releasePart`).
+        case releasedInPart
         /// A summary check finished; the next one is due at `nextDue`
         /// (wall clock, seconds: `SummarySchedule.nextCheck`).
         case published(nextDue: Int64)

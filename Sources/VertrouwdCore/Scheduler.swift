@@ -20,8 +20,13 @@ import Foundation
 /// - Alerts leave only at release ticks (`Settings.releaseEvery`, aligned
 ///   like evaluation ticks; `AlertRelease`): the first release tick at or
 ///   after the start, then every one, stamped with the latest release tick
-///   at or before the clock. A release comes before the summary check of
-///   the same pass, so a summary sees the alerts released before it.
+///   at or before the clock, while alerts are held (`evaluated`; after
+///   `evaluatedNoneHeld` no release tick wakes the loop, and the next held
+///   alert waits for the first tick at or after its decision). A release
+///   comes before the summary check of
+///   the same pass, so a summary sees the alerts released before it. A
+///   release in parts (`releasedInPart`) drains the spool (and evaluates,
+///   when due) between parts, all of them at the same tick.
 /// - Summaries are checked at start and then at `SummarySchedule.nextCheck`.
 /// - The watchdog is pinged from the loop itself, while it works or waits,
 ///   degraded included, so that a hung loop stops the pings.
@@ -62,6 +67,15 @@ public struct Scheduler: Sendable {
     /// The tick of the release in hand, and of the last one that finished.
     private var releaseTick: Int64 = 0
     private var lastReleased: Int64?
+    /// A release at `releaseTick` has released part of its alerts.
+    private var releaseInHand = false
+    /// Whether alerts wait for a release (the last evaluation said so, or
+    /// a release failed or went in parts): only then does a release tick
+    /// wake the loop.
+    private var holding = false
+    /// An evaluation between the parts of a release held new alerts: they
+    /// wait for the next tick.
+    private var heldDuringRelease = false
     /// Wall clock, seconds; nil until the first maintenance.
     private var lastMaintenance: Int64?
     /// Monotonic; nil until the first ping.
@@ -127,11 +141,27 @@ public struct Scheduler: Sendable {
                 return Step(.evaluate(at: at))
             }
             return afterEvaluation(now)
-        case .evaluated:
+        case .evaluated, .evaluatedNoneHeld:
+            if event == .evaluatedNoneHeld {
+                if !releaseInHand { holding = false }
+            } else if releaseInHand {
+                heldDuringRelease = true
+            } else if !holding, let every = settings.releaseEvery {
+                // The first tick at or after the decision, never one before
+                // it: the ticks passed while nothing was held.
+                holding = true
+                nextRelease = max(nextRelease, AlertRelease.tick(forDecisionAt: evaluationAt, every: every, in: settings.zone))
+            }
             lastEvaluated = evaluationAt
             nextEvaluation = Tick.nextTick(after: evaluationAt, every: settings.evaluateEvery, in: settings.zone)
             return afterEvaluation(now)
+        case .releasedInPart:
+            releaseInHand = true
+            return Step(.drain)
         case .released:
+            releaseInHand = false
+            holding = heldDuringRelease
+            heldDuringRelease = false
             lastReleased = releaseTick
             if let every = settings.releaseEvery {
                 nextRelease = Tick.nextTick(after: releaseTick, every: every, in: settings.zone)
@@ -143,6 +173,10 @@ public struct Scheduler: Sendable {
         case .maintained:
             return idle(now, [])
         case .failed(let reason):
+            // A retry plans its release afresh (at the latest tick then).
+            releaseInHand = false
+            holding = holding || heldDuringRelease
+            heldDuringRelease = false
             var notifications = readyOnce()
             if degraded == nil { notifications.append(.degraded(reason: reason)) }
             degraded = reason
@@ -166,6 +200,7 @@ public struct Scheduler: Sendable {
         }
         summaryDue = 0
         lastMaintenance = nil
+        releaseInHand = false
         if case .backingOff(let retryAt) = phase, now.monotonic < retryAt {
             return Step(.wait(milliseconds: retryAt - now.monotonic))
         }
@@ -181,7 +216,8 @@ public struct Scheduler: Sendable {
 
     private mutating func afterEvaluation(_ now: Time) -> Step {
         let at = now.wallSeconds
-        if let every = settings.releaseEvery, at >= nextRelease {
+        if releaseInHand { return Step(.release(at: releaseTick)) }
+        if let every = settings.releaseEvery, holding, at >= nextRelease {
             releaseTick = AlertRelease.latestTick(atOrBefore: at, every: every, in: settings.zone)
             return Step(.release(at: releaseTick))
         }
@@ -217,7 +253,7 @@ public struct Scheduler: Sendable {
         phase = .waiting
         var wait = settings.rescan.seconds * 1_000
         if settings.evaluateEvery.seconds > 0 { wait = min(wait, nextEvaluation * 1_000 - now.wall) }
-        if settings.releaseEvery != nil { wait = min(wait, nextRelease * 1_000 - now.wall) }
+        if settings.releaseEvery != nil, holding { wait = min(wait, nextRelease * 1_000 - now.wall) }
         wait = min(wait, summaryDue * 1_000 - now.wall)
         if let last = lastMaintenance { wait = min(wait, (last + settings.maintenanceEvery) * 1_000 - now.wall) }
         return Step(notifications + [.idle], .wait(milliseconds: max(0, wait)))

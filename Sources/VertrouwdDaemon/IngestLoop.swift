@@ -269,22 +269,25 @@ public final class IngestLoop: Sendable {
             logger.debug("pass done: evaluation", metadata: [
                 "event": "pass_done", "pass": "evaluation", "held": "\(configuration.privacy.shown(held))",
             ])
-            return .evaluated
+            return held > 0 ? .evaluated : .evaluatedNoneHeld
         } catch {
             return failure("cannot evaluate the rules (\(error))", error)
         }
     }
 
     /// Alerts leave at aligned release ticks only (`AlertRelease`), so an
-    /// alert's arrival time and Date header tell no more than the tick.
+    /// alert's arrival time and Date header tell no more than the tick. A
+    /// release goes in parts (`AlertEvaluator.releasePart`), with a drain
+    /// between them: files that come meanwhile wait for one part, not for
+    /// hundreds of alerts.
     func release(_ store: some StateStore, tick: Int64) -> Scheduler.Event {
         do {
-            let alerts = try evaluator.release(store: store, tick: tick)
-            if alerts > 0 { onOutbox() }
+            let part = try evaluator.releasePart(store: store, tick: tick, limit: AlertEvaluator.releasePart)
+            if part.alerts > 0 { onOutbox() }
             logger.debug("pass done: release", metadata: [
-                "event": "pass_done", "pass": "release", "alerts": "\(configuration.privacy.shown(alerts))",
+                "event": "pass_done", "pass": "release", "alerts": "\(configuration.privacy.shown(part.alerts))",
             ])
-            return .released
+            return part.done ? .released : .releasedInPart
         } catch {
             return failure("cannot release the alerts (\(error))", error)
         }

@@ -46,10 +46,11 @@ struct SchedulerReleaseTests {
     }
 
     @Test func aProcessThatSleptPastSeveralReleaseTicksReleasesOnceStampedWithTheLast() {
-        let t = Clock.local(2026, 11, 30, 10)
+        // Held at 10:05 for the 10:15 tick, then asleep until 11:07.
+        let t = Clock.local(2026, 11, 30, 10, 5)
         var d = SchedulerDriver(settings(every: .minutes(15)), wall: t)
-        _ = d.pass(from: d.feed(.started))
-        d.clock.advance(seconds: 67 * 60)
+        #expect(d.pass(from: d.feed(.started)).releases.isEmpty)
+        d.clock.advance(seconds: 62 * 60)
         let steps = d.pass(from: d.feed(.woke))
         #expect(steps.releases == [Clock.local(2026, 11, 30, 11)])
         #expect(steps.evaluations == [Clock.local(2026, 11, 30, 11, 7)])
@@ -86,5 +87,88 @@ struct SchedulerReleaseTests {
         _ = d.pass(from: d.feed(.reload(settings(release: .hours(1)))))
         let steps = d.run(until: Clock.local(2026, 11, 30, 11, 1), start: .woke)
         #expect(steps.releases == [Clock.local(2026, 11, 30, 11)], "not at 10:15, 10:30 or 10:45")
+    }
+
+    /// A release in parts drains the spool (and evaluates, when due)
+    /// between parts, all at the same tick; the summary check comes after
+    /// the last part.
+    @Test func aReleaseInPartsDrainsBetweenPartsAtTheSameTick() {
+        let tick = Clock.local(2026, 11, 30, 10, 15)
+        var d = SchedulerDriver(settings(), wall: tick)
+        _ = d.feed(.started)
+        _ = d.feed(.prepared)
+        _ = d.feed(.drained)
+        #expect(d.feed(.evaluated) == Scheduler.Step(.release(at: tick)))
+        d.clock.advance(milliseconds: 3)
+        #expect(d.feed(.releasedInPart) == Scheduler.Step(.drain))
+        #expect(d.feed(.drained) == Scheduler.Step(.evaluate(at: tick)), "0s: evaluated after every drain")
+        #expect(d.feed(.evaluated) == Scheduler.Step(.release(at: tick)))
+        d.clock.advance(seconds: 1)
+        #expect(d.feed(.releasedInPart) == Scheduler.Step(.drain))
+        _ = d.feed(.drained)
+        #expect(d.feed(.evaluated) == Scheduler.Step(.release(at: tick)), "the same tick, a second later")
+        #expect(d.feed(.released) == Scheduler.Step(.publish(at: tick + 1)))
+    }
+
+    @Test func withATickOfItsOwnTheEvaluationIsNotRepeatedBetweenParts() {
+        let tick = Clock.local(2026, 11, 30, 10, 15)
+        var d = SchedulerDriver(settings(every: .minutes(15)), wall: tick)
+        _ = d.feed(.started)
+        _ = d.feed(.prepared)
+        #expect(d.feed(.drained) == Scheduler.Step(.evaluate(at: tick)))
+        #expect(d.feed(.evaluated) == Scheduler.Step(.release(at: tick)))
+        #expect(d.feed(.releasedInPart) == Scheduler.Step(.drain))
+        #expect(d.feed(.drained) == Scheduler.Step(.release(at: tick)))
+        #expect(d.feed(.released).action == .publish(at: tick))
+    }
+
+    @Test func aFailedPartIsTriedAgainAtTheLatestTick() {
+        let tick = Clock.local(2026, 11, 30, 10, 15)
+        var d = SchedulerDriver(settings(), wall: tick)
+        _ = d.pass(from: d.feed(.started))
+        d.clock.advance(seconds: 15 * 60)
+        _ = d.feed(.woke)
+        _ = d.feed(.prepared)
+        _ = d.feed(.drained)
+        #expect(d.feed(.evaluated).action == .release(at: tick + 900))
+        #expect(d.feed(.releasedInPart).action == .drain)
+        #expect(d.feed(.failed(reason: "disk full")).action == .wait(milliseconds: 1_000))
+        d.clock.advance(seconds: 15 * 60)
+        let retry = d.pass(from: d.feed(.woke))
+        #expect(retry.releases == [tick + 1_800], "planned afresh after the back-off")
+    }
+
+    /// With nothing held, no release tick wakes the loop (`make bench` 4:
+    /// a release every second woke every thread every second).
+    @Test func withNothingHeldNoReleaseTickWakesTheLoop() {
+        let t = Clock.local(2026, 11, 30, 10, 3) + 17
+        var d = SchedulerDriver(settings(release: Interval(seconds: 1)), wall: t)
+        _ = d.feed(.started)
+        _ = d.feed(.prepared)
+        _ = d.feed(.drained)
+        #expect(d.feed(.evaluatedNoneHeld) == Scheduler.Step(.publish(at: t)))
+        _ = d.feed(.published(nextDue: t + 86_400))
+        #expect(d.feed(.maintained) == Scheduler.Step([.idle], .wait(milliseconds: 60_000)), "the rescan, not the next second")
+    }
+
+    /// A decision after ticks passed with nothing held waits for the first
+    /// tick at or after it, never leaves at once stamped with a tick
+    /// before it (finding 9).
+    @Test func aDecisionAfterQuietTicksWaitsForTheNextTick() {
+        let t = Clock.local(2026, 11, 30, 9, 50)
+        var d = SchedulerDriver(settings(), wall: t)
+        _ = d.feed(.started)
+        _ = d.feed(.prepared)
+        _ = d.feed(.drained)
+        _ = d.feed(.evaluatedNoneHeld)
+        _ = d.feed(.published(nextDue: t + 86_400))
+        _ = d.feed(.maintained)
+        d.clock.advance(seconds: 17 * 60 + 10) // 10:07:10, the 10:00 tick passed
+        _ = d.feed(.woke)
+        _ = d.feed(.prepared)
+        #expect(d.feed(.drained) == Scheduler.Step(.evaluate(at: Clock.local(2026, 11, 30, 10, 7) + 10)))
+        #expect(d.feed(.evaluated) == Scheduler.Step([.idle], .wait(milliseconds: 60_000)), "not released at once")
+        let steps = d.run(until: Clock.local(2026, 11, 30, 10, 16), start: .woke)
+        #expect(steps.releases == [Clock.local(2026, 11, 30, 10, 15)])
     }
 }

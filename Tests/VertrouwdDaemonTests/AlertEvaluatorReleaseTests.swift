@@ -104,4 +104,56 @@ import VertrouwdStore
         evaluator.storeChanged()
         #expect(try evaluator.evaluate(store: store, now: tick + 1) == 0)
     }
+
+    /// A release goes in parts (`releasePart`): each part records at most
+    /// its limit, every part is stamped with the tick, and what is decided
+    /// between parts waits for the next tick.
+    @Test func aReleaseInPartsStampsEveryPartWithTheTickAndLeavesLaterDecisionsForTheNext() throws {
+        let rules = (0..<10).map { n in
+            """
+            [[rule]]
+            name = "r\(n)"
+            kind = "threshold"
+            match = ["grooming"]
+            window = "day"
+            min_count = 5
+            group_by = []
+            """
+        }.joined(separator: "\n")
+        let config = try schoolConfiguration(root: NSTemporaryDirectory() + "vertrouwd-release-\(UUID().uuidString)", extra: """
+            [ingest]
+            max_age = "14d"
+            dedup_horizon = "15d"
+            \(rules)
+            """)
+        let store = MemoryStore(now: now - 30 * 86_400)
+        let evaluator = AlertEvaluator(configuration: config, logger: RecordingLog().logger)
+        try add(store, pupils: 0..<5, at: now - 60, now: now, evaluator: evaluator)
+        #expect(try evaluator.evaluate(store: store, now: now) == 10)
+        let tick = AlertRelease.tick(forDecisionAt: now, every: config.alerts.releaseEvery, in: zone)
+
+        let first = try evaluator.releasePart(store: store, tick: tick, limit: 4)
+        #expect(first.alerts == 4 && !first.done)
+        // Five more pupils between parts: ten escalations (band 10), held
+        // for the next tick.
+        try add(store, pupils: 5..<10, at: now - 30, now: now + 1, evaluator: evaluator)
+        #expect(try evaluator.evaluate(store: store, now: now + 1) == 10)
+        let second = try evaluator.releasePart(store: store, tick: tick, limit: 4)
+        #expect(second.alerts == 4 && !second.done)
+        let third = try evaluator.releasePart(store: store, tick: tick, limit: 4)
+        #expect(third.alerts == 2 && third.done, "the tick's ten, and no more")
+        let atTick = try store.outbox()
+        #expect(Set(atTick.map(\.id)).count == 10)
+        #expect(atTick.allSatisfy { $0.createdAt == tick })
+        #expect(try store.alertLog(since: 0).allSatisfy { $0.band == 5 })
+
+        // A full pass meanwhile decides nothing again.
+        evaluator.storeChanged()
+        #expect(try evaluator.evaluate(store: store, now: now + 2) == 10, "the ten escalations, still held")
+        #expect(try evaluator.release(store: store, tick: tick + 900) == 10)
+        let all = try store.outbox()
+        #expect(Set(all.map(\.id)).count == 20)
+        #expect(all.filter { $0.createdAt == tick + 900 }.count == all.count / 2)
+        #expect(try store.alertLog(since: 0).filter { $0.band == 10 }.count == 10)
+    }
 }
