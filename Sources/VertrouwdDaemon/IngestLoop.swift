@@ -266,7 +266,9 @@ public final class IngestLoop: Sendable {
     func evaluate(_ store: some StateStore, at now: Int64) -> Scheduler.Event {
         do {
             let held = try evaluator.evaluate(store: store, now: now)
-            logger.debug("pass done: evaluation", metadata: [
+            // "none held": nothing waits for a release tick, so none comes
+            // (tests wait for this line to know that a file decided nothing).
+            logger.debug(held > 0 ? "pass done: evaluation" : "pass done: evaluation, none held", metadata: [
                 "event": "pass_done", "pass": "evaluation", "held": "\(configuration.privacy.shown(held))",
             ])
             return held > 0 ? .evaluated : .evaluatedNoneHeld

@@ -42,9 +42,9 @@ extension Integration {
             var mark = h.logMark
             try h.drop(signals(4))
             try h.waitUntilDrained()
-            // The rules ran after the file was counted ("0s": after every drain), and
-            // what they decided was released at the next tick ("1s").
-            try h.waitForPass("release", since: mark, after: "accepted")
+            // The rules ran after the file was counted ("0s": after every
+            // drain) and held nothing for the next release tick ("1s").
+            try h.waitForPass("evaluation, none held", since: mark, after: "accepted")
             #expect(try alerts(h).isEmpty, "4 signals are below min_count")
 
             try h.drop(signals(1))
@@ -60,7 +60,7 @@ extension Integration {
             try h.start(arguments: debug)
             try h.drop(signals(1, channel: "discord"))
             try h.waitUntilDrained()
-            try h.waitForPass("release", since: mark, after: "accepted")
+            try h.waitForPass("evaluation, none held", since: mark, after: "accepted")
             #expect(try alerts(h).count == 2)
             // …nor does a reload (SIGHUP), which starts a new evaluator.
             kill(h.process!.processIdentifier, SIGHUP)
@@ -68,7 +68,7 @@ extension Integration {
             mark = h.logMark
             try h.drop(signals(1, channel: "discord"))
             try h.waitUntilDrained()
-            try h.waitForPass("release", since: mark, after: "accepted")
+            try h.waitForPass("evaluation, none held", since: mark, after: "accepted")
             #expect(h.stop() == 0)
 
             let all = try alerts(h).sorted { ($0["at_least"] as? Int ?? 0) < ($1["at_least"] as? Int ?? 0) }

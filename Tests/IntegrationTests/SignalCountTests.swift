@@ -86,7 +86,7 @@ extension Integration {
             // One pupil, ten signals: below k.
             try h.drop(grooming("pupil-aaaaaaaaaaaaaaaa", 10).joined(separator: "\n") + "\n")
             try h.waitUntilDrained()
-            try h.waitForPass("release", since: mark, after: "accepted")
+            try h.waitForPass("evaluation, none held", since: mark, after: "accepted")
             #expect(try alerts(h).isEmpty, "one pupil is not five")
             // Four more pupils, three signals each: 5 pupils, 22 signals.
             var lines: [String] = []
