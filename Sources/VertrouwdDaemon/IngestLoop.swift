@@ -286,7 +286,9 @@ public final class IngestLoop: Sendable {
         do {
             let part = try evaluator.releasePart(store: store, tick: tick, limit: AlertEvaluator.releasePart)
             if part.alerts > 0 { onOutbox() }
-            logger.debug("pass done: release", metadata: [
+            // "pass done: release" once the tick's last part is out; the
+            // parts before it say "partial release".
+            logger.debug(part.done ? "pass done: release" : "pass done: partial release", metadata: [
                 "event": "pass_done", "pass": "release", "alerts": "\(configuration.privacy.shown(part.alerts))",
             ])
             return part.done ? .released : .releasedInPart

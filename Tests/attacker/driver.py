@@ -238,11 +238,19 @@ def _run(binary, case, weeks, root, config, state_db, daemon):
     drop_signals()
     daemon.start("--log-level", "debug")
 
+    def settled(text):
+        """The evaluation after `text` began held nothing, or what it held
+        has left: held decisions leave at the next release tick ("1s",
+        issue 13), in parts ("partial release") ending in "pass done:
+        release"; an evaluation that holds nothing says "none held", and
+        then no release comes."""
+        return "pass done: release" in text or \
+            ("pass done: evaluation, none held" in text and "pass done: evaluation\n" not in text)
+
     def evaluated():
         text = daemon.text()
         at = text.rfind(": accepted ")
-        # Held decisions leave at the next release tick ("1s", issue 13).
-        return drained() and at >= 0 and "pass done: release" in text[at:]
+        return drained() and at >= 0 and settled(text[at:])
 
     daemon.wait("the signals evaluated", check=evaluated)
     daemon.stop()
@@ -285,7 +293,7 @@ def _run(binary, case, weeks, root, config, state_db, daemon):
     # after it, every alert the signals cause has been decided.
     daemon.start("--log-level", "debug")
     daemon.wait("an evaluation pass", check=lambda: "pass done: evaluation" in daemon.text())
-    daemon.wait("a release pass", check=lambda: "pass done: release" in daemon.text())
+    daemon.wait("its alerts released, if it held any", check=lambda: settled(daemon.text()))
     daemon.wait("a publication pass", check=lambda: "pass done: publication" in daemon.text())
     daemon.stop()
     released = Released(weeks=weeks)
