@@ -248,17 +248,25 @@ extension SignalStore {
             // makes it durable with its own. With an fsync per delivered
             // message, a burst of deliveries held the database, and ingest
             // waited, for an fsync after each (`make bench` 8c).
+            // The connection goes back to FULL before the queue is let go,
+            // and a failure to do so is thrown, never swallowed: ingest's
+            // commits rely on it.
             try queue.writeWithoutTransaction { db in
                 try db.execute(sql: "PRAGMA synchronous = NORMAL")
-                defer { try? db.execute(sql: "PRAGMA synchronous = FULL") }
-                try db.inTransaction {
-                    try db.execute(sql: """
-                        UPDATE outbox SET state = ?, attempts = attempts + 1, next_attempt_at = coalesce(?, next_attempt_at),
-                            last_error = ?, finished_at = CASE WHEN ? = 'pending' THEN NULL ELSE ? END
-                        WHERE id = ? AND recipient = ? AND route = ?
-                        """, arguments: [state.rawValue, next, error, state.rawValue, now, id, recipient, route.rawValue])
-                    return .commit
+                do {
+                    try db.inTransaction {
+                        try db.execute(sql: """
+                            UPDATE outbox SET state = ?, attempts = attempts + 1, next_attempt_at = coalesce(?, next_attempt_at),
+                                last_error = ?, finished_at = CASE WHEN ? = 'pending' THEN NULL ELSE ? END
+                            WHERE id = ? AND recipient = ? AND route = ?
+                            """, arguments: [state.rawValue, next, error, state.rawValue, now, id, recipient, route.rawValue])
+                        return .commit
+                    }
+                } catch {
+                    try db.execute(sql: "PRAGMA synchronous = FULL")
+                    throw error
                 }
+                try db.execute(sql: "PRAGMA synchronous = FULL")
             }
         } catch {
             throw StoreError(error)

@@ -65,8 +65,6 @@ extension SignalStore {
                 }
                 flush()
             }
-        } catch let error as StoreError {
-            throw error
         } catch {
             throw StoreError(error)
         }

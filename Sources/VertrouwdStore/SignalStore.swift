@@ -89,8 +89,6 @@ public final class SignalStore: StateStore {
                                arguments: [now])
             }
             for suffix in ["", "-wal", "-shm"] { chmod(path + suffix, 0o600) }
-        } catch let error as StoreError {
-            throw error
         } catch {
             throw StoreError(error)
         }

@@ -72,8 +72,6 @@ public enum StoreBackup {
             try writer.close()
             try reader.close()
             result = StoreBackupResult(pages: pages, bytes: Self.size(of: temporary))
-        } catch let error as StoreError {
-            throw error
         } catch {
             throw StoreError(error)
         }

@@ -41,8 +41,13 @@ public struct StoreError: Error, Hashable, Sendable, CustomStringConvertible {
     /// vertrouwd, which only an upgrade (or restoring a backup) resolves.
     public var isPermanent: Bool { kind == .newerSchema }
 
-    /// Classifies a GRDB error by its SQLite result code.
+    /// Classifies a GRDB error by its SQLite result code; a `StoreError`
+    /// thrown inside a database closure passes through as it is.
     init(_ error: any Error) {
+        if let error = error as? StoreError {
+            self = error
+            return
+        }
         guard let db = error as? DatabaseError else {
             self.init(.other, String(describing: error))
             return

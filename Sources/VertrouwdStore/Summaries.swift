@@ -75,8 +75,6 @@ public enum PublishedSummaries {
                 }
                 return found
             }
-        } catch let error as StoreError {
-            throw error
         } catch {
             throw StoreError(error)
         }

@@ -70,3 +70,15 @@ extension PendingOutboxTests {
         #expect(try store.pendingOutboxSummary().count == 0)
     }
 }
+
+extension PendingOutboxTests {
+    /// A `StoreError` thrown inside a database closure (an unknown profile,
+    /// a newer schema) reaches the caller as it is, not re-classified as
+    /// an unknown error.
+    @Test func aStoreErrorPassesThroughAsItIs() {
+        let inner = StoreError(.corrupt, "state.db has a bucket of an unknown profile")
+        let outer = StoreError(inner)
+        #expect(outer.kind == .corrupt)
+        #expect(outer.detail == inner.detail)
+    }
+}
