@@ -174,9 +174,10 @@ public struct Scheduler: Sendable {
             return idle(now, [])
         case .failed(let reason):
             // A retry plans its release afresh (at the latest tick then).
+            // (`holding` stays set, as only a held alert starts a release,
+            // and so does `heldDuringRelease`: those alerts still wait for
+            // the tick after the retried release.)
             releaseInHand = false
-            holding = holding || heldDuringRelease
-            heldDuringRelease = false
             var notifications = readyOnce()
             if degraded == nil { notifications.append(.degraded(reason: reason)) }
             degraded = reason

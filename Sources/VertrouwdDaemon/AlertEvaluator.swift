@@ -61,8 +61,8 @@ public final class AlertEvaluator: Sendable {
         live.withLock { $0.invalidate() }
     }
 
-    /// Decides and holds; returns how many alerts are held for the next
-    /// release tick (`release`).
+    /// Decides and holds; returns how many alerts wait for a release
+    /// (`release`), those of a release in parts included.
     ///
     /// A full pass (the store's buckets and alert log) at the first call,
     /// after a failed one and whenever the evaluated windows moved; else
@@ -79,9 +79,12 @@ public final class AlertEvaluator: Sendable {
             decisions = live.withLock { $0.evaluateChanges(now: now) }
         }
         live.withLock { $0.recorded(decisions) }
+        // What waits for a release: the held decisions and those of a
+        // release in parts not yet written (a failed part among them).
+        let releasing = releasing.withLock { $0.count }
         return held.withLock {
             $0.hold(decisions)
-            return $0.count
+            return $0.count + releasing
         }
     }
 

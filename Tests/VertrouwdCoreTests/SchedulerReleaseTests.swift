@@ -171,4 +171,34 @@ struct SchedulerReleaseTests {
         let steps = d.run(until: Clock.local(2026, 11, 30, 10, 16), start: .woke)
         #expect(steps.releases == [Clock.local(2026, 11, 30, 10, 15)])
     }
+
+    /// Alerts held between the parts of a release wait for the next tick,
+    /// which wakes the loop though no later evaluation says so again.
+    @Test func alertsHeldBetweenPartsWakeTheLoopAtTheNextTick() {
+        let tick = Clock.local(2026, 11, 30, 10, 15)
+        var d = SchedulerDriver(settings(rescan: .hours(1)), wall: tick)
+        _ = d.feed(.started)
+        _ = d.feed(.prepared)
+        _ = d.feed(.drained)
+        #expect(d.feed(.evaluated).action == .release(at: tick))
+        #expect(d.feed(.releasedInPart).action == .drain)
+        _ = d.feed(.drained)
+        #expect(d.feed(.evaluated).action == .release(at: tick), "new alerts held between parts")
+        #expect(d.feed(.released).action == .publish(at: tick))
+        _ = d.feed(.published(nextDue: tick + 86_400))
+        #expect(d.feed(.maintained) == Scheduler.Step([.idle], .wait(milliseconds: 900_000)), "the next tick, not the hourly rescan")
+
+        // Had nothing been held between parts, only the rescan wakes it.
+        var quiet = SchedulerDriver(settings(rescan: .hours(1)), wall: tick)
+        _ = quiet.feed(.started)
+        _ = quiet.feed(.prepared)
+        _ = quiet.feed(.drained)
+        _ = quiet.feed(.evaluated)
+        _ = quiet.feed(.releasedInPart)
+        _ = quiet.feed(.drained)
+        _ = quiet.feed(.evaluatedNoneHeld)
+        _ = quiet.feed(.released)
+        _ = quiet.feed(.published(nextDue: tick + 86_400))
+        #expect(quiet.feed(.maintained) == Scheduler.Step([.idle], .wait(milliseconds: 3_600_000)))
+    }
 }
