@@ -38,11 +38,18 @@ public final class Doorbell: Sendable {
     private func nextRing() async {
         await withTaskCancellationHandler {
             await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
+                // Cancellation may come before the waiter is registered:
+                // `onCancel` then found none to resume, and a waiter
+                // registered after it would sleep until the next ring (a
+                // wait of 0 s did, up to an hour). The flag is set before
+                // `onCancel` runs, and both take the lock: whichever comes
+                // second sees the other.
                 let resumeNow = state.withLock { s -> Bool in
                     if s.rung {
                         s.rung = false
                         return true
                     }
+                    if Task.isCancelled { return true }
                     s.waiter = c
                     return false
                 }
