@@ -853,7 +853,11 @@ class Bench:
             log(f"  {pending} of the backlog's messages were still pending after 120 s; marked delivered")
             db = sqlite3.connect(os.path.join(school, "state.db"))
             with db:
-                db.execute("UPDATE outbox SET state = 'delivered', finished_at = ? WHERE state = 'pending'",
+                # `outbox` is a read-only view since store v8; a binary
+                # from before it (a side-by-side run) has the table itself.
+                table = "outbox_state" if db.execute(
+                    "SELECT 1 FROM sqlite_master WHERE name = 'outbox_state'").fetchone() else "outbox"
+                db.execute(f"UPDATE {table} SET state = 'delivered', finished_at = ? WHERE state = 'pending'",
                            (int(time.time()),))
             db.close()
 

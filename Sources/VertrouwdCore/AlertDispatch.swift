@@ -51,17 +51,23 @@ public enum AlertDispatch {
     }
 
     /// One message per recipient that receives alerts and per route, each
-    /// in the recipient's language, in config order.
+    /// in the recipient's language, in config order. A socket message
+    /// carries its subject and JSON only: the socket sends nothing else
+    /// (the text is inside the JSON), so the HTML is rendered only for a
+    /// recipient that also has e-mail.
     public static func messages(for content: AlertContent, configuration: Configuration) -> [RoutedMessage] {
         var messages: [RoutedMessage] = []
         for recipient in configuration.recipients where recipient.receives.contains(.alerts) {
+            let routes = routes(for: recipient, configuration.delivery)
+            if routes.isEmpty { continue }
             let m = AlertMessage(content, taxonomy: configuration.taxonomy, schoolName: configuration.school.name,
                                  language: recipient.language, k: configuration.privacy.minGroupSize,
                                  advice: configuration.advice)
-            let r = m.rendered()
-            for route in routes(for: recipient, configuration.delivery) {
+            let r = m.rendered(html: routes.contains(.email))
+            for route in routes {
+                let email = route == .email
                 messages.append(RoutedMessage(recipient: recipient.name, route: route, subject: r.subject,
-                                              text: r.text, html: r.html, json: r.json))
+                                              text: email ? r.text : "", html: email ? r.html : "", json: r.json))
             }
         }
         return messages

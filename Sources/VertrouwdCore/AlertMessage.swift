@@ -175,10 +175,12 @@ public struct AlertMessage: Sendable {
     /// Subject, text, HTML and JSON together: what they share (the facts,
     /// the advice, the text inside the JSON) is made once. An alert release
     /// renders hundreds of these on the ingest thread.
-    public func rendered() -> (subject: String, text: String, html: String, json: String) {
+    /// Without `html`, the HTML is "" (no recipient's route sends it).
+    public func rendered(html withHTML: Bool = true) -> (subject: String, text: String, html: String, json: String) {
         let facts = self.facts, sections = adviceSections, subject = self.subject, title = self.title
         let text = text(title: title, facts: facts, sections: sections)
-        return (subject, text, html(subject: subject, title: title, facts: facts, sections: sections), json(title: title, text: text))
+        let html = withHTML ? html(subject: subject, title: title, facts: facts, sections: sections) : ""
+        return (subject, text, html, json(title: title, text: text))
     }
 
     public var text: String { text(title: title, facts: facts, sections: adviceSections) }

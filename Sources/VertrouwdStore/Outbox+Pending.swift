@@ -11,7 +11,7 @@ extension SignalStore {
     public func pendingOutbox() throws(StoreError) -> (count: Int, oldest: Int64?) {
         do {
             return try queue.read { db in
-                let row = try Row.fetchOne(db, sql: "SELECT count(*) AS n, min(created_at) AS oldest FROM outbox WHERE state = 'pending'")
+                let row = try Row.fetchOne(db, sql: "SELECT count(*) AS n, min(created_at) AS oldest FROM outbox_state WHERE state = 'pending'")
                 return (count: row?["n"] ?? 0, oldest: row?["oldest"])
             }
         } catch {
@@ -36,11 +36,11 @@ extension SignalStore {
             return try queue.read { db in
                 let rows = try Row.fetchAll(db, sql: """
                     SELECT f.route, count(*) AS n, min(f.finished_at) AS since,
-                        (SELECT last_error FROM outbox l WHERE l.route = f.route AND l.state = 'failed'
+                        (SELECT last_error FROM outbox_state l WHERE l.route = f.route AND l.state = 'failed'
                          ORDER BY l.finished_at DESC LIMIT 1) AS reason
-                    FROM outbox f
+                    FROM outbox_state f
                     WHERE f.state = 'failed' AND f.finished_at > coalesce(
-                        (SELECT max(d.finished_at) FROM outbox d WHERE d.route = f.route AND d.state = 'delivered'), -1)
+                        (SELECT max(d.finished_at) FROM outbox_state d WHERE d.route = f.route AND d.state = 'delivered'), -1)
                     GROUP BY f.route
                     """)
                 var result: [OutboxEntry.Route: GivenUp] = [:]

@@ -25,7 +25,7 @@ extension SignalStore {
             return try queue.read { db in
                 let rows = try Row.fetchAll(db, sql: """
                     SELECT route, sum(state = 'delivered') AS delivered, sum(state = 'failed') AS failed
-                    FROM outbox WHERE state IN ('delivered', 'failed') AND finished_at >= ? AND finished_at < ?
+                    FROM outbox_state WHERE state IN ('delivered', 'failed') AND finished_at >= ? AND finished_at < ?
                     GROUP BY route
                     """, arguments: [from, to])
                 var result: [OutboxEntry.Route: SettledCounts] = [:]

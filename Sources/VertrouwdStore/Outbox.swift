@@ -22,6 +22,10 @@ public struct OutboxEntry: Hashable, Sendable {
     public var nextAttemptAt: Int64
     public var lastError: String?
 
+    /// An entry keeps only the parts its route sends: a socket entry keeps
+    /// its subject and JSON (the socket sends the JSON line alone, and the
+    /// text is inside it), never the text and HTML an e-mail needs, which
+    /// would be stored, and written again, for nothing.
     public init(id: String, recipient: String, route: Route, kind: String, createdAt: Int64,
                 subject: String, text: String, html: String, json: String) {
         self.id = id
@@ -30,8 +34,8 @@ public struct OutboxEntry: Hashable, Sendable {
         self.kind = kind
         self.createdAt = createdAt
         self.subject = subject
-        self.text = text
-        self.html = html
+        self.text = route == .socket ? "" : text
+        self.html = route == .socket ? "" : html
         self.json = json
         self.nextAttemptAt = createdAt
     }
@@ -149,13 +153,20 @@ extension SignalStore {
         }
     }
 
-    /// Inserts one entry unless it is there already (same id, recipient, route).
+    /// Inserts one entry unless it is there already (same id, recipient,
+    /// route): its body first, appended to `outbox_bodies`, then its state
+    /// row, which points at the body.
     func insert(_ m: OutboxEntry, in db: Database) throws {
+        let arguments: StatementArguments = [m.id, m.recipient, m.route.rawValue]
+        if try Bool.fetchOne(try db.cachedStatement(sql: "SELECT 1 FROM outbox_state WHERE id = ? AND recipient = ? AND route = ?"),
+                             arguments: arguments) == true {
+            return
+        }
+        try db.cachedStatement(sql: "INSERT INTO outbox_bodies(subject, text, html, json) VALUES (?, ?, ?, ?)")
+            .execute(arguments: [m.subject, m.text, m.html, m.json])
         try db.cachedStatement(sql: """
-            INSERT OR IGNORE INTO outbox(id, recipient, route, kind, created_at, subject, text, html, json, next_attempt_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [m.id, m.recipient, m.route.rawValue, m.kind, m.createdAt, m.subject, m.text, m.html, m.json,
-                                     m.nextAttemptAt])
+            INSERT INTO outbox_state(id, recipient, route, kind, created_at, next_attempt_at, body) VALUES (?, ?, ?, ?, ?, ?, ?)
+            """).execute(arguments: arguments + [m.kind, m.createdAt, m.nextAttemptAt, db.lastInsertedRowID])
     }
 
     /// The alert log of windows starting at or after `since`.
@@ -211,7 +222,7 @@ extension SignalStore {
     public func nextDueTime(route: OutboxEntry.Route) throws(StoreError) -> Int64? {
         do {
             return try queue.read {
-                try Int64.fetchOne($0, sql: "SELECT min(next_attempt_at) FROM outbox WHERE state = 'pending' AND route = ?",
+                try Int64.fetchOne($0, sql: "SELECT min(next_attempt_at) FROM outbox_state WHERE state = 'pending' AND route = ?",
                                    arguments: [route.rawValue])
             }
         } catch {
@@ -224,7 +235,7 @@ extension SignalStore {
         do {
             try queue.write { db in
                 try db.execute(sql: """
-                    UPDATE outbox SET next_attempt_at = ?
+                    UPDATE outbox_state SET next_attempt_at = ?
                     WHERE id = ? AND recipient = ? AND route = ? AND state = 'pending'
                     """, arguments: [until, id, recipient, route.rawValue])
             }
@@ -256,7 +267,7 @@ extension SignalStore {
                 do {
                     try db.inTransaction {
                         try db.execute(sql: """
-                            UPDATE outbox SET state = ?, attempts = attempts + 1, next_attempt_at = coalesce(?, next_attempt_at),
+                            UPDATE outbox_state SET state = ?, attempts = attempts + 1, next_attempt_at = coalesce(?, next_attempt_at),
                                 last_error = ?, finished_at = CASE WHEN ? = 'pending' THEN NULL ELSE ? END
                             WHERE id = ? AND recipient = ? AND route = ?
                             """, arguments: [state.rawValue, next, error, state.rawValue, now, id, recipient, route.rawValue])

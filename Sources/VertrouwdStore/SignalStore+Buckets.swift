@@ -89,7 +89,7 @@ extension SignalStore {
     /// Outbox entries given up (failed) whose last attempt falls in [from, to).
     public func failedDeliveries(from: Int64, to: Int64) throws(StoreError) -> Int {
         do {
-            return try queue.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM outbox WHERE state = 'failed' AND finished_at >= ? AND finished_at < ?", arguments: [from, to]) ?? 0 }
+            return try queue.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM outbox_state WHERE state = 'failed' AND finished_at >= ? AND finished_at < ?", arguments: [from, to]) ?? 0 }
         } catch {
             throw StoreError(error)
         }

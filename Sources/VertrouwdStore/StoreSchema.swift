@@ -245,6 +245,62 @@ enum StoreSchema {
                 CREATE INDEX outbox_due ON outbox(state, next_attempt_at, created_at);
                 """)
         }
+        // v8 (issue 13, `make bench` 8c): a message's delivery state apart
+        // from its body. An outbox row held the whole message (8.4 KB for a
+        // socket alert, in overflow pages), so every settlement rewrote the
+        // message and its overflow chain, and secure_delete zeroed the old
+        // pages: about 25 KB of WAL per alert delivered, which a drain's
+        // commit then waited to fsync. Now:
+        // - outbox_state: one small row per message × recipient × route,
+        //   what a settlement updates, with the due index;
+        // - outbox_bodies: the subject and parts, written once, in a rowid
+        //   table (appended in order, a small body inside one page);
+        // - outbox: a read-only view with the old columns, for readers
+        //   outside the daemon (an admin's sqlite3, the tests, the bench).
+        // Rows are copied over as they are.
+        migrator.registerMigration("v8") { db in
+            try db.execute(sql: """
+                CREATE TABLE outbox_bodies (
+                    id INTEGER PRIMARY KEY,
+                    subject TEXT NOT NULL,
+                    text TEXT NOT NULL,
+                    html TEXT NOT NULL,
+                    json TEXT NOT NULL
+                );
+                CREATE TABLE outbox_state (
+                    id TEXT NOT NULL,
+                    recipient TEXT NOT NULL,
+                    route TEXT NOT NULL CHECK (route IN ('email', 'socket')),
+                    kind TEXT NOT NULL,
+                    created_at INTEGER NOT NULL,
+                    state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'delivered', 'failed')),
+                    attempts INTEGER NOT NULL DEFAULT 0,
+                    next_attempt_at INTEGER NOT NULL,
+                    last_error TEXT,
+                    finished_at INTEGER,
+                    body INTEGER NOT NULL REFERENCES outbox_bodies(id),
+                    PRIMARY KEY (id, recipient, route)
+                ) WITHOUT ROWID;
+
+                INSERT INTO outbox_bodies(id, subject, text, html, json)
+                    SELECT row_number() OVER (ORDER BY created_at, id, recipient, route), subject, text, html, json
+                    FROM outbox ORDER BY created_at, id, recipient, route;
+                INSERT INTO outbox_state(id, recipient, route, kind, created_at, state, attempts, next_attempt_at,
+                                         last_error, finished_at, body)
+                    SELECT id, recipient, route, kind, created_at, state, attempts, next_attempt_at, last_error,
+                           finished_at, row_number() OVER (ORDER BY created_at, id, recipient, route)
+                    FROM outbox;
+                DROP TABLE outbox;
+                CREATE INDEX outbox_due ON outbox_state(state, next_attempt_at, created_at);
+                CREATE VIEW outbox AS
+                    SELECT s.id AS id, s.recipient AS recipient, s.route AS route, s.kind AS kind,
+                           s.created_at AS created_at, b.subject AS subject, b.text AS text, b.html AS html,
+                           b.json AS json, s.state AS state, s.attempts AS attempts,
+                           s.next_attempt_at AS next_attempt_at, s.last_error AS last_error,
+                           s.finished_at AS finished_at
+                    FROM outbox_state AS s JOIN outbox_bodies AS b ON b.id = s.body;
+                """)
+        }
         return migrator
     }
 }

@@ -53,10 +53,10 @@ extension PendingOutboxTests {
         let scratch = Scratch()
         let store = try SignalStore(path: scratch.db, now: 0)
         let plan = try store.queue.read { db in
-            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN SELECT count(*) AS n, min(created_at) AS oldest FROM outbox WHERE state = 'pending'")
+            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN SELECT count(*) AS n, min(created_at) AS oldest FROM outbox_state WHERE state = 'pending'")
                 .map { $0["detail"] as String }
         }
-        #expect(plan == ["SEARCH outbox USING COVERING INDEX outbox_due (state=?)"], "\(plan)")
+        #expect(plan == ["SEARCH outbox_state USING COVERING INDEX outbox_due (state=?)"], "\(plan)")
     }
 
     /// A settlement commits without an fsync of its own, and leaves the

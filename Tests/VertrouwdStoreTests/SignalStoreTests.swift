@@ -83,11 +83,11 @@ import VertrouwdCore
         // Past the schema's CHECKs, as a hand edit or a bad restore could be.
         try store.queue.writeWithoutTransaction { db in
             try db.execute(sql: "PRAGMA ignore_check_constraints = ON")
-            try db.execute(sql: "UPDATE outbox SET route = 'pigeon'")
+            try db.execute(sql: "UPDATE outbox_state SET route = 'pigeon'")
         }
         #expect(throws: StoreError(.corrupt, "an outbox entry has an unknown route")) { _ = try store.outbox() }
         try store.queue.writeWithoutTransaction { db in
-            try db.execute(sql: "UPDATE outbox SET route = 'email', state = 'lost'")
+            try db.execute(sql: "UPDATE outbox_state SET route = 'email', state = 'lost'")
         }
         #expect(throws: StoreError(.corrupt, "an outbox entry has an unknown state")) { _ = try store.outbox() }
     }
