@@ -89,9 +89,13 @@ let hostileCases: [HostileCase] = [
         #expect(mkfifo(h.spool + "/new/SECRET-NAME-fifo", 0o600) == 0)
     },
     HostileCase(name: "directory", expected: 0, reason: "file_directory") { h in
-        let d = h.spool + "/new/SECRET-NAME-dir"
+        // Made whole in tmp/, then renamed into new/ in one step: the
+        // daemon is running, and a directory made in new/ could be
+        // quarantined before the file inside it was written.
+        let d = h.spool + "/tmp/SECRET-NAME-dir"
         try FileManager.default.createDirectory(atPath: d, withIntermediateDirectories: false)
         try (Lines.signal() + "\n").write(toFile: d + "/inside.jsonl", atomically: false, encoding: .utf8)
+        #expect(rename(d, h.spool + "/new/SECRET-NAME-dir") == 0)
     },
     HostileCase(name: "unix-socket", expected: 0, reason: "file_socket") { h in
         let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)

@@ -84,7 +84,7 @@ import VertrouwdStore
         let raised = try f.healthEntries()
         #expect(raised.count == 1)
         #expect(raised.first?.json.contains(#""problem":"delivery_failing.socket","change":"raised""#) == true)
-        #expect(raised.first?.text.contains("1 bericht opgegeven (laatste reden: no such receiver)") == true, "\(raised.first?.text ?? "")")
+        #expect(raised.first?.socketText.contains("1 bericht opgegeven (laatste reden: no such receiver)") == true, "\(raised.first?.socketText ?? "")")
         // The health message itself is delivered on the socket: that clears it.
         f.advance(60)
         try await f.delivery.deliverRound(.socket, store: f.store)
@@ -142,6 +142,6 @@ extension HealthServiceTests {
         let entries = try f.healthEntries()
         #expect(entries.count == 1)
         #expect(entries.first?.json.contains(#""problem":"delivery_failing.socket","change":"raised""#) == true)
-        #expect(entries.first?.text.contains("1 bericht opgegeven (laatste reden: refused)") == true)
+        #expect(entries.first?.socketText.contains("1 bericht opgegeven (laatste reden: refused)") == true)
     }
 }

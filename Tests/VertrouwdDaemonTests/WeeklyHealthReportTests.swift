@@ -72,8 +72,8 @@ import VertrouwdStore
         let watched = try #require(object["watched_sources"] as? [[String: Any]])
         #expect(watched.count == 1 && watched[0]["name"] as? String == "helpknop" && (watched[0]["days_sent"] as? [String])?.isEmpty == true)
         #expect(object["unwatched_sources"] as? [String] == ["webfilter"])
-        #expect(report.text.contains("Bron helpknop heeft deze week niets gestuurd"), "\(report.text)")
-        #expect(report.text.contains("malformed_json 1") && !report.text.contains("<5"))
+        #expect(report.socketText.contains("Bron helpknop heeft deze week niets gestuurd"), "\(report.socketText)")
+        #expect(report.socketText.contains("malformed_json 1") && !report.socketText.contains("<5"))
         #expect(report.subject == "vertrouwd (T): werking week 48 van 2026: aandacht nodig")
 
         // The summary shows no health: neither its section nor its JSON field.
