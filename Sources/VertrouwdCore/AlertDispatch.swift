@@ -51,10 +51,9 @@ public enum AlertDispatch {
     }
 
     /// One message per recipient that receives alerts and per route, each
-    /// in the recipient's language, in config order. A socket message
-    /// carries its subject and JSON only: the socket sends nothing else
-    /// (the text is inside the JSON), so the HTML is rendered only for a
-    /// recipient that also has e-mail.
+    /// in the recipient's language, in config order. The HTML is rendered
+    /// only for a recipient with an e-mail route ("" otherwise): the socket
+    /// sends the JSON line alone (`OutboxEntry` stores no more for it).
     public static func messages(for content: AlertContent, configuration: Configuration) -> [RoutedMessage] {
         var messages: [RoutedMessage] = []
         for recipient in configuration.recipients where recipient.receives.contains(.alerts) {
@@ -65,9 +64,8 @@ public enum AlertDispatch {
                                  advice: configuration.advice)
             let r = m.rendered(html: routes.contains(.email))
             for route in routes {
-                let email = route == .email
                 messages.append(RoutedMessage(recipient: recipient.name, route: route, subject: r.subject,
-                                              text: email ? r.text : "", html: email ? r.html : "", json: r.json))
+                                              text: r.text, html: r.html, json: r.json))
             }
         }
         return messages

@@ -52,10 +52,9 @@ struct AlertDispatchTests {
         let nl = AlertMessage(content, taxonomy: messageTaxonomy, schoolName: "Voorbeeldcollege", language: .nl, k: 5)
         let en = AlertMessage(content, taxonomy: messageTaxonomy, schoolName: "Voorbeeldcollege", language: .en, k: 5)
         #expect(messages[0] == RoutedMessage(recipient: "vp", route: .email, subject: nl.subject, text: nl.text, html: nl.html, json: nl.json))
-        // The socket sends the JSON line alone (the text is inside it): a
-        // socket message carries no text or HTML to store.
-        #expect(messages[1] == RoutedMessage(recipient: "vp", route: .socket, subject: nl.subject, text: "", html: "", json: nl.json))
-        #expect(messages[2] == RoutedMessage(recipient: "zorg", route: .socket, subject: en.subject, text: "", html: "", json: en.json))
+        #expect(messages[1] == RoutedMessage(recipient: "vp", route: .socket, subject: nl.subject, text: nl.text, html: nl.html, json: nl.json))
+        // Nothing sends HTML to a recipient without e-mail: none is rendered.
+        #expect(messages[2] == RoutedMessage(recipient: "zorg", route: .socket, subject: en.subject, text: en.text, html: "", json: en.json))
         let withoutHTML = en.rendered(html: false)
         #expect(withoutHTML.html.isEmpty && withoutHTML.text == en.text && withoutHTML.json == en.json && withoutHTML.subject == en.subject)
         // E-mail off and no socket: nothing to send to anyone.
