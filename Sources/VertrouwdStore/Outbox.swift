@@ -264,7 +264,7 @@ extension SignalStore {
             // commits rely on it.
             try queue.writeWithoutTransaction { db in
                 try db.execute(sql: "PRAGMA synchronous = NORMAL")
-                do {
+                let settled = Result {
                     try db.inTransaction {
                         try db.execute(sql: """
                             UPDATE outbox_state SET state = ?, attempts = attempts + 1, next_attempt_at = coalesce(?, next_attempt_at),
@@ -273,11 +273,9 @@ extension SignalStore {
                             """, arguments: [state.rawValue, next, error, state.rawValue, now, id, recipient, route.rawValue])
                         return .commit
                     }
-                } catch {
-                    try db.execute(sql: "PRAGMA synchronous = FULL")
-                    throw error
                 }
                 try db.execute(sql: "PRAGMA synchronous = FULL")
+                try settled.get()
             }
         } catch {
             throw StoreError(error)
