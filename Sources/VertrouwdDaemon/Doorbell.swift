@@ -13,6 +13,9 @@ public final class Doorbell: Sendable {
 
     public init() {}
 
+    /// Whether a ring waits for the next wait (for tests).
+    var isRung: Bool { state.withLock { $0.rung } }
+
     public func ring() {
         let waiter = state.withLock { s -> CheckedContinuation<Void, Never>? in
             if let w = s.waiter {

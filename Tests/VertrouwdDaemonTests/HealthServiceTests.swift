@@ -145,3 +145,44 @@ extension HealthServiceTests {
         #expect(entries.first?.socketText.contains("1 bericht opgegeven (laatste reden: refused)") == true)
     }
 }
+
+extension HealthServiceTests {
+    /// The bell rings per settled delivery and per finished pass; a burst
+    /// of rings is one check, at most one per `checkGap` (each check reads
+    /// the store, which ingest waits for meanwhile). Checks are counted as
+    /// the store openings they make; rung every millisecond, the service
+    /// would check hundreds of times a second without the gap.
+    @Test func aBurstOfRingsChecksAtMostOncePerGap() async throws {
+        let store = MemoryStore(now: Self.start)
+        let checks = Mutex(0)
+        let open: @Sendable () throws -> any StateStore = {
+            checks.withLock { $0 += 1 }
+            return store
+        }
+        let configuration = try Self.configuration()
+        let log = RecordingLog()
+        let delivery = DeliveryService(openStore: { store }, configuration: configuration,
+                                       transports: [.socket: RecordingTransport()], doorbell: Doorbell(), logger: log.logger)
+        let health = HealthService(configuration: configuration, openStore: open, delivery: delivery, outboxBell: Doorbell(),
+                                   logger: log.logger, diskSpace: { _ in DiskSpace(free: 50 << 30, total: 100 << 30) },
+                                   onStatus: { _ in })
+        let started = ContinuousClock.now
+        let service = Task { try await health.run() }
+        // Rings until a second check came (the service answers rings),
+        // then for half a second more.
+        var secondCheckAt: ContinuousClock.Instant?
+        for _ in 0..<30_000 {
+            health.bell.ring()
+            try await Task.sleep(for: .milliseconds(1))
+            if secondCheckAt == nil, checks.withLock({ $0 }) >= 2 { secondCheckAt = .now }
+            if let at = secondCheckAt, ContinuousClock.now - at > .milliseconds(500) { break }
+        }
+        service.cancel()
+        _ = await service.result
+        let elapsed = ContinuousClock.now - started
+        let count = checks.withLock { $0 }
+        #expect(secondCheckAt != nil, "a ring after the gap brings a check")
+        let allowed = Int(elapsed / HealthService.checkGap) + 1
+        #expect(count >= 2 && count <= allowed, "\(count) checks in \(elapsed), at most \(allowed)")
+    }
+}
