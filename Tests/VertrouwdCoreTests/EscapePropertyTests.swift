@@ -19,38 +19,30 @@ struct EscapePropertyTests {
         (0..<Int.random(in: 0...24, using: &rng)).map { _ in pieces.randomElement(using: &rng)! }.joined()
     })
 
-    /// RFC 8259 escaping, one scalar at a time (the writer before it went by bytes).
-    static func referenceJSON(_ s: String) -> String {
-        var out = "\""
+    /// `s` escaped one Unicode scalar at a time: `escape` gives a
+    /// scalar's replacement, nil to keep it (the escapers before they went
+    /// by bytes).
+    static func perScalar(_ s: String, _ escape: (Unicode.Scalar) -> String?) -> String {
+        var out = ""
         for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20 || scalar.value == 0x2028 || scalar.value == 0x2029 || scalar.value == 0x7F:
-                out += "\\u" + Hex.padded(scalar.value, width: 4)
-            default:
-                out.unicodeScalars.append(scalar)
-            }
+            if let replacement = escape(scalar) { out += replacement } else { out.unicodeScalars.append(scalar) }
         }
-        return out + "\""
+        return out
+    }
+
+    /// RFC 8259 escaping, with U+2028/2029 and DEL as \u escapes.
+    static func referenceJSON(_ s: String) -> String {
+        let named: [Unicode.Scalar: String] = ["\"": "\\\"", "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"]
+        return "\"" + perScalar(s) { scalar in
+            if let name = named[scalar] { return name }
+            let v = scalar.value
+            return v < 0x20 || v == 0x2028 || v == 0x2029 || v == 0x7F ? "\\u" + Hex.padded(v, width: 4) : nil
+        } + "\""
     }
 
     static func referenceHTML(_ s: String) -> String {
-        var out = ""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out
+        let named: [Unicode.Scalar: String] = ["&": "&amp;", "<": "&lt;", ">": "&gt;", "\"": "&quot;", "'": "&#39;"]
+        return perScalar(s) { named[$0] }
     }
 
     @Test func jsonEscapingMatchesAnEscapePerScalar() async {

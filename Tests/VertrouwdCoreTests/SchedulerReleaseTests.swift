@@ -59,9 +59,7 @@ struct SchedulerReleaseTests {
     @Test func aFailedReleaseIsTriedAgainAfterTheBackOff() {
         let tick = Clock.local(2026, 11, 30, 10, 15)
         var d = SchedulerDriver(settings(), wall: tick)
-        _ = d.feed(.started)
-        _ = d.feed(.prepared)
-        _ = d.feed(.drained)
+        d.feed(.started, .prepared, .drained)
         #expect(d.feed(.evaluated).action == .release(at: tick))
         d.clock.advance(seconds: 1)
         #expect(d.feed(.failed(reason: "disk full")).action == .wait(milliseconds: 1_000))
@@ -95,9 +93,7 @@ struct SchedulerReleaseTests {
     @Test func aReleaseInPartsDrainsBetweenPartsAtTheSameTick() {
         let tick = Clock.local(2026, 11, 30, 10, 15)
         var d = SchedulerDriver(settings(), wall: tick)
-        _ = d.feed(.started)
-        _ = d.feed(.prepared)
-        _ = d.feed(.drained)
+        d.feed(.started, .prepared, .drained)
         #expect(d.feed(.evaluated) == Scheduler.Step(.release(at: tick)))
         d.clock.advance(milliseconds: 3)
         #expect(d.feed(.releasedInPart) == Scheduler.Step(.drain))
@@ -113,8 +109,7 @@ struct SchedulerReleaseTests {
     @Test func withATickOfItsOwnTheEvaluationIsNotRepeatedBetweenParts() {
         let tick = Clock.local(2026, 11, 30, 10, 15)
         var d = SchedulerDriver(settings(every: .minutes(15)), wall: tick)
-        _ = d.feed(.started)
-        _ = d.feed(.prepared)
+        d.feed(.started, .prepared)
         #expect(d.feed(.drained) == Scheduler.Step(.evaluate(at: tick)))
         #expect(d.feed(.evaluated) == Scheduler.Step(.release(at: tick)))
         #expect(d.feed(.releasedInPart) == Scheduler.Step(.drain))
@@ -127,9 +122,7 @@ struct SchedulerReleaseTests {
         var d = SchedulerDriver(settings(), wall: tick)
         _ = d.pass(from: d.feed(.started))
         d.clock.advance(seconds: 15 * 60)
-        _ = d.feed(.woke)
-        _ = d.feed(.prepared)
-        _ = d.feed(.drained)
+        d.feed(.woke, .prepared, .drained)
         #expect(d.feed(.evaluated).action == .release(at: tick + 900))
         #expect(d.feed(.releasedInPart).action == .drain)
         #expect(d.feed(.failed(reason: "disk full")).action == .wait(milliseconds: 1_000))
@@ -143,9 +136,7 @@ struct SchedulerReleaseTests {
     @Test func withNothingHeldNoReleaseTickWakesTheLoop() {
         let t = Clock.local(2026, 11, 30, 10, 3) + 17
         var d = SchedulerDriver(settings(release: Interval(seconds: 1)), wall: t)
-        _ = d.feed(.started)
-        _ = d.feed(.prepared)
-        _ = d.feed(.drained)
+        d.feed(.started, .prepared, .drained)
         #expect(d.feed(.evaluatedNoneHeld) == Scheduler.Step(.publish(at: t)))
         _ = d.feed(.published(nextDue: t + 86_400))
         #expect(d.feed(.maintained) == Scheduler.Step([.idle], .wait(milliseconds: 60_000)), "the rescan, not the next second")
@@ -157,15 +148,9 @@ struct SchedulerReleaseTests {
     @Test func aDecisionAfterQuietTicksWaitsForTheNextTick() {
         let t = Clock.local(2026, 11, 30, 9, 50)
         var d = SchedulerDriver(settings(), wall: t)
-        _ = d.feed(.started)
-        _ = d.feed(.prepared)
-        _ = d.feed(.drained)
-        _ = d.feed(.evaluatedNoneHeld)
-        _ = d.feed(.published(nextDue: t + 86_400))
-        _ = d.feed(.maintained)
+        d.feed(.started, .prepared, .drained, .evaluatedNoneHeld, .published(nextDue: t + 86_400), .maintained)
         d.clock.advance(seconds: 17 * 60 + 10) // 10:07:10, the 10:00 tick passed
-        _ = d.feed(.woke)
-        _ = d.feed(.prepared)
+        d.feed(.woke, .prepared)
         #expect(d.feed(.drained) == Scheduler.Step(.evaluate(at: Clock.local(2026, 11, 30, 10, 7) + 10)))
         #expect(d.feed(.evaluated) == Scheduler.Step([.idle], .wait(milliseconds: 60_000)), "not released at once")
         let steps = d.run(until: Clock.local(2026, 11, 30, 10, 16), start: .woke)
@@ -177,9 +162,7 @@ struct SchedulerReleaseTests {
     @Test func alertsHeldBetweenPartsWakeTheLoopAtTheNextTick() {
         let tick = Clock.local(2026, 11, 30, 10, 15)
         var d = SchedulerDriver(settings(rescan: .hours(1)), wall: tick)
-        _ = d.feed(.started)
-        _ = d.feed(.prepared)
-        _ = d.feed(.drained)
+        d.feed(.started, .prepared, .drained)
         #expect(d.feed(.evaluated).action == .release(at: tick))
         #expect(d.feed(.releasedInPart).action == .drain)
         _ = d.feed(.drained)
@@ -190,15 +173,7 @@ struct SchedulerReleaseTests {
 
         // Had nothing been held between parts, only the rescan wakes it.
         var quiet = SchedulerDriver(settings(rescan: .hours(1)), wall: tick)
-        _ = quiet.feed(.started)
-        _ = quiet.feed(.prepared)
-        _ = quiet.feed(.drained)
-        _ = quiet.feed(.evaluated)
-        _ = quiet.feed(.releasedInPart)
-        _ = quiet.feed(.drained)
-        _ = quiet.feed(.evaluatedNoneHeld)
-        _ = quiet.feed(.released)
-        _ = quiet.feed(.published(nextDue: tick + 86_400))
+        quiet.feed(.started, .prepared, .drained, .evaluated, .releasedInPart, .drained, .evaluatedNoneHeld, .released, .published(nextDue: tick + 86_400))
         #expect(quiet.feed(.maintained) == Scheduler.Step([.idle], .wait(milliseconds: 3_600_000)))
     }
 }

@@ -48,6 +48,13 @@ struct SchedulerDriver {
         return step
     }
 
+    /// Feeds events one after the other at the same instant; returns the
+    /// last step.
+    @discardableResult
+    mutating func feed(_ first: Scheduler.Event, _ rest: Scheduler.Event...) -> Scheduler.Step {
+        rest.reduce(feed(first)) { _, event in feed(event) }
+    }
+
     /// The event an action reports when it succeeds (waits excepted).
     func success(of action: Scheduler.Action) -> Scheduler.Event {
         switch action {
