@@ -18,6 +18,11 @@ var targets: [Target] = [
         pkgConfig: "libsystemd",
         providers: [.apt(["libsystemd-dev"])]
     ),
+    // sqlite3_config, which is variadic (SignalStore.prepareSQLite).
+    .target(
+        name: "CSQLiteSettings",
+        linkerSettings: [.linkedLibrary("sqlite3")]
+    ),
     .target(
         name: "VertrouwdCore",
         swiftSettings: swift6
@@ -31,6 +36,7 @@ var targets: [Target] = [
         name: "VertrouwdStore",
         dependencies: [
             "VertrouwdCore",
+            "CSQLiteSettings",
             .product(name: "GRDB", package: "GRDB.swift"),
             // SQLite's C API (GRDB's own system library) for the ingest hot path.
             .product(name: "GRDBSQLite", package: "GRDB.swift"),
@@ -154,7 +160,9 @@ var targets: [Target] = [
     ),
     .testTarget(
         name: "VertrouwdStoreTests",
-        dependencies: ["VertrouwdStore", "VertrouwdCore", .product(name: "GRDB", package: "GRDB.swift")],
+        // Crypto: the de-duplication key tests compute HMAC tags themselves.
+        dependencies: ["VertrouwdStore", "VertrouwdCore", .product(name: "GRDB", package: "GRDB.swift"),
+                       .product(name: "Crypto", package: "swift-crypto")],
         swiftSettings: swift6
     ),
     .testTarget(

@@ -112,7 +112,8 @@ public final class MemoryStore: StateStore {
     // MARK: Ingest
 
     public func batchBuilder(zone: TimeZone) -> PreparedBatch.Builder {
-        PreparedBatch.Builder(hmac: HMAC<SHA256>(key: SymmetricKey(data: key)), chain: state.withLock { $0.chain }, zone: zone)
+        PreparedBatch.Builder(dedup: DedupHashing(installKey: Data(key), sipFromHour: .min),
+                              chain: state.withLock { $0.chain }, zone: zone)
     }
 
     public func commitCounting(_ batch: PreparedBatch, rejectedFiles: [String], now: Int64, day: String) throws(StoreError) -> CommittedBatch {

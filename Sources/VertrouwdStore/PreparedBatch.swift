@@ -63,23 +63,23 @@ public struct PreparedBatch: Sendable {
 
     /// Builds a batch file by file.
     public struct Builder {
-        private let hmac: HMAC<SHA256>
+        private let dedup: DedupHashing
         private var pupils: PupilKeyring
         private let zone: TimeZone
-        private var weekOfHour: [Int64: Int64] = [:]
-        /// Bucket hour → the first hour of its local day (`pupilHour`).
-        private var dayOfHour: [Int64: Int64] = [:]
+        /// The batch's signal hours; by hour number, its week (`PupilWeek`
+        /// ordinal) and the first hour of its local day (`pupilRows`).
+        private var hours = Numbering<Int64>()
+        private var weekOfHour: [Int64] = []
+        private var dayOfHour: [Int64] = []
         private var files: [IngestFile] = []
         private var entries: [Entry] = []
-        private var numbers = [[String: UInt32]](repeating: [:], count: Dimension.allCases.count)
-        private var values = [[String]](repeating: [], count: Dimension.allCases.count)
-        private var bucketNumbers: [Bucket: Int32] = [:]
-        private var buckets: [Bucket] = []
-        private var sourceNumbers: [String: Int32] = [:]
-        private var sources: [String] = []
+        /// By dimension: its text values, numbered.
+        private var values = [Numbering<String>](repeating: Numbering(), count: Dimension.allCases.count)
+        private var buckets = Numbering<Bucket>(capacity: 1 << 12)
+        private var sources = Numbering<String>()
 
-        init(hmac: HMAC<SHA256>, chain: PupilChain, zone: TimeZone) {
-            self.hmac = hmac
+        init(dedup: DedupHashing, chain: PupilChain, zone: TimeZone) {
+            self.dedup = dedup
             self.pupils = PupilKeyring(chain: chain)
             self.zone = zone
         }
@@ -90,54 +90,35 @@ public struct PreparedBatch: Sendable {
         public mutating func add(_ file: IngestFile) {
             let f = Int32(files.count)
             files.append(IngestFile(digest: file.digest, signals: [], rejections: file.rejections))
-            entries.reserveCapacity(entries.count + file.signals.count)
+            // Grown as arrays grow (doubling): reserving each file's exact
+            // size copied all entries so far once per file.
             for (s, signal) in file.signals.enumerated() {
                 let hour = SignalStore.hour(of: signal.timestamp)
-                let bucket = Bucket(
+                let b = buckets.number(Bucket(
                     hour: hour, category: number(signal.category, .category), site: number(signal.site ?? "", .site),
                     cohort: number(signal.cohort ?? "", .cohort), channel: number(signal.channel ?? "", .channel),
-                    severity: number(signal.severity.rawValue, .severity))
-                let b: Int32
-                if let known = bucketNumbers[bucket] {
-                    b = known
-                } else {
-                    b = Int32(buckets.count)
-                    bucketNumbers[bucket] = b
-                    buckets.append(bucket)
+                    severity: number(signal.severity.rawValue, .severity))).number
+                let source = sources.number(signal.source).number
+                let (h, isNew) = hours.number(hour)
+                if isNew {
+                    weekOfHour.append(PupilWeek.ordinal(ofHour: hour, in: zone))
+                    dayOfHour.append(Window.containing(hour: hour, kind: .day, in: zone).hours.lowerBound)
                 }
-                let source: Int32
-                if let known = sourceNumbers[signal.source] {
-                    source = known
-                } else {
-                    source = Int32(sources.count)
-                    sourceNumbers[signal.source] = source
-                    sources.append(signal.source)
-                }
-                let week: Int64
-                if let known = weekOfHour[hour] {
-                    week = known
-                } else {
-                    week = PupilWeek.ordinal(ofHour: hour, in: zone)
-                    weekOfHour[hour] = week
-                    dayOfHour[hour] = Window.containing(hour: hour, kind: .day, in: zone).hours.lowerBound
-                }
-                entries.append(Entry(hour: hour, key: DedupKey(signal, hmac: hmac), file: f, signal: Int32(s),
+                let week = weekOfHour[Int(h)]
+                entries.append(Entry(hour: hour, key: dedup.key(signal, hour: hour), file: f, signal: Int32(s),
                                      bucket: b, source: source, count: Int32(signal.count),
                                      pupil: pupils.pupil(of: signal, week: week), week: week))
             }
         }
 
         private mutating func number(_ value: String, _ dimension: Dimension) -> UInt32 {
-            if let known = numbers[dimension.rawValue][value] { return known }
-            let n = UInt32(values[dimension.rawValue].count)
-            numbers[dimension.rawValue][value] = n
-            values[dimension.rawValue].append(value)
-            return n
+            UInt32(values[dimension.rawValue].number(value).number)
         }
 
         public consuming func finish() -> PreparedBatch {
             // Renumber each dimension's values in byte order (SQLite's text
             // order), so that buckets sort by integers in the table's order.
+            let values = self.values.map(\.keys)
             var ordered = values
             var rank = [[UInt32]]()
             for d in values.indices {
@@ -147,7 +128,7 @@ public struct PreparedBatch: Sendable {
                 rank.append(r)
                 ordered[d] = order.map { values[d][$0] }
             }
-            let ranked = buckets.map {
+            let ranked = buckets.keys.map {
                 Bucket(hour: $0.hour, category: rank[0][Int($0.category)], site: rank[1][Int($0.site)],
                        cohort: rank[2][Int($0.cohort)], channel: rank[3][Int($0.channel)], severity: rank[4][Int($0.severity)])
             }
@@ -171,9 +152,10 @@ public struct PreparedBatch: Sendable {
             keys.sort { a, b in (a.hour, a.high, a.low, a.index) < (b.hour, b.high, b.low, b.index) }
             entries = keys.map { entries[Int($0.index)] }
             let buckets = order.map { ranked[$0] }
-            let rows = Self.pupilRows(&entries, buckets: buckets, dayOfHour: dayOfHour)
+            let days = buckets.map { dayOfHour[Int(hours.find($0.hour)!)] }
+            let rows = Self.pupilRows(&entries, buckets: buckets, days: days)
             return PreparedBatch(files: files, entries: entries, buckets: buckets,
-                                 values: ordered, sources: sources, pupilRows: rows)
+                                 values: ordered, sources: sources.keys, pupilRows: rows)
         }
 
         /// Numbers the distinct pupil rows of `entries` in key order and
@@ -181,7 +163,7 @@ public struct PreparedBatch: Sendable {
         /// dictionary beside the batch while it is in flight.)
         ///
         /// A pupil row is kept per local **day**, not per hour: its hour is
-        /// the first bucket hour of the signal's local day (`dayOfHour`).
+        /// the first bucket hour of the signal's local day (`days`, by bucket).
         /// Rules count over days and weeks only (`WindowKind`), and a day
         /// window holds all of its day's hours, so every window counts the
         /// same pupils as with hourly rows; a pupil who signals in ten hours
@@ -191,13 +173,13 @@ public struct PreparedBatch: Sendable {
         /// before count in the same windows, so no migration is needed. A
         /// changed `[schedule] timezone` places earlier rows by the old
         /// zone's days, as it already places their pupil keys' weeks.
-        private static func pupilRows(_ entries: inout [Entry], buckets: [Bucket], dayOfHour: [Int64: Int64]) -> [PupilRows.Row] {
+        private static func pupilRows(_ entries: inout [Entry], buckets: [Bucket], days: [Int64]) -> [PupilRows.Row] {
             var keyed: [(row: PupilRows.Row, entry: Int)] = []
             keyed.reserveCapacity(entries.count)
             for i in entries.indices {
                 guard let pupil = entries[i].pupil else { continue }
                 let b = buckets[Int(entries[i].bucket)]
-                keyed.append((PupilRows.Row(hour: dayOfHour[b.hour] ?? b.hour, category: b.category, site: b.site, cohort: b.cohort,
+                keyed.append((PupilRows.Row(hour: days[Int(entries[i].bucket)], category: b.category, site: b.site, cohort: b.cohort,
                                             channel: b.channel, pupil: pupil, week: entries[i].week), i))
             }
             keyed.sort { $0.row.precedes($1.row) }
@@ -225,33 +207,68 @@ extension PreparedBatch.Bucket {
     }
 }
 
-/// The keyed hash a signal is remembered by: 128 bits of
-/// HMAC-SHA256(install key, source ‖ 0 ‖ id), laid out as the 16 bytes
-/// stored. The id itself is never stored; without the key the hash cannot
-/// be checked against guesses.
+/// The keyed hash a signal is remembered by: 128 bits of a keyed hash of
+/// source ‖ 0 ‖ id, laid out as the 16 bytes stored. The id itself is
+/// never stored; without the key the hash cannot be checked against
+/// guesses.
 struct DedupKey: Hashable, Sendable, Comparable {
     var high: UInt64
     var low: UInt64
 
-    init(_ signal: Signal, hmac template: HMAC<SHA256>) {
-        var hmac = template // the keyed state is computed once per batch
-        var message = Array(signal.source.utf8)
-        message.append(0)
-        message.append(contentsOf: signal.id.utf8)
-        message.withUnsafeBytes { hmac.update(data: $0) }
-        let mac = hmac.finalize()
-        var high: UInt64 = 0
-        var low: UInt64 = 0
-        mac.withUnsafeBytes { raw in
-            withUnsafeMutableBytes(of: &high) { $0.copyMemory(from: UnsafeRawBufferPointer(rebasing: raw[0..<8])) }
-            withUnsafeMutableBytes(of: &low) { $0.copyMemory(from: UnsafeRawBufferPointer(rebasing: raw[8..<16])) }
-        }
-        self.high = high
-        self.low = low
+    /// The 16 bytes as stored: `high`'s in memory, then `low`'s.
+    init(bytes: UnsafeRawBufferPointer) {
+        high = bytes.loadUnaligned(fromByteOffset: 0, as: UInt64.self)
+        low = bytes.loadUnaligned(fromByteOffset: 8, as: UInt64.self)
     }
 
     /// memcmp order of the stored bytes.
     static func < (a: DedupKey, b: DedupKey) -> Bool {
         (a.high.bigEndian, a.low.bigEndian) < (b.high.bigEndian, b.low.bigEndian)
+    }
+}
+
+/// Which keyed hash remembers a signal (schema v9): SipHash-2-4-128 for
+/// hours from `sipFromHour` on, HMAC-SHA256 before it, both under keys of
+/// the store's install key. A signal's hour never changes, so a signal
+/// delivered again is always looked up under the key it was stored with.
+struct DedupHashing: @unchecked Sendable {
+    // @unchecked: HMAC's hash states are values whose storage is copied
+    // before any write.
+    private let hmac: HMAC<SHA256>
+    private let sip: SipHash128
+    let sipFromHour: Int64
+
+    init(installKey: Data, sipFromHour: Int64) {
+        let key = SymmetricKey(data: installKey)
+        hmac = HMAC<SHA256>(key: key)
+        // A key of its own for SipHash, derived rather than stored.
+        sip = SipHash128(key: Array(HMAC<SHA256>.authenticationCode(for: Array("vertrouwd dedup siphash".utf8), using: key)).prefix(16))
+        self.sipFromHour = sipFromHour
+    }
+
+    func key(_ signal: Signal, hour: Int64) -> DedupKey {
+        var source = signal.source
+        var id = signal.id
+        return source.withUTF8 { source in
+            id.withUTF8 { id in
+                withUnsafeTemporaryAllocation(byteCount: source.count + 1 + id.count, alignment: 8) { message in
+                    message.copyMemory(from: UnsafeRawBufferPointer(source))
+                    message[source.count] = 0
+                    UnsafeMutableRawBufferPointer(rebasing: message[(source.count + 1)...]).copyMemory(from: UnsafeRawBufferPointer(id))
+                    return key(UnsafeRawBufferPointer(message), hour: hour)
+                }
+            }
+        }
+    }
+
+    private func key(_ message: UnsafeRawBufferPointer, hour: Int64) -> DedupKey {
+        if hour >= sipFromHour {
+            let tag = sip.tag(message)
+            var bytes = (tag.low.littleEndian, tag.high.littleEndian) // the reference's output bytes
+            return withUnsafeBytes(of: &bytes) { DedupKey(bytes: $0) }
+        }
+        var mac = hmac // the keyed state is computed once per batch
+        mac.update(data: message)
+        return mac.finalize().withUnsafeBytes { DedupKey(bytes: UnsafeRawBufferPointer(rebasing: $0[0..<16])) }
     }
 }

@@ -9,6 +9,7 @@
 import Glibc
 #endif
 import Foundation
+import CSQLiteSettings
 import GRDB
 import Synchronization
 
@@ -18,9 +19,20 @@ import Synchronization
 public final class SignalStore: StateStore {
     let queue: DatabaseQueue
     let dedupKey: Data
+    /// Signals of this hour and later are remembered by SipHash tags, earlier
+    /// ones by HMAC tags (`DedupHashing`, schema v9).
+    let dedupSipFromHour: Int64
     /// The pupil key chain as stored (`PupilKeys.swift`); moved on by `shred`.
     let chain: Mutex<PupilChain>
     public let path: String
+
+    /// Process-wide SQLite settings, for the daemon's entry point to call
+    /// before anything opens a database (it has no effect after): memory
+    /// statistics off, which SQLite otherwise keeps under a global mutex
+    /// on every allocation.
+    public static func prepareSQLite() {
+        _ = vertrouwd_sqlite_memstatus_off()
+    }
 
     /// Opens or creates the database at `path` (creating its folder, mode
     /// 0700, when missing) and brings its schema up to date.
@@ -75,6 +87,10 @@ public final class SignalStore: StateStore {
                 try Data.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'dedup_key'")
             } ?? Data()
             guard dedupKey.count == 32 else { throw StoreError(.corrupt, "\(path) has no de-duplication key") }
+            guard let sipFrom = try queue.read({ try Int64.fetchOne($0, sql: "SELECT value FROM meta WHERE key = 'dedup_sip_from_hour'") }) else {
+                throw StoreError(.corrupt, "\(path) has no de-duplication hash switch")
+            }
+            dedupSipFromHour = sipFrom
             let stored = try queue.read { db -> PupilChain? in
                 guard let secret = try Data.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'pupil_chain'"),
                       let week = try Int64.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'pupil_chain_week'"),

@@ -301,6 +301,17 @@ enum StoreSchema {
                     FROM outbox_state AS s JOIN outbox_bodies AS b ON b.id = s.body;
                 """)
         }
+        // v9: de-duplication keys are SipHash-2-4 tags (`DedupKey`) for
+        // signals of hours from `dedup_sip_from_hour` on, HMAC-SHA256 before
+        // it. The hour is one past the latest stored signal's: a signal
+        // stored before the upgrade is found again under its old key when
+        // it is delivered again, and no signal is under both. A store with
+        // no signals uses SipHash for every hour.
+        migrator.registerMigration("v9") { db in
+            let latest = try Int64.fetchOne(db, sql: "SELECT max(hour) FROM seen_signals")
+            try db.execute(sql: "INSERT INTO meta(key, value) VALUES ('dedup_sip_from_hour', ?)",
+                           arguments: [latest.map { $0 + 1 } ?? Int64.min])
+        }
         return migrator
     }
 }

@@ -1,6 +1,7 @@
 // vertrouwd — the command line. Each subcommand is a thin shell over the
 // library modules: checks in validate(), work in run().
 import ArgumentParser
+import VertrouwdStore
 
 @main
 struct Vertrouwd: AsyncParsableCommand {
@@ -16,6 +17,11 @@ struct Vertrouwd: AsyncParsableCommand {
         subcommands: [Run.self, CheckConfig.self, Submit.self, Listen.self, SendTest.self, SummaryCommand.self, ReplayCommand.self,
                       Backup.self, HelpPageCommand.self, Adapt.self, ReportCommand.self]
     )
+
+    static func main() async {
+        SignalStore.prepareSQLite()
+        await main(nil)
+    }
 }
 
 /// Options every command that reads the config shares.

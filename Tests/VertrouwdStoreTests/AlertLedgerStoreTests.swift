@@ -75,7 +75,7 @@ import VertrouwdCore
         }
         let store = try SignalStore(path: scratch.db, now: 2_000)
         let versions = try store.queue.read { try String.fetchAll($0, sql: "SELECT identifier FROM grdb_migrations ORDER BY identifier") }
-        #expect(versions == ["v1", "v2", "v3", "v4", "v5", "v6", "v7", "v8"])
+        #expect(versions == ["v1", "v2", "v3", "v4", "v5", "v6", "v7", "v8", "v9"])
         #expect(try store.alertLedger(since: 0) == [AlertLedgerEntry(key: key(10), definition: nil)])
         let definition = RuleDefinition.encode(Self.rule)
         _ = try store.record([([key(20)], [message("m1")])], definitions: [Self.rule.name: definition], now: 2_000)
