@@ -40,10 +40,11 @@ extension IngestLoop {
     }
 
     /// Claims, reads and parses files from `names[start...]` until
-    /// `batchFiles` files or about `batchBytes` bytes of content, and
+    /// `batchFiles` files or about `budget` bytes of content, and
     /// prepares their signals for the store. Runs on the ingest thread or
     /// on the helper that gathers the next batch while one commits.
-    func gather(_ names: [String], from start: Int, folder: SpoolDirectory.Folder, store: some StateStore) -> Gathered {
+    func gather(_ names: [String], from start: Int, folder: SpoolDirectory.Folder, bytes budget: Int,
+                store: some StateStore) -> Gathered {
         let now = clock()
         var claimed: [Claimed] = []
         // Each file's signals go into the batch as compact entries at once:
@@ -64,7 +65,7 @@ extension IngestLoop {
         }
         // The byte budget is counted as files are read, rather than with an
         // lstat of each name beforehand: one system call less per file.
-        while index < names.count, index - start < limits.batchFiles, bytesRead < limits.batchBytes, problem == nil {
+        while index < names.count, index - start < limits.batchFiles, bytesRead < budget, problem == nil {
             let name = names[index]
             index += 1
             if folder == .new {

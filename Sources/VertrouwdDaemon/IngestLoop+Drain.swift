@@ -31,11 +31,12 @@ extension IngestLoop {
             // a helper claims, reads and parses the next one — the two
             // cores of a small server both work on a backlog.
             var handled = 0
-            var pending: Pending? = Pending(self, names, from: 0, folder: folder, store: store)
+            // The first batch is small: nothing overlaps its gathering.
+            var pending: Pending? = Pending(self, names, from: 0, folder: folder, bytes: min(limits.firstBatchBytes, limits.batchBytes), store: store)
             while let current = pending?.wait() {
                 pending = nil
                 if !interrupted, current.problem == nil, current.next < names.count {
-                    pending = Pending(self, names, from: current.next, folder: folder, store: store)
+                    pending = Pending(self, names, from: current.next, folder: folder, bytes: limits.batchBytes, store: store)
                 }
                 heartbeat()
                 switch settle(current, store: store) {
@@ -68,9 +69,10 @@ extension IngestLoop {
         private var result: Gathered?
         private let done = DispatchSemaphore(value: 0)
 
-        init(_ loop: IngestLoop, _ names: [String], from start: Int, folder: SpoolDirectory.Folder, store: some StateStore) {
+        init(_ loop: IngestLoop, _ names: [String], from start: Int, folder: SpoolDirectory.Folder, bytes: Int,
+             store: some StateStore) {
             IngestLoop.helper.async {
-                self.result = loop.gather(names, from: start, folder: folder, store: store)
+                self.result = loop.gather(names, from: start, folder: folder, bytes: bytes, store: store)
                 self.done.signal()
             }
         }

@@ -27,6 +27,10 @@ public final class IngestLoop: Sendable {
         public var batchFiles = 512
         /// At most about this many bytes of spool files in one transaction.
         public var batchBytes = 16 << 20
+        /// The first batch of a pass is at most about this many bytes: the
+        /// committing thread waits for it while the helper gathers it, so a
+        /// small one starts the two-stage pipeline sooner (`drain`).
+        public var firstBatchBytes = 2 << 20
         /// Retry delays while degraded: doubling from the first to the last.
         public var retryFirst: Double = 1
         public var retryLast: Double = 60
