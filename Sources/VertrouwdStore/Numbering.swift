@@ -88,11 +88,27 @@ extension Int64: NumberingKey {
 }
 
 extension String: NumberingKey {
-    /// FNV-1a over the UTF-8 bytes.
+    /// The UTF-8 bytes, eight at a time, each word multiplied in (a
+    /// subject is 16–64 bytes: byte by byte was 1.5% of the helper).
     var numberingHash: UInt64 {
-        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
-        for byte in utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01B3 }
-        return hash
+        var text = self
+        return text.withUTF8 { bytes in
+            var hash = UInt64(truncatingIfNeeded: bytes.count) &* 0x9E37_79B9_7F4A_7C15
+            let raw = UnsafeRawBufferPointer(bytes)
+            var i = 0
+            while i + 8 <= raw.count {
+                hash = (hash ^ raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0xBF58_476D_1CE4_E5B9
+                hash ^= hash >> 29
+                i += 8
+            }
+            var last: UInt64 = 0
+            while i < raw.count {
+                last = last << 8 | UInt64(raw[i])
+                i += 1
+            }
+            hash = (hash ^ last) &* 0x94D0_49BB_1331_11EB
+            return hash ^ (hash >> 32)
+        }
     }
 }
 

@@ -60,11 +60,14 @@ public struct PupilChain: Hashable, Sendable {
 /// of signals from hundreds of pupils), and an id costs a keyed hash (two
 /// SHA-256 blocks and more) where a lookup costs a hash of the subject's
 /// bytes (`make bench`, measurement 8). The ids are the same either way.
+/// (A `Numbering`, not a Dictionary: no SipHash seeded per lookup.)
 struct PupilKeyring {
     let chain: PupilChain
     private var keys: [Int64: HMAC<SHA256>?] = [:]
     private var anonymous: [AnonymousKey: PupilID?] = [:]
-    private var known: [SubjectKey: PupilID?] = [:]
+    /// Subjects seen in this batch, numbered; by number, the id.
+    private var known = Numbering<SubjectKey>(capacity: 1 << 12)
+    private var knownIDs: [PupilID?] = []
 
     private struct AnonymousKey: Hashable {
         var week: Int64
@@ -74,9 +77,10 @@ struct PupilKeyring {
     /// A bound on the memo's size (a batch of all-new subjects).
     static let subjectsRemembered = 1 << 16
 
-    private struct SubjectKey: Hashable {
+    private struct SubjectKey: NumberingKey {
         var week: Int64
         var subject: String
+        var numberingHash: UInt64 { subject.numberingHash ^ UInt64(bitPattern: week) }
     }
 
     init(chain: PupilChain) {
@@ -91,10 +95,13 @@ struct PupilKeyring {
     mutating func pupil(of signal: Signal, week ordinal: Int64) -> PupilID? {
         if let subject = signal.subject {
             let key = SubjectKey(week: ordinal, subject: subject)
-            if let seen = known[key] { return seen }
-            let fresh = id(week: ordinal, tag: 0x73, Array(subject.utf8))
-            if known.count < Self.subjectsRemembered { known[key] = fresh }
-            return fresh
+            if known.count < Self.subjectsRemembered {
+                let (number, isNew) = known.number(key)
+                if isNew { knownIDs.append(id(week: ordinal, tag: 0x73, Array(subject.utf8))) }
+                return knownIDs[Int(number)]
+            }
+            if let number = known.find(key) { return knownIDs[Int(number)] }
+            return id(week: ordinal, tag: 0x73, Array(subject.utf8))
         }
         let key = AnonymousKey(week: ordinal, source: signal.source)
         if let known = anonymous[key] { return known }
