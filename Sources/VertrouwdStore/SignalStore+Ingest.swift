@@ -42,6 +42,10 @@ extension SignalStore {
 
     /// A multi-row insert of de-duplication keys inserted fewer rows than
     /// it had: a key was already stored, and which one cannot be told.
+    /// The batch is then counted twice over (rolled back, then key by
+    /// key): a batch with a re-sent signal costs about double, and such
+    /// batches are rare (a producer that retries sends the same file,
+    /// which `processed_files` catches before any key is looked at).
     private struct KnownKey: Error {}
 
     /// - Parameter keysPerInsert: 1, or `rowsPerInsert`: then a key that

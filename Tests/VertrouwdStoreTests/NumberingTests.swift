@@ -5,14 +5,15 @@ import Testing
 /// through growth and collisions.
 @Suite struct NumberingTests {
     @Test func numbersAreFirstSightings() {
-        var generator = SplitMix(seed: 13)
         for round in 0..<20 {
             var numbering = Numbering<Int64>(capacity: round % 3 == 0 ? 1 : 64)
             var reference: [Int64: Int32] = [:]
             // Few distinct values in some rounds (many repeats), many in others.
             let range = Int64(1 + round * round * 50)
-            for _ in 0..<5_000 {
-                let key = Int64(generator.next() % UInt64(range)) - range / 2
+            for i in 0..<5_000 {
+                // Scattered, repeating, deterministic: Fibonacci hashing of i.
+                let scattered = (UInt64(i * 20 + round) &* 0x9E37_79B9_7F4A_7C15) >> 17
+                let key = Int64(scattered % UInt64(range)) - range / 2
                 let expected = reference[key] ?? Int32(reference.count)
                 let (number, isNew) = numbering.number(key)
                 #expect(number == expected && isNew == (reference[key] == nil))
@@ -48,17 +49,5 @@ import Testing
     struct Colliding: NumberingKey {
         var value: Int
         var numberingHash: UInt64 { 42 }
-    }
-
-    struct SplitMix {
-        var state: UInt64
-        init(seed: UInt64) { state = seed }
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
     }
 }
