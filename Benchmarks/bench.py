@@ -1375,6 +1375,11 @@ def main():
     parser.add_argument("--quick", action="store_true", help="smaller workloads, to try the harness")
     parser.add_argument("--record", help="write the table into this RESULTS.md")
     args = parser.parse_args()
+    # The harness's threads (the daemon's stderr, the receiver's acks, the
+    # drops) share the interpreter lock, which changes hands every 5 ms by
+    # default: a log line could be timestamped up to that late, and drop →
+    # decision (3, 8c) measured Python's switching as the daemon's latency.
+    sys.setswitchinterval(0.0002)
     if not os.access(args.bin, os.X_OK):
         raise SystemExit(f"no vertrouwd binary at {args.bin}")
     bench = Bench(args)
