@@ -38,14 +38,8 @@ struct Numbering<Key: NumberingKey> {
     /// The number of `key`, and whether it was new.
     @inline(__always)
     mutating func number(_ key: Key) -> (number: Int32, isNew: Bool) {
-        let mask = slots.count - 1
-        var slot = slot(of: key)
-        while true {
-            let n = slots[slot]
-            if n < 0 { break }
-            if keys[Int(n)] == key { return (n, false) }
-            slot = (slot + 1) & mask
-        }
+        let (slot, found) = probe(key)
+        if let found { return (found, false) }
         let n = Int32(keys.count)
         keys.append(key)
         slots[slot] = n
@@ -55,12 +49,18 @@ struct Numbering<Key: NumberingKey> {
 
     /// The number of `key`, if it was seen.
     func find(_ key: Key) -> Int32? {
+        probe(key).number
+    }
+
+    /// Where `key` is, or the empty slot where it would go.
+    @inline(__always)
+    private func probe(_ key: Key) -> (slot: Int, number: Int32?) {
         let mask = slots.count - 1
         var slot = slot(of: key)
         while true {
             let n = slots[slot]
-            if n < 0 { return nil }
-            if keys[Int(n)] == key { return n }
+            if n < 0 { return (slot, nil) }
+            if keys[Int(n)] == key { return (slot, n) }
             slot = (slot + 1) & mask
         }
     }
