@@ -16,6 +16,9 @@ public final class Doorbell: Sendable {
     /// Whether a ring waits for the next wait (for tests).
     var isRung: Bool { state.withLock { $0.rung } }
 
+    /// Whether a wait is registered for the next ring (for tests).
+    var hasWaiter: Bool { state.withLock { $0.waiter != nil } }
+
     public func ring() {
         let waiter = state.withLock { s -> CheckedContinuation<Void, Never>? in
             if let w = s.waiter {

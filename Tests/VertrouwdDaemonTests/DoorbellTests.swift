@@ -27,6 +27,13 @@ import Testing
         return finished.withLock { $0 }
     }
 
+    /// Returns once a wait has registered for the next ring, so that the
+    /// ring or cancellation after it reaches a wait in progress (rather
+    /// than one not begun, which a kept ring would also end).
+    static func registered(_ bell: Doorbell) async {
+        while !bell.hasWaiter, !Task.isCancelled { await Task.yield() }
+    }
+
     /// A route with more due messages than one round takes waits 0 s
     /// before its next round. The ring listener of such a wait was
     /// cancelled just before it registered, then registered and slept on:
@@ -45,7 +52,7 @@ import Testing
         let bell = Doorbell()
         let woken = await Self.finishes(within: 30) {
             async let waited: Void = bell.wait(seconds: 3_600)
-            try? await Task.sleep(for: .milliseconds(50))
+            await Self.registered(bell)
             bell.ring()
             await waited
         }
@@ -62,7 +69,7 @@ import Testing
         let bell = Doorbell()
         let ended = await Self.finishes(within: 30) {
             let task = Task { await bell.wait(seconds: 3_600) }
-            try? await Task.sleep(for: .milliseconds(50))
+            await Self.registered(bell)
             task.cancel()
             await task.value
         }
