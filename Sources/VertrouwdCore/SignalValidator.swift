@@ -166,23 +166,28 @@ public struct SignalValidator: Sendable {
     ) -> SignalRejection? {
         switch value {
         case .string(let text):
-            var vocabularyValue: String?
+            var vocabulary: ByteVocabulary.Match?
             switch field {
-            case .source?: vocabularyValue = sourceTable.lookup(text)
-            case .category?: vocabularyValue = categoryTable.lookup(text)
-            case .site?: vocabularyValue = siteTable.lookup(text)
-            case .cohort?: vocabularyValue = cohortTable.lookup(text)
-            case .channel?: vocabularyValue = channelTable.lookup(text)
+            case .source?: vocabulary = sourceTable.lookup(text)
+            case .category?: vocabulary = categoryTable.lookup(text)
+            case .site?: vocabulary = siteTable.lookup(text)
+            case .cohort?: vocabulary = cohortTable.lookup(text)
+            case .channel?: vocabulary = channelTable.lookup(text)
             default: break
             }
+            let vocabularyValue = vocabulary?.value
             var timestamp: Int64?
             if field == .ts {
                 // A valid RFC 3339 timestamp holds nothing but digits in
                 // fixed places: no detector has anything to look at.
                 timestamp = RFC3339.epochSeconds(text)
             }
-            if timestamp == nil,
-               let hit = PIIGate.scan(text, digitsRule: !(field?.isOpaque ?? false), isVocabularyValue: vocabularyValue != nil) {
+            // A configured value's verdict was worked out once, with these
+            // flags (vocabulary fields are not opaque: the digits rule is on).
+            if let vocabulary {
+                if let hit = vocabulary.pii { return SignalRejection(hit.reason, field: field?.name) }
+            } else if timestamp == nil,
+                      let hit = PIIGate.scan(text, digitsRule: !(field?.isOpaque ?? false), isVocabularyValue: false) {
                 return SignalRejection(hit.reason, field: field?.name)
             }
             guard let field, fields.isFirst(field) else { return nil }

@@ -206,6 +206,45 @@ struct SignalValidatorTests {
         #expect(other == .failure(SignalRejection(.piiURL, field: "site")))
     }
 
+    /// A configured value is scanned once, when the validator is made
+    /// (`ByteVocabulary`): one that carries PII (an admin's mistake) is
+    /// still rejected in every signal, with the verdict a scan of the
+    /// value itself gives, and the bare-domain exemption still holds.
+    @Test func aConfiguredValueGetsTheVerdictOfAScanOfItself() {
+        let risky = ["jan@example.nl", "06-12345678", "www.school.nl", "NL91ABNA0417164300", "12345678", "lyceum.nl", "@jan_4b"]
+        let taxonomy = Taxonomy(
+            categories: Vocabulary(["grooming"]), sites: Vocabulary(risky + ["hoofdgebouw"]),
+            cohorts: Vocabulary([]), channels: Vocabulary([]))
+        let validator = SignalValidator(taxonomy: taxonomy, sources: ["chatguard"], ingest: IngestSettings())
+        for value in risky + ["hoofdgebouw"] {
+            let result = validator.validate(line: Fixture.line(extra: [#""site":"\#(value)""#]), now: Fixture.now)
+            if let hit = PIIGate.scan(value, digitsRule: true, isVocabularyValue: true) {
+                #expect(result == .failure(SignalRejection(hit.reason, field: "site")), "\(value)")
+            } else {
+                #expect((try? result.get())?.site == value, "\(value)")
+            }
+        }
+        #expect(PIIGate.scan("jan@example.nl", isVocabularyValue: true) == .email, "the list above does hold hits")
+    }
+
+    /// Hundreds of sites of one length (`locatie-000` …): each is found as
+    /// itself, and a near miss is not found.
+    @Test func manyValuesOfOneLengthAreEachFound() {
+        let sites = (0..<300).map { String(format: "locatie-%03d", $0) }
+        let taxonomy = Taxonomy(
+            categories: Vocabulary(["grooming"]), sites: Vocabulary(sites),
+            cohorts: Vocabulary([]), channels: Vocabulary([]))
+        let validator = SignalValidator(taxonomy: taxonomy, sources: ["chatguard"], ingest: IngestSettings())
+        for site in sites {
+            let signal = try? validator.validate(line: Fixture.line(extra: [#""site":"\#(site)""#]), now: Fixture.now).get()
+            #expect(signal?.site == site)
+        }
+        for miss in ["locatie-300", "locatie-00", "Locatie-000", "locatie-0000", ""] {
+            let result = validator.validate(line: Fixture.line(extra: [#""site":"\#(miss)""#]), now: Fixture.now)
+            #expect(result == .failure(SignalRejection(.unknownSite, field: "site")), "\(miss)")
+        }
+    }
+
     @Test func descriptionIsReasonAndField() {
         #expect(SignalRejection(.badCount, field: "count").description == "bad_count (field count)")
         #expect(SignalRejection(.unknownField).description == "unknown_field")
