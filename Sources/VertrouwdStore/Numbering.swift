@@ -121,3 +121,13 @@ extension PreparedBatch.Bucket: NumberingKey {
         return mix(mix(mix(mix(mix(UInt64(bitPattern: hour), category), site), cohort), channel), severity)
     }
 }
+
+extension ProfileKey: NumberingKey {
+    var numberingHash: UInt64 {
+        @inline(__always) func mix(_ hash: UInt64, _ field: UInt32) -> UInt64 {
+            let h = (hash ^ UInt64(field)) &* 0xBF58_476D_1CE4_E5B9
+            return h ^ (h >> 31)
+        }
+        return mix(mix(mix(mix(0x9E37_79B9_7F4A_7C15, category), site), cohort), channel)
+    }
+}

@@ -23,6 +23,8 @@ public struct PreparedBatch: Sendable {
         /// The signal's source: a position in `sources`.
         var source: Int32
         var count: Int32
+        /// Its hour's number in the builder's `hours` (in its padding).
+        var hourNumber: UInt32
         /// The pupil the signal counts as, or nil (its week is shredded).
         var pupil: PupilID?
         /// Its week (`PupilWeek` ordinal), kept with its pupil row.
@@ -105,7 +107,7 @@ public struct PreparedBatch: Sendable {
                 }
                 let week = weekOfHour[Int(h)]
                 entries.append(Entry(hour: hour, key: dedup.key(signal, hour: hour), file: f, signal: Int32(s),
-                                     bucket: b, source: source, count: Int32(signal.count),
+                                     bucket: b, source: source, count: Int32(signal.count), hourNumber: UInt32(h),
                                      pupil: pupils.pupil(of: signal, week: week), week: week))
             }
         }
@@ -127,13 +129,28 @@ public struct PreparedBatch: Sendable {
                 rank.append(r)
                 ordered[d] = order.map { values[d][$0] }
             }
-            let ranked = buckets.keys.map {
-                Bucket(hour: $0.hour, category: rank[0][Int($0.category)], site: rank[1][Int($0.site)],
-                       cohort: rank[2][Int($0.cohort)], channel: rank[3][Int($0.channel)], severity: rank[4][Int($0.severity)])
+            // Hours in order; by hour number, its rank, and its local day's
+            // rank among the batch's days (days follow hours in order).
+            let hourKeys = hours.keys
+            let hourOrder = hourKeys.indices.sorted { hourKeys[$0] < hourKeys[$1] }
+            var hourRank = [Int32](repeating: 0, count: hourKeys.count)
+            var dayRank = [Int32](repeating: 0, count: hourKeys.count)
+            var days = 0
+            for (position, h) in hourOrder.enumerated() {
+                hourRank[h] = Int32(position)
+                if position == 0 || dayOfHour[h] != dayOfHour[hourOrder[position - 1]] { days += 1 }
+                dayRank[h] = Int32(days - 1)
             }
-            let order = ranked.indices.sorted { ranked[$0].precedes(ranked[$1]) }
+            let ranked = buckets.keys.enumerated().map { old, b in
+                RankedBucket(bucket: Bucket(hour: b.hour, category: rank[0][Int(b.category)], site: rank[1][Int(b.site)],
+                                            cohort: rank[2][Int(b.cohort)], channel: rank[3][Int(b.channel)],
+                                            severity: rank[4][Int(b.severity)]),
+                             old: Int32(old), hour: Int32(hours.find(b.hour)!))
+            }
+            let order = groupedSort(ranked, groups: hourKeys.count, group: { Int(hourRank[Int($0.hour)]) },
+                                    by: { $0.bucket.precedes($1.bucket) })
             var renumber = [Int32](repeating: 0, count: order.count)
-            for (position, old) in order.enumerated() { renumber[old] = Int32(position) }
+            for (position, b) in order.enumerated() { renumber[Int(b.old)] = Int32(position) }
             // Taken, not copied: `self` still holds the array, and a write
             // to a shared one would copy all of it (~7 MB a batch).
             var entries: [Entry] = []
@@ -146,13 +163,16 @@ public struct PreparedBatch: Sendable {
             var keys = [SortKey]()
             keys.reserveCapacity(entries.count)
             for (i, e) in entries.enumerated() {
-                keys.append(SortKey(hour: e.hour, high: e.key.high.bigEndian, low: e.key.low.bigEndian, index: Int32(i)))
+                keys.append(SortKey(high: e.key.high.bigEndian, low: e.key.low.bigEndian, index: Int32(i),
+                                    hour: hourRank[Int(e.hourNumber)]))
             }
-            keys.sort { a, b in (a.hour, a.high, a.low, a.index) < (b.hour, b.high, b.low, b.index) }
+            keys = groupedSort(keys, groups: hourKeys.count, group: { Int($0.hour) },
+                               by: { a, b in (a.high, a.low, a.index) < (b.high, b.low, b.index) })
             entries = keys.map { entries[Int($0.index)] }
-            let buckets = order.map { ranked[$0] }
-            let days = buckets.map { dayOfHour[Int(hours.find($0.hour)!)] }
-            let rows = Self.pupilRows(&entries, buckets: buckets, days: days)
+            let buckets = order.map(\.bucket)
+            let bucketHours = order.map { Int($0.hour) }
+            let rows = Self.pupilRows(&entries, buckets: buckets, days: bucketHours.map { dayOfHour[$0] },
+                                      dayRanks: bucketHours.map { dayRank[$0] }, dayCount: days)
             return PreparedBatch(files: files, entries: entries, buckets: buckets,
                                  values: ordered, sources: sources.keys, pupilRows: rows)
         }
@@ -162,7 +182,8 @@ public struct PreparedBatch: Sendable {
         /// dictionary beside the batch while it is in flight.)
         ///
         /// A pupil row is kept per local **day**, not per hour: its hour is
-        /// the first bucket hour of the signal's local day (`days`, by bucket).
+        /// the first bucket hour of the signal's local day (`days`, by bucket;
+        /// `dayRanks`, that day's rank among the batch's `dayCount` days).
         /// Rules count over days and weeks only (`WindowKind`), and a day
         /// window holds all of its day's hours, so every window counts the
         /// same pupils as with hourly rows; a pupil who signals in ten hours
@@ -172,19 +193,42 @@ public struct PreparedBatch: Sendable {
         /// before count in the same windows, so no migration is needed. A
         /// changed `[schedule] timezone` places earlier rows by the old
         /// zone's days, as it already places their pupil keys' weeks.
-        private static func pupilRows(_ entries: inout [Entry], buckets: [Bucket], days: [Int64]) -> [PupilRows.Row] {
-            var keyed: [(row: PupilRows.Row, entry: Int)] = []
+        private static func pupilRows(_ entries: inout [Entry], buckets: [Bucket], days: [Int64],
+                                      dayRanks: [Int32], dayCount: Int) -> [PupilRows.Row] {
+            // Each bucket's profile (category, site, cohort, channel),
+            // ranked in the table's order: a row's key is then (day rank,
+            // profile rank) in one word and the pupil in another, two
+            // comparisons where the row's six fields took six.
+            var numbered = Numbering<ProfileKey>()
+            let profileOfBucket = buckets.map { numbered.number(ProfileKey($0)).number }
+            let profiles = numbered.keys
+            let profileOrder = profiles.indices.sorted { a, b in
+                let x = profiles[a], y = profiles[b]
+                return (x.category, x.site, x.cohort, x.channel) < (y.category, y.site, y.cohort, y.channel)
+            }
+            var profileRank = [UInt32](repeating: 0, count: profiles.count)
+            for (position, p) in profileOrder.enumerated() { profileRank[p] = UInt32(position) }
+            var keyed: [RowKey] = []
             keyed.reserveCapacity(entries.count)
             for i in entries.indices {
                 guard let pupil = entries[i].pupil else { continue }
-                let b = buckets[Int(entries[i].bucket)]
-                keyed.append((PupilRows.Row(hour: days[Int(entries[i].bucket)], category: b.category, site: b.site, cohort: b.cohort,
-                                            channel: b.channel, pupil: pupil, week: entries[i].week), i))
+                let bucket = Int(entries[i].bucket)
+                keyed.append(RowKey(group: UInt64(UInt32(dayRanks[bucket])) << 32 | UInt64(profileRank[Int(profileOfBucket[bucket])]),
+                                    pupil: Int64(bitPattern: pupil), entry: Int32(i)))
             }
-            keyed.sort { $0.row.precedes($1.row) }
+            keyed = groupedSort(keyed, groups: dayCount, group: { Int($0.group >> 32) },
+                                by: { a, b in (a.group, a.pupil, a.entry) < (b.group, b.pupil, b.entry) })
             var rows: [PupilRows.Row] = []
-            for (row, i) in keyed {
-                if rows.last != row { rows.append(row) }
+            var last: (group: UInt64, pupil: Int64)?
+            for key in keyed {
+                let i = Int(key.entry)
+                if last == nil || last! != (key.group, key.pupil) {
+                    let bucket = Int(entries[i].bucket)
+                    let b = buckets[bucket]
+                    rows.append(PupilRows.Row(hour: days[bucket], category: b.category, site: b.site, cohort: b.cohort,
+                                              channel: b.channel, pupil: entries[i].pupil!, week: entries[i].week))
+                    last = (key.group, key.pupil)
+                }
                 entries[i].row = Int32(rows.count - 1)
             }
             return rows
@@ -192,12 +236,29 @@ public struct PreparedBatch: Sendable {
     }
 }
 
-/// An entry's place in the de-duplication index, and its position.
+/// An entry's place in the de-duplication index (its hour's rank, then
+/// its key), and its position.
 private struct SortKey {
-    var hour: Int64
     var high: UInt64
     var low: UInt64
     var index: Int32
+    var hour: Int32
+}
+
+/// A pupil row's place in the table's order: its day's rank and its
+/// profile's rank, its pupil (signed, as SQLite orders it), and the entry.
+private struct RowKey {
+    var group: UInt64
+    var pupil: Int64
+    var entry: Int32
+}
+
+/// A bucket with its numbers ranked, its number before, and its hour's
+/// number.
+private struct RankedBucket {
+    var bucket: PreparedBatch.Bucket
+    var old: Int32
+    var hour: Int32
 }
 
 extension PreparedBatch.Bucket {
