@@ -26,7 +26,25 @@ public struct BucketCount: Hashable, Sendable {
         self.cohort = cohort
         self.channel = channel
         self.severity = severity
-        self.pupils = Array(Set(pupils)).sorted()
+        self.pupils = Self.distinctSorted(pupils)
+    }
+
+    /// The ids sorted, each once. Sorted first and then thinned rather
+    /// than put through a Set: the store hands over ids already in order,
+    /// or in two ordered runs (SQLite's signed order), which the standard
+    /// library's sort merges in linear time; a Set hashed every id (about
+    /// 2,600 instructions a bucket on ingest's commit thread, `make bench` 8).
+    static func distinctSorted(_ ids: [PupilID]) -> [PupilID] {
+        var sorted = ids
+        sorted.sort()
+        guard sorted.count > 1 else { return sorted }
+        var kept = 1
+        for i in 1..<sorted.count where sorted[i] != sorted[kept - 1] {
+            sorted[kept] = sorted[i]
+            kept += 1
+        }
+        sorted.removeLast(sorted.count - kept)
+        return sorted
     }
 
     /// A bucket of `count` pupils who appear in no other bucket, this

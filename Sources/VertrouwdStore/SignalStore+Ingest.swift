@@ -121,7 +121,10 @@ extension SignalStore {
 
         // Pupil rows by profile number (v5): (hour, profile, pupil) integers.
         let addPupil = try db.cachedStatement(sql: "INSERT OR IGNORE INTO pupils(hour, profile, pupil, week) VALUES (?, ?, ?, ?)")
-        let addedPupils = try pupils.insert(batch, profiles: profiles, with: addPupil.sqliteStatement) { db.changesCount == 1 }
+        // `sqlite3_changes` itself: GRDB's `changesCount` checks its
+        // scheduling on every call (~460 instructions, once per row here).
+        let handle = sqlite3_db_handle(addPupil.sqliteStatement)
+        let addedPupils = try pupils.insert(batch, profiles: profiles, with: addPupil.sqliteStatement) { sqlite3_changes(handle) == 1 }
 
         let record = try db.cachedStatement(sql: "INSERT INTO processed_files(digest, processed_at) VALUES (?, ?)")
         for (i, file) in files.enumerated() where counted[i] {
@@ -147,6 +150,7 @@ extension SignalStore {
             fresh.append(i)
         }
         let one = try db.cachedStatement(sql: "INSERT OR IGNORE INTO seen_signals(hour, key) VALUES (?, ?)").sqliteStatement
+        let handle = sqlite3_db_handle(one)
         var start = 0
         if keysPerInsert > 1 {
             let many = try db.cachedStatement(sql: "INSERT OR IGNORE INTO seen_signals(hour, key) VALUES "
@@ -159,7 +163,7 @@ extension SignalStore {
                     bound = bound && Self.bind(many, at: Int32(2 * j + 1), hour: entry.hour, key: entry.key)
                 }
                 try Self.step(many, bound: bound)
-                guard db.changesCount == keysPerInsert else { throw KnownKey() }
+                guard sqlite3_changes(handle) == Int32(keysPerInsert) else { throw KnownKey() }
                 for j in 0..<keysPerInsert { isNew[fresh[start + j]] = true }
                 start += keysPerInsert
             }
@@ -168,7 +172,7 @@ extension SignalStore {
         for i in fresh[start...] {
             sqlite3_reset(one)
             try Self.step(one, bound: Self.bind(one, at: 1, hour: batch.entries[i].hour, key: batch.entries[i].key))
-            isNew[i] = db.changesCount == 1
+            isNew[i] = sqlite3_changes(handle) == 1
         }
         return isNew
     }

@@ -14,6 +14,17 @@ struct PupilCountingTests {
         BucketCount(hour: hour, category: category, site: site, cohort: "klas-4", channel: channel, severity: .high, pupils: pupils)
     }
 
+    /// A bucket holds its pupils sorted, each once, whatever order and
+    /// repeats it was given (the store's signed order among them).
+    @Test func aBucketsPupilsAreSortedAndDistinct() {
+        let high: PupilID = 1 << 63 | 5
+        #expect(bucket(0, "grooming", pupils: [7, 3, high, 3, 7, 7, 1, high]).pupils == [1, 3, 7, high])
+        #expect(bucket(0, "grooming", pupils: [high, high + 1, 2, 9]).pupils == [2, 9, high, high + 1])
+        #expect(bucket(0, "grooming", pupils: [4]).pupils == [4])
+        #expect(bucket(0, "grooming", pupils: []).pupils.isEmpty)
+        #expect(bucket(0, "grooming", pupils: [6, 6, 6]).count == 1)
+    }
+
     @Test func onePupilWithTenSignalsMakesNoAlert() {
         let engine = RuleFixture.engine([RuleFixture.acuut])
         // Ten signals over five hours and both sextortion categories, all

@@ -78,6 +78,34 @@ import VertrouwdCore
         #expect(try pupils(store, day.next(in: zone).hours).isEmpty)
     }
 
+    /// The commit reports as added exactly the pupil rows that were not
+    /// stored yet (`PupilRows.insert`): here 120 rows in two groups, of
+    /// which 30 were stored by the batch before and one comes twice (two
+    /// signals, one row).
+    @Test(arguments: StoreKind.allCases)
+    func rowsInsertedManyAtATimeReportOnlyTheNewOnes(kind: StoreKind) throws {
+        let store = try make(kind)
+        let subject = { (n: Int) in String(format: "pupil-%016d", n) }
+        let first = try store.commitFiles([file(1, (0..<60).map { pupil(String(format: "one-%05d", $0), at: sunday, subject: subject($0)) })],
+                                          now: monday, day: "d")
+        #expect(first.addedPupils.reduce(0) { $0 + $1.pupils.count } == 60)
+        let stored = try pupils(store, 0 ..< .max)
+        // Subjects 30..<90 in grooming (30..<60 stored), 0..<60 in payment
+        // (none stored), and subject 70 twice.
+        let signals = (30..<90).map { pupil(String(format: "two-%05d", $0), at: sunday, subject: subject($0)) }
+            + (0..<60).map { pupil(String(format: "pay-%05d", $0), at: sunday, subject: subject($0), category: "sextortion.payment") }
+            + [pupil("two-again", at: sunday + 60, subject: subject(70))]
+        let second = try store.commitFiles([file(2, signals)], now: monday, day: "d")
+        let added = second.addedPupils.flatMap { bucket in bucket.pupils.map { "\(bucket.category) \($0)" } }
+        #expect(added.count == 90, "30 new grooming rows and 60 payment rows")
+        #expect(Set(added).count == 90)
+        #expect(second.addedPupils.map(\.category) == ["grooming", "sextortion.payment"])
+        let grooming = Set(second.addedPupils.filter { $0.category == "grooming" }.flatMap(\.pupils))
+        #expect(grooming.count == 30 && grooming.isDisjoint(with: stored), "none of the stored rows is reported again")
+        #expect(try pupils(store, 0 ..< .max) == stored.union(grooming), "the payment ids are this week's ids of stored pupils")
+        #expect(second.outcomes == [IngestOutcome(accepted: 121)])
+    }
+
     @Test(arguments: StoreKind.allCases)
     func signalsWithoutASubjectAreOnePupilPerSourceAndWeek(kind: StoreKind) throws {
         let store = try make(kind)
