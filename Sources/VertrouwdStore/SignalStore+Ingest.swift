@@ -192,14 +192,30 @@ extension SignalStore {
     /// API like the inserts above, in the table's key order (hour, profile,
     /// severity): severities are numbered in text order by `finish`.
     private static func upsert(_ batch: PreparedBatch, counts: [Int], profiles: [ProfileKey: Int64], in db: Database) throws {
-        var rows: [(bucket: Int, profile: Int64)] = []
+        // Buckets come in (hour, texts, severity) order: a profile's
+        // buckets mostly follow each other, and each hour's are put in
+        // (profile, severity) order as small keys.
+        var rows: [(profile: Int64, severity: UInt32, bucket: Int32)] = []
         rows.reserveCapacity(counts.count)
+        var last: (key: ProfileKey, id: Int64)?
         for (i, n) in counts.enumerated() where n > 0 {
-            rows.append((i, profiles[ProfileKey(batch.buckets[i])]!))
+            let key = ProfileKey(batch.buckets[i])
+            let id: Int64
+            if let last, last.key == key { id = last.id } else { id = profiles[key]! }
+            last = (key, id)
+            rows.append((id, batch.buckets[i].severity, Int32(i)))
         }
-        rows.sort { a, b in
-            let x = batch.buckets[a.bucket], y = batch.buckets[b.bucket]
-            return (x.hour, a.profile, x.severity) < (y.hour, b.profile, y.severity)
+        rows.withUnsafeMutableBufferPointer { rows in
+            var start = 0
+            while start < rows.count {
+                // Positions from `start` on are still in bucket order.
+                let hour = batch.buckets[Int(rows[start].bucket)].hour
+                var end = start + 1
+                while end < rows.count, batch.buckets[Int(rows[end].bucket)].hour == hour { end += 1 }
+                var run = UnsafeMutableBufferPointer(rebasing: rows[start..<end])
+                run.sort { a, b in (a.profile, a.severity) < (b.profile, b.severity) }
+                start = end
+            }
         }
         // `rowsPerInsert` rows a statement, the rest one by one.
         let insert = "INSERT INTO bucket_counts(hour, profile, severity, count) VALUES "
@@ -220,14 +236,14 @@ extension SignalStore {
             sqlite3_reset(statement)
             var bound = true
             for j in 0..<n {
-                let (i, profile) = rows[start + j]
-                let bucket = batch.buckets[i]
+                let (profile, _, i) = rows[start + j]
+                let bucket = batch.buckets[Int(i)]
                 let at = Int32(4 * j)
                 bound = bound
                     && sqlite3_bind_int64(statement, at + 1, bucket.hour) == SQLITE_OK
                     && sqlite3_bind_int64(statement, at + 2, profile) == SQLITE_OK
                     && sqlite3_bind_text(statement, at + 3, severities[Int(bucket.severity)], -1, nil) == SQLITE_OK
-                    && sqlite3_bind_int64(statement, at + 4, Int64(counts[i])) == SQLITE_OK
+                    && sqlite3_bind_int64(statement, at + 4, Int64(counts[Int(i)])) == SQLITE_OK
             }
             try step(statement, bound: bound)
             start += n
