@@ -316,6 +316,28 @@ extension IngestLoop {
             if case .failedForGood = event { return event }
             logger.warning("purge failed: \(error)", metadata: ["event": "purge_failed"])
         }
+        do {
+            // What left (alerts, summaries, settled messages) is kept as
+            // long as the counts behind it, and never while anything still
+            // reads it: the rules re-evaluate windows up to max_age back
+            // (their alert log says what was already sent), the disclosure
+            // check reads last week's alerts, and the trend and rise rules
+            // read at most retention_weeks of summaries (`decodeState`).
+            let before = now - retention - configuration.ingest.maxAge.seconds - 604_800
+            let purged = try store.purgeReleases(before: before)
+            if purged.alerts + purged.summaries + purged.messages > 0 {
+                let policy = configuration.privacy
+                logger.info("""
+                    purged what left before the retention: alert log \(policy.shown(purged.alerts)), \
+                    summaries \(policy.shown(purged.summaries)), sent messages \(policy.shown(purged.messages))
+                    """,
+                            metadata: ["event": "releases_purged"])
+            }
+        } catch {
+            let event = failure("purge failed", error)
+            if case .failedForGood = event { return event }
+            logger.warning("purge failed: \(error)", metadata: ["event": "purge_failed"])
+        }
         shredPupils(store, now: now)
         let tmp = spool.cleanTmp(now: now, olderThan: 36 * 3_600)
         let quarantine = spool.cleanQuarantine(now: now, olderThan: Int64(configuration.spool.quarantineDays) * 86_400)

@@ -444,4 +444,19 @@ public final class MemoryStore: StateStore {
             return result
         }
     }
+
+    public func purgeReleases(before: Int64) throws(StoreError) -> ReleasePurgeResult {
+        state.withLock { s in
+            var result = ReleasePurgeResult()
+            let alerts = s.alertLog.count, summaries = s.summaries.count, messages = s.outbox.count
+            s.alertLog = s.alertLog.filter { $0.key.windowStart >= before }
+            let latest = s.summaries.values.map(\.windowStart).max()
+            s.summaries = s.summaries.filter { $0.value.windowStart >= before || $0.value.windowStart == latest }
+            s.outbox = s.outbox.filter { $0.value.entry.state == .pending || $0.value.entry.createdAt >= before }
+            result.alerts = alerts - s.alertLog.count
+            result.summaries = summaries - s.summaries.count
+            result.messages = messages - s.outbox.count
+            return result
+        }
+    }
 }

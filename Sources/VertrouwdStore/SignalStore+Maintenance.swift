@@ -33,6 +33,31 @@ extension SignalStore {
         }
     }
 
+    /// Removes old releases (see `StateStore.purgeReleases`). Deleted rows
+    /// are overwritten (secure_delete), as every purge's.
+    public func purgeReleases(before: Int64) throws(StoreError) -> ReleasePurgeResult {
+        do {
+            return try queue.write { db in
+                var result = ReleasePurgeResult()
+                try db.execute(sql: "DELETE FROM alert_log WHERE window_start < ?", arguments: [before])
+                result.alerts = db.changesCount
+                try db.execute(sql: """
+                    DELETE FROM summaries WHERE window_start < ?
+                    AND window_start < (SELECT max(window_start) FROM summaries)
+                    """, arguments: [before])
+                result.summaries = db.changesCount
+                try db.execute(sql: "DELETE FROM outbox_state WHERE state != 'pending' AND created_at < ?", arguments: [before])
+                result.messages = db.changesCount
+                if result.messages > 0 {
+                    try db.execute(sql: "DELETE FROM outbox_bodies WHERE id NOT IN (SELECT body FROM outbox_state)")
+                }
+                return result
+            }
+        } catch {
+            throw StoreError(error)
+        }
+    }
+
     /// The number of accepted signals stored (each with its count).
     public func totalSignals() throws(StoreError) -> Int64 {
         do {

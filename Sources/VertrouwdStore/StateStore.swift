@@ -175,6 +175,15 @@ public protocol StateStore: AnyObject, Sendable {
     /// signal keys and file digests older than the de-duplication horizon,
     /// health counters of days before `oldestDay`.
     func purge(now: Int64, retentionSeconds: Int64, dedupHorizonSeconds: Int64, oldestDay: String) throws(StoreError) -> PurgeResult
+
+    /// Removes the record of what left before `before` (UTC epoch seconds):
+    /// alert log entries of windows that started before it, published
+    /// summaries of weeks that started before it (never the latest one:
+    /// it says which week is next), and delivered or failed messages made
+    /// before it, with their bodies. Pending messages stay, however old.
+    /// The caller keeps `before` older than every window the rules, the
+    /// trend and the disclosure check still read (`IngestLoop.maintain`).
+    func purgeReleases(before: Int64) throws(StoreError) -> ReleasePurgeResult
 }
 
 extension StateStore {
@@ -222,6 +231,20 @@ public struct CommittedBatch: Sendable {
     /// yet, one bucket per hour and group, in key order: what the rules
     /// count.
     public var addedPupils: [BucketCount]
+}
+
+/// What a purge of old releases removed.
+public struct ReleasePurgeResult: Hashable, Sendable {
+    public var alerts = 0
+    public var summaries = 0
+    /// Outbox rows (a message to one recipient by one route).
+    public var messages = 0
+
+    public init(alerts: Int = 0, summaries: Int = 0, messages: Int = 0) {
+        self.alerts = alerts
+        self.summaries = summaries
+        self.messages = messages
+    }
 }
 
 /// What a purge removed.

@@ -48,4 +48,34 @@ import VertrouwdStore
         loop.maintain(store, now: now + 60)
         #expect(log.count(containing: "pupil keys destroyed") == 1)
     }
+
+    /// Maintenance purges what left (alert log, summaries, settled
+    /// messages) once it is older than retention_weeks, max_age and a week,
+    /// and nothing younger: the rules, the trend and the disclosure check
+    /// still read that.
+    @Test func maintenancePurgesReleasesOnlyPastRetentionAndMaxAge() throws {
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        let config = try schoolConfiguration(root: root, spool: #"rescan = "1d""#)
+        try SpoolDirectory(root: config.spool.path).prepare()
+        let now = Int64(Date().timeIntervalSince1970)
+        let store = MemoryStore(now: now - 200 * 604_800)
+        let cut = now - Int64(config.state.retentionWeeks) * 604_800 - config.ingest.maxAge.seconds - 604_800
+        let old = AlertLogKey(rule: "r", windowStart: cut - 3_600, group: .wholeSchool, band: 5)
+        let young = AlertLogKey(rule: "r", windowStart: cut + 3_600, group: .wholeSchool, band: 5)
+        _ = try store.record([([old], []), ([young], [])], now: now)
+        #expect(try store.publish(week: "old", windowStart: cut - 3_600, json: "{}", messages: [], now: now))
+        #expect(try store.publish(week: "young", windowStart: cut + 3_600, json: "{}", messages: [], now: now))
+        let log = RecordingLog()
+        let loop = IngestLoop(configuration: config, logger: log.logger)
+
+        loop.maintain(store, now: now)
+
+        #expect(try store.alertLog(since: .min) == [young])
+        #expect(try store.publishedSummary(week: "old") == nil)
+        #expect(try store.publishedSummary(week: "young") == "{}")
+        #expect(log.count(containing: "purged what left before the retention") == 1)
+        loop.maintain(store, now: now + 60)
+        #expect(log.count(containing: "purged what left before the retention") == 1, "nothing more to purge, nothing said")
+    }
 }

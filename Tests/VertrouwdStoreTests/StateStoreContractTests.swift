@@ -236,4 +236,48 @@ import VertrouwdCore
         #expect(try store.purge(now: now, retentionSeconds: 104 * week, dedupHorizonSeconds: 8 * 86_400, oldestDay: "2024-11-30")
             == PurgeResult(), "a second purge finds nothing")
     }
+
+    /// Releases older than the cut-off go: alert log entries of earlier
+    /// windows, summaries of earlier weeks (but never the latest, which
+    /// says what week comes next), and settled messages made before it,
+    /// with their bodies. A pending message stays however old.
+    @Test(arguments: StoreKind.allCases)
+    func purgingReleasesRemovesOnlyWhatLeftBeforeTheCutOff(kind: StoreKind) throws {
+        let store = try make(kind)
+        let cut: Int64 = 10_000
+        let old = AlertLogKey(rule: "r", windowStart: cut - 1, group: .wholeSchool, band: 5)
+        let kept = AlertLogKey(rule: "r", windowStart: cut, group: .wholeSchool, band: 5)
+        _ = try store.record([([old], [message("a-old", at: cut - 1)]), ([kept], [message("a-new", at: cut)])], now: cut)
+        try store.enqueue([message("stuck", at: 1), message("failed", at: cut - 100)])
+        for id in ["a-old", "a-new"] { try store.settle(id: id, recipient: "vp", route: .email, outcome: .delivered, now: cut) }
+        try store.settle(id: "failed", recipient: "vp", route: .email, outcome: .failed(reason: "refused"), now: cut)
+        #expect(try store.publish(week: "W1", windowStart: cut - 2_000, json: "one", messages: [], now: cut))
+        #expect(try store.publish(week: "W2", windowStart: cut - 1_000, json: "two", messages: [], now: cut))
+
+        #expect(try store.purgeReleases(before: cut) == ReleasePurgeResult(alerts: 1, summaries: 1, messages: 2))
+        #expect(try store.alertLog(since: 0) == [kept])
+        #expect(try store.publishedSummary(week: "W1") == nil)
+        #expect(try store.publishedSummary(week: "W2") == "two", "the latest summary stays, though older than the cut-off")
+        #expect(try store.lastPublishedWeekStart() == cut - 1_000)
+        #expect(try store.outbox().map(\.id).sorted() == ["a-new", "stuck"], "the pending message stays")
+        #expect(try store.purgeReleases(before: cut) == ReleasePurgeResult(), "a second purge finds nothing")
+        // The kept message's body is still whole.
+        #expect(try store.outbox().first { $0.id == "a-new" }?.text == "tekst")
+    }
+
+    /// The bodies of purged messages are gone from the database file.
+    @Test func purgedMessageBodiesAreGoneFromTheFile() throws {
+        let store = try SignalStore(path: scratch.db, now: 1)
+        var secret = message("old", at: 5)
+        secret.text = "purge-me-body-marker-1234"
+        try store.enqueue([secret])
+        try store.settle(id: "old", recipient: "vp", route: .email, outcome: .delivered, now: 6)
+        func fileHolds() throws -> Bool {
+            try store.queue.writeWithoutTransaction { try $0.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
+            return try Data(contentsOf: URL(fileURLWithPath: scratch.db)).range(of: Data("purge-me-body-marker".utf8)) != nil
+        }
+        #expect(try fileHolds())
+        #expect(try store.purgeReleases(before: 10).messages == 1)
+        #expect(try !fileHolds(), "secure_delete overwrote the body")
+    }
 }
