@@ -197,8 +197,8 @@ public struct PreparedBatch: Sendable {
                                       dayRanks: [Int32], dayCount: Int) -> [PupilRows.Row] {
             // Each bucket's profile (category, site, cohort, channel),
             // ranked in the table's order: a row's key is then (day rank,
-            // profile rank) in one word and the pupil in another, two
-            // comparisons where the row's six fields took six.
+            // profile rank) in one word and the pupil in another, two words
+            // to compare instead of the row's six fields.
             var numbered = Numbering<ProfileKey>()
             let profileOfBucket = buckets.map { numbered.number(ProfileKey($0)).number }
             let profiles = numbered.keys
