@@ -32,3 +32,42 @@ func groupedSort<T>(_ items: [T], groups: Int, group: (T) -> Int, by less: (T, T
     }
     return sorted
 }
+
+/// Sorts `items`, which are in run order already (neighbours with equal
+/// `run` form a run: the rows of one hour), within each run by `less`.
+/// The commit thread's pupil rows and bucket upserts come in bucket order
+/// and need only each hour's rows put in the table's (profile, …) order.
+func sortWithinRuns<T, Run: Equatable>(_ items: inout [T], run: (T) -> Run, by less: (T, T) -> Bool) {
+    items.withUnsafeMutableBufferPointer { all in
+        var start = 0
+        while start < all.count {
+            let key = run(all[start])
+            var end = start + 1
+            while end < all.count, run(all[end]) == key { end += 1 }
+            if end - start > 1 {
+                var range = UnsafeMutableBufferPointer(rebasing: all[start..<end])
+                range.sort(by: less)
+            }
+            start = end
+        }
+    }
+}
+
+/// `value(key)` for every key, worked out once per run of equal
+/// neighbours: a batch's rows in key order mostly share their profile with
+/// the row before, and a dictionary lookup hashes the key every time.
+func valuesByRun<Key: Equatable, Value>(_ keys: some Sequence<Key>, _ value: (Key) -> Value) -> [Value] {
+    var values: [Value] = []
+    values.reserveCapacity(keys.underestimatedCount)
+    var last: (key: Key, value: Value)?
+    for key in keys {
+        if let last, last.key == key {
+            values.append(last.value)
+        } else {
+            let fresh = value(key)
+            values.append(fresh)
+            last = (key, fresh)
+        }
+    }
+    return values
+}

@@ -61,35 +61,13 @@ struct PupilRows {
     func insert(_ batch: PreparedBatch, profiles: [ProfileKey: Int64], with statement: OpaquePointer,
                 inserted: () -> Bool) throws -> [BucketCount] {
         let counted = all.indices.filter { used[$0] }
-        // Profile numbers; neighbouring rows mostly share a profile.
-        var profile = [Int64](repeating: 0, count: counted.count)
-        var last: (key: ProfileKey, id: Int64)?
-        for (i, r) in counted.enumerated() {
-            let key = ProfileKey(all[r])
-            if let last, last.key == key {
-                profile[i] = last.id
-            } else {
-                let id = profiles[key]!
-                profile[i] = id
-                last = (key, id)
-            }
-        }
+        let profile = valuesByRun(counted.lazy.map { ProfileKey(all[$0]) }) { profiles[$0]! }
         // Rows come in (hour, texts, pupil) order: each hour's rows are
         // put in (profile, pupil) order, the table's, as small keys.
         var order = counted.indices.map { i in
             InsertKey(profile: profile[i], pupil: Int64(bitPattern: all[counted[i]].pupil), index: Int32(i))
         }
-        order.withUnsafeMutableBufferPointer { order in
-            var start = 0
-            while start < order.count {
-                // Positions from `start` on are still in `counted` order.
-                var end = start + 1
-                while end < order.count, all[counted[end]].hour == all[counted[start]].hour { end += 1 }
-                var run = UnsafeMutableBufferPointer(rebasing: order[start..<end])
-                run.sort { a, b in (a.profile, a.pupil) < (b.profile, b.pupil) }
-                start = end
-            }
-        }
+        sortWithinRuns(&order, run: { all[counted[Int($0.index)]].hour }, by: { a, b in (a.profile, a.pupil) < (b.profile, b.pupil) })
         var new = [Bool](repeating: false, count: counted.count)
         defer { sqlite3_clear_bindings(statement) }
         for key in order {

@@ -149,12 +149,12 @@ extension SignalStore {
             last = (entry.hour, entry.key)
             fresh.append(i)
         }
-        let one = try db.cachedStatement(sql: "INSERT OR IGNORE INTO seen_signals(hour, key) VALUES (?, ?)").sqliteStatement
+        let insert = "INSERT OR IGNORE INTO seen_signals(hour, key) VALUES "
+        let one = try db.cachedStatement(sql: insert + Self.tuples("(?, ?)", count: 1)).sqliteStatement
         let handle = sqlite3_db_handle(one)
         var start = 0
         if keysPerInsert > 1 {
-            let many = try db.cachedStatement(sql: "INSERT OR IGNORE INTO seen_signals(hour, key) VALUES "
-                + repeatElement("(?, ?)", count: keysPerInsert).joined(separator: ", ")).sqliteStatement
+            let many = try db.cachedStatement(sql: insert + Self.tuples("(?, ?)", count: keysPerInsert)).sqliteStatement
             while start + keysPerInsert <= fresh.count {
                 sqlite3_reset(many)
                 var bound = true
@@ -177,6 +177,11 @@ extension SignalStore {
         return isNew
     }
 
+    /// The VALUES list of a `count`-row insert: `tuple` that many times.
+    private static func tuples(_ tuple: String, count: Int) -> String {
+        repeatElement(tuple, count: count).joined(separator: ", ")
+    }
+
     /// Binds (hour, key) to parameters `index` and `index + 1`.
     private static func bind(_ statement: OpaquePointer, at index: Int32, hour: Int64, key: DedupKey) -> Bool {
         var bytes = key
@@ -195,34 +200,16 @@ extension SignalStore {
         // Buckets come in (hour, texts, severity) order: a profile's
         // buckets mostly follow each other, and each hour's are put in
         // (profile, severity) order as small keys.
-        var rows: [(profile: Int64, severity: UInt32, bucket: Int32)] = []
-        rows.reserveCapacity(counts.count)
-        var last: (key: ProfileKey, id: Int64)?
-        for (i, n) in counts.enumerated() where n > 0 {
-            let key = ProfileKey(batch.buckets[i])
-            let id: Int64
-            if let last, last.key == key { id = last.id } else { id = profiles[key]! }
-            last = (key, id)
-            rows.append((id, batch.buckets[i].severity, Int32(i)))
-        }
-        rows.withUnsafeMutableBufferPointer { rows in
-            var start = 0
-            while start < rows.count {
-                // Positions from `start` on are still in bucket order.
-                let hour = batch.buckets[Int(rows[start].bucket)].hour
-                var end = start + 1
-                while end < rows.count, batch.buckets[Int(rows[end].bucket)].hour == hour { end += 1 }
-                var run = UnsafeMutableBufferPointer(rebasing: rows[start..<end])
-                run.sort { a, b in (a.profile, a.severity) < (b.profile, b.severity) }
-                start = end
-            }
-        }
+        let counted = counts.indices.filter { counts[$0] > 0 }
+        let ids = valuesByRun(counted.lazy.map { ProfileKey(batch.buckets[$0]) }) { profiles[$0]! }
+        var rows = zip(counted, ids).map { i, id in (profile: id, severity: batch.buckets[i].severity, bucket: Int32(i)) }
+        sortWithinRuns(&rows, run: { batch.buckets[Int($0.bucket)].hour },
+                       by: { a, b in (a.profile, a.severity) < (b.profile, b.severity) })
         // `rowsPerInsert` rows a statement, the rest one by one.
         let insert = "INSERT INTO bucket_counts(hour, profile, severity, count) VALUES "
         let conflict = " ON CONFLICT(hour, profile, severity) DO UPDATE SET count = count + excluded.count"
-        let one = try db.cachedStatement(sql: insert + "(?, ?, ?, ?)" + conflict).sqliteStatement
-        let many = try db.cachedStatement(
-            sql: insert + repeatElement("(?, ?, ?, ?)", count: rowsPerInsert).joined(separator: ", ") + conflict).sqliteStatement
+        let one = try db.cachedStatement(sql: insert + tuples("(?, ?, ?, ?)", count: 1) + conflict).sqliteStatement
+        let many = try db.cachedStatement(sql: insert + tuples("(?, ?, ?, ?)", count: rowsPerInsert) + conflict).sqliteStatement
         // SQLITE_STATIC (nil): the copies outlive the statements' use.
         let severities = batch.values[PreparedBatch.Dimension.severity.rawValue].map { strdup($0)! }
         defer {
