@@ -74,12 +74,7 @@ struct ByteVocabulary: Sendable {
         }
     }
 
-    func contains(_ text: UnsafeRawBufferPointer) -> Bool { lookup(text) != nil }
-
-    /// FNV-1a over the bytes, folded (values are short: a site name).
     private static func hash(_ text: UnsafeRawBufferPointer) -> Int {
-        var h: UInt64 = 0xCBF2_9CE4_8422_2325
-        for byte in text { h = (h ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
-        return Int(truncatingIfNeeded: h ^ (h >> 29))
+        Int(truncatingIfNeeded: ByteHash.hash(text))
     }
 }

@@ -12,6 +12,7 @@
 // (bucket fields), hours of an accepted signal, and vocabulary words
 // checked against the config, so a producer cannot choose many keys that
 // collide; a collision costs a probe, never a wrong number.
+import VertrouwdCore
 
 /// A key `Numbering` can hold: equality, and a 64-bit hash of its bits.
 protocol NumberingKey: Equatable {
@@ -88,46 +89,27 @@ extension Int64: NumberingKey {
 }
 
 extension String: NumberingKey {
-    /// The UTF-8 bytes, eight at a time, each word multiplied in (a
-    /// subject is 16–64 bytes: byte by byte was 1.5% of the helper).
+    /// Its UTF-8 bytes' `ByteHash`.
     var numberingHash: UInt64 {
         var text = self
-        return text.withUTF8 { bytes in
-            var hash = UInt64(truncatingIfNeeded: bytes.count) &* 0x9E37_79B9_7F4A_7C15
-            let raw = UnsafeRawBufferPointer(bytes)
-            var i = 0
-            while i + 8 <= raw.count {
-                hash = (hash ^ raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0xBF58_476D_1CE4_E5B9
-                hash ^= hash >> 29
-                i += 8
-            }
-            var last: UInt64 = 0
-            while i < raw.count {
-                last = last << 8 | UInt64(raw[i])
-                i += 1
-            }
-            hash = (hash ^ last) &* 0x94D0_49BB_1331_11EB
-            return hash ^ (hash >> 32)
-        }
+        return text.withUTF8 { ByteHash.hash(UnsafeRawBufferPointer($0)) }
     }
+}
+
+/// One more field mixed into a key's hash (`Bucket`, `ProfileKey`).
+@inline(__always) private func mix(_ hash: UInt64, _ field: UInt32) -> UInt64 {
+    let h = (hash ^ UInt64(field)) &* 0xBF58_476D_1CE4_E5B9
+    return h ^ (h >> 31)
 }
 
 extension PreparedBatch.Bucket: NumberingKey {
     var numberingHash: UInt64 {
-        @inline(__always) func mix(_ hash: UInt64, _ field: UInt32) -> UInt64 {
-            let h = (hash ^ UInt64(field)) &* 0xBF58_476D_1CE4_E5B9
-            return h ^ (h >> 31)
-        }
-        return mix(mix(mix(mix(mix(UInt64(bitPattern: hour), category), site), cohort), channel), severity)
+        mix(mix(mix(mix(mix(UInt64(bitPattern: hour), category), site), cohort), channel), severity)
     }
 }
 
 extension ProfileKey: NumberingKey {
     var numberingHash: UInt64 {
-        @inline(__always) func mix(_ hash: UInt64, _ field: UInt32) -> UInt64 {
-            let h = (hash ^ UInt64(field)) &* 0xBF58_476D_1CE4_E5B9
-            return h ^ (h >> 31)
-        }
-        return mix(mix(mix(mix(0x9E37_79B9_7F4A_7C15, category), site), cohort), channel)
+        mix(mix(mix(mix(0x9E37_79B9_7F4A_7C15, category), site), cohort), channel)
     }
 }
