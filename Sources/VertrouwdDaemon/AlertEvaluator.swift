@@ -153,13 +153,19 @@ public final class AlertEvaluator: Sendable {
         return (added.count, done)
     }
 
+    /// The oldest window start whose alert log entries the rules read at
+    /// `now`: the engine looks back over max_age and, for rise rules, one
+    /// closed week; two extra weeks of log cover every window it sees.
+    /// Maintenance never purges the log after this (`IngestLoop.maintain`).
+    func alertLogStart(now: Int64) -> Int64 {
+        now - configuration.ingest.maxAge.seconds - 2 * 604_800
+    }
+
     /// Reads every bucket and alert-log entry the rules look at, and
     /// evaluates them all.
     private func fullPass(store: some StateStore, now: Int64) throws(StoreError) -> [AlertDecision] {
         guard let hours = engine.hoursNeeded(now: now) else { return [] }
-        // The engine looks back over max_age and, for rise rules, one
-        // closed week: two extra weeks of log cover every window it sees.
-        let since = now - configuration.ingest.maxAge.seconds - 2 * 604_800
+        let since = alertLogStart(now: now)
         // An entry whose group does not decode is no group the engine can
         // decide (every group it decides encodes to a readable key), so
         // leaving it out changes no decision; it is reported, not hidden.

@@ -311,25 +311,20 @@ extension IngestLoop {
             // With retention at its minimum and a long max_age, the purge
             // can reach hours the rules still read: start again from the store.
             if purged.buckets + purged.pupils > 0 { evaluator.storeChanged() }
-        } catch {
-            let event = failure("purge failed", error)
-            if case .failedForGood = event { return event }
-            logger.warning("purge failed: \(error)", metadata: ["event": "purge_failed"])
-        }
-        do {
             // What left (alerts, summaries, settled messages) is kept as
-            // long as the counts behind it, and never while anything still
-            // reads it: the rules re-evaluate windows up to max_age back
-            // (their alert log says what was already sent), the disclosure
-            // check reads last week's alerts, and the trend and rise rules
-            // read at most retention_weeks of summaries (`decodeState`).
-            let before = now - retention - configuration.ingest.maxAge.seconds - 604_800
-            let purged = try store.purgeReleases(before: before)
-            if purged.alerts + purged.summaries + purged.messages > 0 {
+            // long as the counts behind it and a week and max_age more, and
+            // never while anything still reads it: the rules' alert log
+            // (`alertLogStart`), the disclosure check (last week's alerts),
+            // the trend and rise rules (at most retention_weeks of
+            // summaries, `decodeState`).
+            let before = min(now - retention - configuration.ingest.maxAge.seconds - 604_800,
+                             evaluator.alertLogStart(now: now))
+            let released = try store.purgeReleases(before: before)
+            if released.alerts + released.summaries + released.messages > 0 {
                 let policy = configuration.privacy
                 logger.info("""
-                    purged what left before the retention: alert log \(policy.shown(purged.alerts)), \
-                    summaries \(policy.shown(purged.summaries)), sent messages \(policy.shown(purged.messages))
+                    purged what left before the retention: alert log \(policy.shown(released.alerts)), \
+                    summaries \(policy.shown(released.summaries)), sent messages \(policy.shown(released.messages))
                     """,
                             metadata: ["event": "releases_purged"])
             }

@@ -78,4 +78,26 @@ import VertrouwdStore
         loop.maintain(store, now: now + 60)
         #expect(log.count(containing: "purged what left before the retention") == 1, "nothing more to purge, nothing said")
     }
+
+    /// At the shortest retention (one week), what the rules still read of
+    /// the alert log (from `alertLogStart`) stays: a window there that lost
+    /// its log entry could be alerted a second time.
+    @Test func maintenanceKeepsTheAlertLogTheRulesRead() throws {
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        var config = try schoolConfiguration(root: root, spool: #"rescan = "1d""#)
+        config.state.retentionWeeks = 1
+        try SpoolDirectory(root: config.spool.path).prepare()
+        let now = Int64(Date().timeIntervalSince1970)
+        let store = MemoryStore(now: now - 200 * 604_800)
+        let loop = IngestLoop(configuration: config, logger: RecordingLog().logger)
+        let start = loop.evaluator.alertLogStart(now: now)
+        let read = AlertLogKey(rule: "r", windowStart: start, group: .wholeSchool, band: 5)
+        let older = AlertLogKey(rule: "r", windowStart: start - 1, group: .wholeSchool, band: 5)
+        _ = try store.record([([read], []), ([older], [])], now: now)
+
+        loop.maintain(store, now: now)
+
+        #expect(try store.alertLog(since: .min) == [read])
+    }
 }
