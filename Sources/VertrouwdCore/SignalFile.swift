@@ -36,9 +36,7 @@ public struct SignalFile: Sendable {
             var number = 0
             while start < all.count {
                 number += 1
-                // memchr: the line's end found a vector at a time.
-                let end = memchr(all.baseAddress! + start, 0x0A, all.count - start)
-                    .map { UnsafeRawPointer($0) - all.baseAddress! } ?? all.count
+                let end = Self.lineEnd(all, from: start)
                 let line = UnsafeRawBufferPointer(rebasing: all[start..<end])
                 if !SignalValidator.isBlank(line) {
                     switch validator.validate(line: line, now: now) {
@@ -59,11 +57,16 @@ public struct SignalFile: Sendable {
         var lines = 0
         var start = 0
         while start < all.count {
-            guard let found = memchr(all.baseAddress! + start, 0x0A, all.count - start) else { return lines + 1 }
             lines += 1
-            start = UnsafeRawPointer(found) - all.baseAddress! + 1
+            start = lineEnd(all, from: start) + 1
         }
         return lines
+    }
+
+    /// Where the line from `start` ends: its `\n`, or the end of `all`.
+    /// memchr finds it a vector at a time.
+    static func lineEnd(_ all: UnsafeRawBufferPointer, from start: Int) -> Int {
+        memchr(all.baseAddress! + start, 0x0A, all.count - start).map { UnsafeRawPointer($0) - all.baseAddress! } ?? all.count
     }
 
     /// How many signals the accepted lines stand for (each with its count).

@@ -1,5 +1,5 @@
 import Testing
-import VertrouwdCore
+@testable import VertrouwdCore
 
 let fileTaxonomy = Taxonomy(
     categories: Vocabulary(["grooming", "sextortion.payment"]), sites: Vocabulary(["hoofdgebouw"]),
@@ -23,6 +23,15 @@ func line(_ id: String, _ extra: String = "") -> String {
         // Only where the line is: the quarantine hashes it, nothing copies it.
         let bytes = Array(text.utf8)
         #expect(Array(bytes[file.rejected[0].span]) == Array("not json".utf8))
+    }
+
+    /// The line count that sizes a file's signals once (`SignalFile.init`)
+    /// counts a last line without its newline, and blank lines.
+    @Test func linesAreCountedAsTheFileIsSplit() {
+        let cases: [(String, Int)] = [("", 0), ("a", 1), ("a\n", 1), ("a\nb", 2), ("\n\n", 2), ("a\r\nb\r\n", 2), ("\nb", 2)]
+        for (text, lines) in cases {
+            #expect(Array(text.utf8).withUnsafeBytes { SignalFile.lineCount($0) } == lines, "\(text.debugDescription)")
+        }
     }
 
     @Test func crlfAndAMissingFinalNewlineAreFine() {

@@ -83,7 +83,7 @@ import VertrouwdCore
     /// which 30 were stored by the batch before and one comes twice (two
     /// signals, one row).
     @Test(arguments: StoreKind.allCases)
-    func rowsInsertedManyAtATimeReportOnlyTheNewOnes(kind: StoreKind) throws {
+    func aCommitReportsOnlyThePupilRowsNotStoredBefore(kind: StoreKind) throws {
         let store = try make(kind)
         let subject = { (n: Int) in String(format: "pupil-%016d", n) }
         let first = try store.commitFiles([file(1, (0..<60).map { pupil(String(format: "one-%05d", $0), at: sunday, subject: subject($0)) })],
