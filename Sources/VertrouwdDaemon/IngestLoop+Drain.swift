@@ -32,7 +32,8 @@ extension IngestLoop {
             // cores of a small server both work on a backlog.
             var handled = 0
             // The first batch is small: nothing overlaps its gathering.
-            var pending: Pending? = Pending(self, names, from: 0, folder: folder, bytes: min(limits.firstBatchBytes, limits.batchBytes), store: store)
+            var pending: Pending? = Pending(self, names, from: 0, folder: folder,
+                                            bytes: min(limits.firstBatchBytes, limits.batchBytes), store: store)
             while let current = pending?.wait() {
                 pending = nil
                 if !interrupted, current.problem == nil, current.next < names.count {
