@@ -18,9 +18,11 @@ import Darwin
 /// answer is worked out once here, with the flags the validator uses for
 /// a vocabulary value (the digits rule on, the bare-domain rule off).
 struct ByteVocabulary: Sendable {
-    /// A configured value and the gate's verdict on it.
+    /// A configured value, its number (its place in `values`) and the
+    /// gate's verdict on it.
     struct Match: Sendable {
         var value: String
+        var number: UInt32
         var pii: PIIDetector?
     }
 
@@ -32,6 +34,9 @@ struct ByteVocabulary: Sendable {
 
     private var bytes: [UInt8] = []
     private var entries: [Entry] = []
+    /// The distinct values, in the order given: a `Match`'s number is its
+    /// place here.
+    private(set) var values: [String] = []
     /// Open addressing: an entry's position + 1, or 0 for an empty slot.
     private var slots: [Int32]
     private let mask: Int
@@ -41,7 +46,9 @@ struct ByteVocabulary: Sendable {
         for value in values where seen.insert(value).inserted {
             let utf8 = Array(value.utf8)
             let pii = utf8.withUnsafeBytes { PIIGate.scan($0, digitsRule: true, isVocabularyValue: true) }
-            entries.append(Entry(start: bytes.count, count: utf8.count, match: Match(value: value, pii: pii)))
+            entries.append(Entry(start: bytes.count, count: utf8.count,
+                                 match: Match(value: value, number: UInt32(self.values.count), pii: pii)))
+            self.values.append(value)
             bytes.append(contentsOf: utf8)
         }
         var size = 8

@@ -21,17 +21,27 @@ public struct SignalFile: Sendable {
         public var span: Range<Int>
     }
 
-    public var signals: [Signal] = []
+    /// The accepted signals, packed: their values are numbers in
+    /// `vocabulary`, their ids and subjects bytes in `text`.
+    public private(set) var packed: [PackedSignal] = []
+    public private(set) var text: [UInt8] = []
+    public let vocabulary: SignalVocabulary
     public var rejected: [RejectedLine] = []
+
+    /// The accepted signals.
+    public var signals: [Signal] { packed.map { vocabulary.signal($0, text: text) } }
 
     /// Splits `bytes` at `\n` (a `\r` before it is allowed), skips blank
     /// lines, and validates every other line at `now` (UTC epoch seconds).
     public init(bytes: [UInt8], validator: SignalValidator, now: Int64) {
+        vocabulary = validator.vocabulary
         bytes.withUnsafeBytes { all in
             // Sized once for every line: grown by doubling, the array of
-            // ~140-byte signals was copied into fresh pages about twice
-            // over (`make bench` 8).
-            signals.reserveCapacity(Self.lineCount(all))
+            // signals was copied into fresh pages about twice over (`make
+            // bench` 8). The text of a line (its id and subject) is far
+            // less than a quarter of it.
+            packed.reserveCapacity(Self.lineCount(all))
+            text.reserveCapacity(all.count / 4)
             var start = 0
             var number = 0
             while start < all.count {
@@ -39,9 +49,9 @@ public struct SignalFile: Sendable {
                 let end = Self.lineEnd(all, from: start)
                 let line = UnsafeRawBufferPointer(rebasing: all[start..<end])
                 if !SignalValidator.isBlank(line) {
-                    switch validator.validate(line: line, now: now) {
+                    switch validator.validate(line: line, now: now, text: &text) {
                     case .success(let signal):
-                        signals.append(signal)
+                        packed.append(signal)
                     case .failure(let rejection):
                         let stop = end > start && all[end - 1] == 0x0D ? end - 1 : end
                         rejected.append(RejectedLine(number: number, rejection: rejection, span: start..<stop))
@@ -70,5 +80,13 @@ public struct SignalFile: Sendable {
     }
 
     /// How many signals the accepted lines stand for (each with its count).
-    public var signalCount: Int { signals.reduce(0) { $0 + $1.count } }
+    public var signalCount: Int { packed.reduce(0) { $0 + Int($1.count) } }
+
+    /// The file without its accepted signals (what a log line needs).
+    public func withoutSignals() -> SignalFile {
+        var file = self
+        file.packed = []
+        file.text = []
+        return file
+    }
 }

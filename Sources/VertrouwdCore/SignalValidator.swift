@@ -39,6 +39,9 @@ public struct SignalValidator: Sendable {
     /// The default `maxLineBytes`: far above any real signal (~250 bytes).
     public static let defaultMaxLineBytes = 8_192
 
+    /// The numbers a packed signal's values have (`validate(line:now:text:)`).
+    public let vocabulary: SignalVocabulary
+
     private let sourceTable: ByteVocabulary
     private let categoryTable: ByteVocabulary
     private let siteTable: ByteVocabulary
@@ -57,6 +60,9 @@ public struct SignalValidator: Sendable {
         siteTable = ByteVocabulary(taxonomy.sites.values)
         cohortTable = ByteVocabulary(taxonomy.cohorts.values)
         channelTable = ByteVocabulary(taxonomy.channels.values)
+        vocabulary = SignalVocabulary(sources: sourceTable.values, categories: categoryTable.values,
+                                      sites: siteTable.values, cohorts: cohortTable.values, channels: channelTable.values,
+                                      subjectRequired: subjectRequired)
     }
 
     /// The validator the configuration asks for: its vocabularies, sources
@@ -80,6 +86,14 @@ public struct SignalValidator: Sendable {
     /// Validates one line, without its `\n`; a trailing `\r` is allowed.
     /// `now` is UTC epoch seconds.
     public func validate(line: UnsafeRawBufferPointer, now: Int64) -> Result<Signal, SignalRejection> {
+        var text: [UInt8] = []
+        return validate(line: line, now: now, text: &text).map { vocabulary.signal($0, text: text) }
+    }
+
+    /// Validates one line as `validate(line:now:)` does, into a packed
+    /// signal whose id and subject are appended to `text`. A rejected line
+    /// leaves `text` as it was.
+    public func validate(line: UnsafeRawBufferPointer, now: Int64, text: inout [UInt8]) -> Result<PackedSignal, SignalRejection> {
         var body = line
         if let last = body.last, last == 0x0D {
             body = UnsafeRawBufferPointer(rebasing: body.dropLast())
@@ -94,8 +108,16 @@ public struct SignalValidator: Sendable {
         guard UTF8Validation.isValid(body) else {
             return .failure(rawRejection(body, otherwise: .notUTF8))
         }
-        return withUnsafeTemporaryAllocation(byteCount: max(body.count, 1), alignment: 1) { scratch in
-            var fields = FieldAccumulator(now: now, subjectRequired: subjectRequired)
+        // The accumulator holds the text while the line is decoded (moved,
+        // not copied), and hands it back cut to where it was if the line
+        // is rejected.
+        var fields = FieldAccumulator(now: now, text: [])
+        swap(&fields.text, &text)
+        let mark = fields.text.count
+        defer {
+            swap(&fields.text, &text)
+        }
+        let result = withUnsafeTemporaryAllocation(byteCount: max(body.count, 1), alignment: 1) { scratch -> Result<PackedSignal, SignalRejection> in
             do throws(SignalRejection) {
                 // A PII hit comes back as a value: no throw on the hot path.
                 if let hit = try decode(body, scratch: scratch, into: &fields) { return .failure(hit) }
@@ -103,8 +125,10 @@ public struct SignalValidator: Sendable {
                 if error.isPII { return .failure(error) }
                 return .failure(rawRejection(body, otherwise: error))
             }
-            return fields.finish()
+            return fields.finish(vocabulary)
         }
+        if case .failure = result { fields.text.removeSubrange(mark...) }
+        return result
     }
 
     /// Validates one line given as bytes (`[UInt8]`, `ArraySlice<UInt8>`,
@@ -175,7 +199,7 @@ public struct SignalValidator: Sendable {
             case .channel?: vocabulary = channelTable.lookup(text)
             default: break
             }
-            let vocabularyValue = vocabulary?.value
+            let vocabularyValue = vocabulary?.number
             var timestamp: Int64?
             if field == .ts {
                 // A valid RFC 3339 timestamp holds nothing but digits in
@@ -194,7 +218,7 @@ public struct SignalValidator: Sendable {
             switch field {
             case .id:
                 if Self.isWellFormedID(text) {
-                    fields.id = String(decoding: text, as: UTF8.self)
+                    fields.id = fields.append(text)
                 } else {
                     fields.note(SignalRejection(.badID, field: field.name))
                 }
@@ -227,7 +251,7 @@ public struct SignalValidator: Sendable {
                 if vocabularyValue == nil { fields.note(SignalRejection(.unknownChannel, field: field.name)) }
             case .subject:
                 if Self.isWellFormedSubject(text) {
-                    fields.subject = String(decoding: text, as: UTF8.self)
+                    fields.subject = fields.append(text)
                 } else {
                     fields.note(SignalRejection(.badSubject, field: field.name))
                 }
@@ -294,27 +318,36 @@ public struct SignalValidator: Sendable {
     }
 
     /// What the members of one line said so far, and the first field error.
+    /// Vocabulary values are their numbers; the id and subject are byte
+    /// ranges in `text`.
     private struct FieldAccumulator {
         let now: Int64
-        let subjectRequired: Set<String>
+        var text: [UInt8]
         var seen: UInt16 = 0
         var duplicate: UInt16 = 0
         var firstError: SignalRejection?
         var version: Int?
-        var id: String?
+        var id: Range<Int>?
         var timestamp: Int64?
-        var source: String?
-        var category: String?
-        var site: String?
-        var cohort: String?
-        var channel: String?
+        var source: UInt32?
+        var category: UInt32?
+        var site: UInt32?
+        var cohort: UInt32?
+        var channel: UInt32?
         var severity: Severity?
         var count: Int?
-        var subject: String?
+        var subject: Range<Int>?
 
-        init(now: Int64, subjectRequired: Set<String>) {
+        init(now: Int64, text: [UInt8]) {
             self.now = now
-            self.subjectRequired = subjectRequired
+            self.text = text
+        }
+
+        /// Keeps `bytes` in the text; where they are.
+        mutating func append(_ bytes: UnsafeRawBufferPointer) -> Range<Int> {
+            let start = text.count
+            text.append(contentsOf: bytes)
+            return start..<text.count
         }
 
         mutating func note(_ rejection: SignalRejection) {
@@ -332,7 +365,7 @@ public struct SignalValidator: Sendable {
         /// False for the second and later occurrences of a key.
         func isFirst(_ field: SignalField) -> Bool { duplicate & field.bit == 0 }
 
-        func finish() -> Result<Signal, SignalRejection> {
+        func finish(_ vocabulary: SignalVocabulary) -> Result<PackedSignal, SignalRejection> {
             if let firstError { return .failure(firstError) }
             for field in SignalField.required where seen & field.bit == 0 {
                 return .failure(SignalRejection(.missingField, field: field.name))
@@ -340,14 +373,15 @@ public struct SignalValidator: Sendable {
             guard version == 1, let id, let timestamp, let source, let category else {
                 preconditionFailure("required fields seen without error but not set")
             }
-            if subject == nil, !subjectRequired.isEmpty, subjectRequired.contains(source) {
+            if subject == nil, vocabulary.subjectRequired[Int(source)] {
                 return .failure(SignalRejection(.missingSubject, field: SignalField.subject.name))
             }
-            return .success(Signal(
-                id: id, timestamp: timestamp, source: source, category: category,
-                site: site, cohort: cohort, channel: channel,
-                severity: severity ?? Taxonomy.defaultSeverity(of: category),
-                count: count ?? 1, subject: subject))
+            return .success(PackedSignal(
+                timestamp: timestamp, count: Int32(count ?? 1), source: source, category: category,
+                site: site.map { $0 + 1 } ?? 0, cohort: cohort.map { $0 + 1 } ?? 0, channel: channel.map { $0 + 1 } ?? 0,
+                severity: severity ?? vocabulary.defaultSeverity[Int(category)],
+                idStart: UInt32(id.lowerBound), idCount: UInt16(id.count),
+                subjectCount: UInt16(subject?.count ?? 0), subjectStart: UInt32(subject?.lowerBound ?? 0)))
         }
     }
 }

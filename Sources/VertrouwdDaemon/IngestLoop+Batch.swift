@@ -109,12 +109,10 @@ extension IngestLoop {
                         break
                     }
                 }
-                batch.add(IngestFile(digest: digest, signals: parsed.signals, rejections: parsed.rejected.map(\.rejection.reason)))
+                batch.add(IngestFile(digest: digest, file: parsed))
                 fileCount += 1
                 // The log line needs the rejected lines only.
-                var logged = parsed
-                logged.signals = []
-                claimed.append(Claimed(name: name, id: id, fate: .count(logged, digestIndex: fileCount - 1)))
+                claimed.append(Claimed(name: name, id: id, fate: .count(parsed.withoutSignals(), digestIndex: fileCount - 1)))
             }
         }
         return Gathered(claimed: claimed, batch: batch.finish(), rejectedFiles: rejectedFiles, now: now,

@@ -47,18 +47,20 @@ struct DedupHashing: @unchecked Sendable {
         self.sipFromHour = sipFromHour
     }
 
+    /// The key of the signal with this source and id, in its hour.
+    func key(source: UnsafeRawBufferPointer, id: UnsafeRawBufferPointer, hour: Int64) -> DedupKey {
+        withUnsafeTemporaryAllocation(byteCount: source.count + 1 + id.count, alignment: 8) { message in
+            message.copyMemory(from: source)
+            message[source.count] = 0
+            UnsafeMutableRawBufferPointer(rebasing: message[(source.count + 1)...]).copyMemory(from: id)
+            return key(UnsafeRawBufferPointer(message), hour: hour)
+        }
+    }
+
+    /// The key of `signal` in its hour.
     func key(_ signal: Signal, hour: Int64) -> DedupKey {
-        var source = signal.source
-        var id = signal.id
-        return source.withUTF8 { source in
-            id.withUTF8 { id in
-                withUnsafeTemporaryAllocation(byteCount: source.count + 1 + id.count, alignment: 8) { message in
-                    message.copyMemory(from: UnsafeRawBufferPointer(source))
-                    message[source.count] = 0
-                    UnsafeMutableRawBufferPointer(rebasing: message[(source.count + 1)...]).copyMemory(from: UnsafeRawBufferPointer(id))
-                    return key(UnsafeRawBufferPointer(message), hour: hour)
-                }
-            }
+        Array(signal.source.utf8).withUnsafeBytes { source in
+            Array(signal.id.utf8).withUnsafeBytes { key(source: source, id: $0, hour: hour) }
         }
     }
 

@@ -78,6 +78,12 @@ public struct PreparedBatch: Sendable {
         private var values = [Numbering<String>](repeating: Numbering(), count: Dimension.allCases.count)
         private var buckets = Numbering<Bucket>(capacity: 1 << 12)
         private var sources = Numbering<String>()
+        /// The vocabulary the files so far were packed in, and by table
+        /// (sources, then each `Dimension`), by number in it: the batch's
+        /// number, or -1 before its first use. Files of one validator
+        /// share one vocabulary, so a value is numbered once a batch.
+        private var vocabulary: SignalVocabulary?
+        private var numbered: [[Int32]] = []
 
         init(dedup: DedupHashing, chain: PupilChain, zone: TimeZone) {
             self.dedup = dedup
@@ -91,29 +97,87 @@ public struct PreparedBatch: Sendable {
         public mutating func add(_ file: IngestFile) {
             let f = Int32(files.count)
             files.append(IngestFile(digest: file.digest, signals: [], rejections: file.rejections))
-            // Grown as arrays grow (doubling): reserving each file's exact
-            // size copied all entries so far once per file.
-            for (s, signal) in file.signals.enumerated() {
-                let hour = SignalStore.hour(of: signal.timestamp)
-                let b = buckets.number(Bucket(
-                    hour: hour, category: number(signal.category, .category), site: number(signal.site ?? "", .site),
-                    cohort: number(signal.cohort ?? "", .cohort), channel: number(signal.channel ?? "", .channel),
-                    severity: number(signal.severity.rawValue, .severity))).number
-                let source = sources.number(signal.source).number
-                let (h, isNew) = hours.number(hour)
-                if isNew {
-                    weekOfHour.append(PupilWeek.ordinal(ofHour: hour, in: zone))
-                    dayOfHour.append(Window.containing(hour: hour, kind: .day, in: zone).hours.lowerBound)
+            if file.vocabulary !== vocabulary { renumber(file.vocabulary) }
+            let vocabulary = file.vocabulary
+            file.text.withUnsafeBytes { text in
+                // Grown as arrays grow (doubling): reserving each file's
+                // exact size copied all entries so far once per file.
+                for (s, signal) in file.packed.enumerated() {
+                    let hour = SignalStore.hour(of: signal.timestamp)
+                    let b = buckets.number(Bucket(
+                        hour: hour, category: number(.category, signal.category), site: number(.site, signal.site),
+                        cohort: number(.cohort, signal.cohort), channel: number(.channel, signal.channel),
+                        severity: number(.severity, Self.severityNumber(signal.severity)))).number
+                    let source = number(source: signal.source)
+                    let (h, isNew) = hours.number(hour)
+                    if isNew {
+                        weekOfHour.append(PupilWeek.ordinal(ofHour: hour, in: zone))
+                        dayOfHour.append(Window.containing(hour: hour, kind: .day, in: zone).hours.lowerBound)
+                    }
+                    let week = weekOfHour[Int(h)]
+                    let (key, pupil) = vocabulary.sourceBytes[Int(signal.source)].withUnsafeBytes { sourceBytes in
+                        (dedup.key(source: sourceBytes, id: signal.id(in: text), hour: hour),
+                         pupils.pupil(subject: signal.subject(in: text), source: sourceBytes, sourceNumber: source, week: week))
+                    }
+                    entries.append(Entry(hour: hour, key: key, file: f, signal: Int32(s), bucket: b, source: source,
+                                         count: signal.count, hourNumber: UInt32(h), pupil: pupil, week: week))
                 }
-                let week = weekOfHour[Int(h)]
-                entries.append(Entry(hour: hour, key: dedup.key(signal, hour: hour), file: f, signal: Int32(s),
-                                     bucket: b, source: source, count: Int32(signal.count), hourNumber: UInt32(h),
-                                     pupil: pupils.pupil(of: signal, week: week), week: week))
             }
         }
 
-        private mutating func number(_ value: String, _ dimension: Dimension) -> UInt32 {
-            UInt32(values[dimension.rawValue].number(value).number)
+        /// Starts numbering the values of `vocabulary`: by table, its
+        /// values (sites, cohorts and channels after "unknown", severities
+        /// by `severityNumber`) with no batch number yet.
+        private mutating func renumber(_ vocabulary: SignalVocabulary) {
+            self.vocabulary = vocabulary
+            func unnumbered(_ count: Int) -> [Int32] { [Int32](repeating: -1, count: count) }
+            numbered = [unnumbered(vocabulary.sources.count)]
+            for d in Dimension.allCases {
+                switch d {
+                case .category: numbered.append(unnumbered(vocabulary.categories.count))
+                case .site: numbered.append(unnumbered(vocabulary.sites.count + 1))
+                case .cohort: numbered.append(unnumbered(vocabulary.cohorts.count + 1))
+                case .channel: numbered.append(unnumbered(vocabulary.channels.count + 1))
+                case .severity: numbered.append(unnumbered(Severity.allCases.count))
+                }
+            }
+        }
+
+        /// The batch's number of the value `n` of `dimension` in the current
+        /// vocabulary (for sites, cohorts and channels, 0 is "unknown").
+        @inline(__always)
+        private mutating func number(_ dimension: Dimension, _ n: UInt32) -> UInt32 {
+            let known = numbered[dimension.rawValue + 1][Int(n)]
+            if known >= 0 { return UInt32(known) }
+            let text: String
+            switch dimension {
+            case .category: text = vocabulary!.categories[Int(n)]
+            case .site: text = n == 0 ? "" : vocabulary!.sites[Int(n) - 1]
+            case .cohort: text = n == 0 ? "" : vocabulary!.cohorts[Int(n) - 1]
+            case .channel: text = n == 0 ? "" : vocabulary!.channels[Int(n) - 1]
+            case .severity: text = Severity.allCases[Int(n)].rawValue
+            }
+            let number = values[dimension.rawValue].number(text).number
+            numbered[dimension.rawValue + 1][Int(n)] = number
+            return UInt32(number)
+        }
+
+        /// The batch's number of source `n` of the current vocabulary.
+        @inline(__always)
+        private mutating func number(source n: UInt32) -> Int32 {
+            let known = numbered[0][Int(n)]
+            if known >= 0 { return known }
+            let number = sources.number(vocabulary!.sources[Int(n)]).number
+            numbered[0][Int(n)] = number
+            return number
+        }
+
+        private static func severityNumber(_ severity: Severity) -> UInt32 {
+            switch severity {
+            case .low: 0
+            case .medium: 1
+            case .high: 2
+            }
         }
 
         public consuming func finish() -> PreparedBatch {

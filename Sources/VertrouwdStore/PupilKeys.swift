@@ -10,6 +10,7 @@
 // transaction. What is left links no two signals and no two weeks to one
 // pupil.
 import Crypto
+import Foundation
 import VertrouwdCore
 
 /// A chain secret and the week it belongs to.
@@ -71,16 +72,32 @@ struct PupilKeyring {
 
     private struct AnonymousKey: Hashable {
         var week: Int64
-        var source: String
+        var source: Int32
     }
 
     /// A bound on the memo's size (a batch of all-new subjects).
     static let subjectsRemembered = 1 << 16
 
+    /// A subject's bytes (at most 64) held inline, and its week: no
+    /// String is made per signal to look a subject up.
     private struct SubjectKey: NumberingKey {
         var week: Int64
-        var subject: String
-        var numberingHash: UInt64 { subject.numberingHash ^ UInt64(bitPattern: week) }
+        var count: Int
+        var words: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0)
+        var numberingHash: UInt64
+
+        init(week: Int64, subject: UnsafeRawBufferPointer) {
+            precondition(subject.count <= Signal.subjectLength.upperBound, "a subject has at most 64 bytes")
+            self.week = week
+            count = subject.count
+            numberingHash = ByteHash.hash(subject) ^ UInt64(bitPattern: week)
+            withUnsafeMutableBytes(of: &words) { $0.copyMemory(from: subject) }
+        }
+
+        static func == (a: Self, b: Self) -> Bool {
+            guard a.numberingHash == b.numberingHash, a.week == b.week, a.count == b.count else { return false }
+            return withUnsafeBytes(of: a.words) { x in withUnsafeBytes(of: b.words) { y in memcmp(x.baseAddress!, y.baseAddress!, a.count) == 0 } }
+        }
     }
 
     init(chain: PupilChain) {
@@ -92,25 +109,30 @@ struct PupilKeyring {
     /// one. Nil when the week's key is destroyed (a signal later than
     /// max_age allows): the signal then adds no pupil, so counts stay a
     /// lower bound.
-    mutating func pupil(of signal: Signal, week ordinal: Int64) -> PupilID? {
-        if let subject = signal.subject {
+    ///
+    /// The signal is given as its subject's bytes, its source's bytes and
+    /// the source's number in the batch (any number that is the same for
+    /// the same source).
+    mutating func pupil(subject: UnsafeRawBufferPointer?, source: UnsafeRawBufferPointer, sourceNumber: Int32,
+                        week ordinal: Int64) -> PupilID? {
+        if let subject {
             let key = SubjectKey(week: ordinal, subject: subject)
             if known.count < Self.subjectsRemembered {
                 let (number, isNew) = known.number(key)
-                if isNew { knownIDs.append(id(week: ordinal, tag: 0x73, Array(subject.utf8))) }
+                if isNew { knownIDs.append(id(week: ordinal, tag: 0x73, subject)) }
                 return knownIDs[Int(number)]
             }
             if let number = known.find(key) { return knownIDs[Int(number)] }
-            return id(week: ordinal, tag: 0x73, Array(subject.utf8))
+            return id(week: ordinal, tag: 0x73, subject)
         }
-        let key = AnonymousKey(week: ordinal, source: signal.source)
+        let key = AnonymousKey(week: ordinal, source: sourceNumber)
         if let known = anonymous[key] { return known }
-        let fresh = id(week: ordinal, tag: 0x61, Array(signal.source.utf8))
+        let fresh = id(week: ordinal, tag: 0x61, source)
         anonymous[key] = fresh
         return fresh
     }
 
-    private mutating func id(week ordinal: Int64, tag: UInt8, _ bytes: [UInt8]) -> PupilID? {
+    private mutating func id(week ordinal: Int64, tag: UInt8, _ bytes: UnsafeRawBufferPointer) -> PupilID? {
         let template: HMAC<SHA256>?
         if let known = keys[ordinal] {
             template = known

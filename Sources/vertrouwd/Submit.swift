@@ -49,7 +49,7 @@ struct Submit: ParsableCommand {
             printError("\(n) invalid line\(n == 1 ? "" : "s"); nothing submitted")
             throw ExitCode(1)
         }
-        guard !parsed.signals.isEmpty else {
+        guard !parsed.packed.isEmpty else {
             printError("vertrouwd: no signals in the input; nothing submitted")
             return
         }

@@ -13,6 +13,36 @@ struct SignalPropertyTests {
         }
     }
 
+    /// Packing keeps the signal (`PackedSignal`): lines validated one after
+    /// another into one text, as a spool file's are, each pack exactly the
+    /// signal `validate(line:now:)` returns, and a rejected line (here one
+    /// in three, damaged) leaves the text as it was.
+    @Test func packedSignalsAreTheSignalsValidated() async {
+        let input = zip(SignalGen.validSignal.array(of: 1...12), Gen.int(in: 0...1_000).array(of: 12))
+        await propertyCheck(count: 500, input: input) { signals, damage in
+            var text: [UInt8] = []
+            var packed: [PackedSignal] = []
+            var expected: [Signal] = []
+            for (i, generated) in signals.enumerated() {
+                var bytes = Array(generated.line.utf8)
+                if damage[i] % 3 == 0 { bytes.remove(at: damage[i] % bytes.count) }
+                let before = text
+                let result = bytes.withUnsafeBytes { Fixture.validator.validate(line: $0, now: Fixture.now, text: &text) }
+                switch (result, Fixture.validator.validate(line: bytes, now: Fixture.now)) {
+                case (.success(let p), .success(let signal)):
+                    packed.append(p)
+                    expected.append(signal)
+                case (.failure(let a), .failure(let b)):
+                    #expect(a == b)
+                    #expect(text == before, "a rejected line leaves the text as it was")
+                default:
+                    Issue.record("packed and plain validation disagree on \(String(decoding: bytes, as: UTF8.self))")
+                }
+            }
+            #expect(packed.map { Fixture.validator.vocabulary.signal($0, text: text) } == expected)
+        }
+    }
+
     /// A PII item in any string field (or as an unknown key, or inside a
     /// nested value) rejects the line with a PII reason.
     @Test func piiInAnyFieldIsRejected() async {

@@ -167,6 +167,30 @@ import VertrouwdCore
         #expect(try !fileHolds())
     }
 
+    /// The batch's memo of subjects holds their bytes inline
+    /// (`PupilKeyring`): subjects that differ only in their last byte, or
+    /// only in length, are two pupils; the same bytes from two places are
+    /// one; a week apart they are two ids; and the memo gives the id a
+    /// fresh keyring works out.
+    @Test func theSubjectMemoTellsSubjectsApartByEveryByte() {
+        let chain = PupilChain(week: 10, secret: Array(repeating: 7, count: 32))
+        var ring = PupilKeyring(chain: chain)
+        let long = [UInt8](repeating: UInt8(ascii: "a"), count: 64)
+        var lastDiffers = long
+        lastDiffers[63] = UInt8(ascii: "b")
+        let short = Array(long.prefix(16))
+        func id(_ ring: inout PupilKeyring, _ subject: [UInt8], week: Int64 = 11) -> PupilID? {
+            subject.withUnsafeBytes { s in Array("webfilter".utf8).withUnsafeBytes { ring.pupil(subject: s, source: $0, sourceNumber: 0, week: week) } }
+        }
+        let ids = [id(&ring, long), id(&ring, lastDiffers), id(&ring, short), id(&ring, Array(long.prefix(17)))]
+        #expect(Set(ids.compactMap { $0 }).count == 4)
+        #expect(id(&ring, Array(long)) == ids[0], "the same bytes again")
+        #expect(id(&ring, long, week: 12) != ids[0], "another week, another key")
+        var fresh = PupilKeyring(chain: chain)
+        #expect(id(&fresh, lastDiffers) == ids[1])
+        #expect(id(&ring, long, week: 9) == nil, "a week whose key is gone adds no pupil")
+    }
+
     @Test func theChainOnlyMovesForward() {
         let chain = PupilChain(week: 10, secret: Array(repeating: 7, count: 32))
         let moved = chain.advanced(to: 12)

@@ -15,6 +15,48 @@ import VertrouwdCore
 
     // MARK: Ingest: idempotent, exact
 
+    /// Spool files reach the store packed (`PackedSignal`): values are
+    /// numbers in their validator's vocabulary. Files of two validators
+    /// whose vocabularies number the same values differently (a reload
+    /// between them), and a file packed in its own, share one batch: every
+    /// value lands in its own bucket, and one pupil is one pupil.
+    @Test(arguments: StoreKind.allCases)
+    func filesPackedInDifferentVocabulariesCountInTheSameBuckets(kind: StoreKind) throws {
+        func validator(sites: [String], sources: [String]) -> SignalValidator {
+            SignalValidator(taxonomy: Taxonomy(categories: Vocabulary(["grooming", "distress"]), sites: Vocabulary(sites),
+                                               cohorts: Vocabulary([]), channels: Vocabulary([])),
+                            sources: sources, ingest: IngestSettings())
+        }
+        let subject = "Ab-Cd_0123456789xyzXYZ"
+        func line(_ id: String, _ site: String, category: String = "grooming") -> String {
+            #"{"v":1,"id":"\#(id)","ts":"2025-11-29T10:15:00Z","source":"chatguard","category":"\#(category)","site":"\#(site)","subject":"\#(subject)"}"#
+        }
+        let now: Int64 = 1_764_411_600 // 10:20 UTC
+        let a = validator(sites: ["noord", "zuid"], sources: ["webfilter", "chatguard"])
+        let b = validator(sites: ["zuid", "noord"], sources: ["chatguard"])
+        let first = SignalFile(bytes: Array([line("sig-0000001", "noord"), line("sig-0000002", "zuid", category: "distress")]
+            .joined(separator: "\n").utf8), validator: a, now: now)
+        let second = SignalFile(bytes: Array([line("sig-0000003", "noord"), line("sig-0000004", "zuid")]
+            .joined(separator: "\n").utf8), validator: b, now: now)
+        let again = SignalFile(bytes: Array(line("sig-0000005", "zuid").utf8), validator: a, now: now)
+        #expect(first.packed.map(\.site) == [1, 2] && second.packed.map(\.site) == [2, 1], "the two number the sites apart")
+        let own = file(4, [Signal(id: "sig-0000006", timestamp: 1_764_410_400, source: "chatguard", category: "grooming",
+                                  site: "noord", severity: .medium, subject: subject)])
+        let store = try make(kind)
+        let outcomes = try store.count([IngestFile(digest: digest(1), file: first), IngestFile(digest: digest(2), file: second),
+                                        IngestFile(digest: digest(3), file: again), own], now: now, day: "2025-11-29")
+        #expect(outcomes.map(\.accepted) == [2, 2, 1, 1])
+        let hour: Int64 = 1_764_410_400 / 3600
+        let counts = Dictionary(grouping: try store.buckets(hours: hour..<hour + 1), by: { "\($0.category)/\($0.site)" })
+            .mapValues { $0.reduce(0) { $0 + $1.count } }
+        #expect(counts == ["grooming/noord": 3, "grooming/zuid": 2, "distress/zuid": 1])
+        // A pupil row stands for the signal's local day.
+        let pupils = try store.pupilBuckets(hours: hour - 24..<hour + 24)
+        #expect(pupils.count == 3)
+        #expect(Set(pupils.flatMap(\.pupils)).count == 1, "one subject, one pupil, whichever file it came in")
+        #expect(try store.health(day: "2025-11-29")["chatguard"]?["accepted"] == 6)
+    }
+
     @Test(arguments: StoreKind.allCases)
     func theSumOfCountsIsExactlyTheAcceptedSignals(kind: StoreKind) throws {
         let store = try make(kind)
