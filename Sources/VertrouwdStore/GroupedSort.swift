@@ -52,22 +52,3 @@ func sortWithinRuns<T, Run: Equatable>(_ items: inout [T], run: (T) -> Run, by l
         }
     }
 }
-
-/// `value(key)` for every key, worked out once per run of equal
-/// neighbours: a batch's rows in key order mostly share their profile with
-/// the row before, and a dictionary lookup hashes the key every time.
-func valuesByRun<Key: Equatable, Value>(_ keys: some Sequence<Key>, _ value: (Key) -> Value) -> [Value] {
-    var values: [Value] = []
-    values.reserveCapacity(keys.underestimatedCount)
-    var last: (key: Key, value: Value)?
-    for key in keys {
-        if let last, last.key == key {
-            values.append(last.value)
-        } else {
-            let fresh = value(key)
-            values.append(fresh)
-            last = (key, fresh)
-        }
-    }
-    return values
-}

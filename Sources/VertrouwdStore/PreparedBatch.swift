@@ -61,6 +61,13 @@ public struct PreparedBatch: Sendable {
     /// order: worked out here, on the helper, so that the commit only marks
     /// the rows of the signals it counts (`PupilRows`).
     let pupilRows: [PupilRows.Row]
+    /// The distinct profiles (category, site, cohort, channel) of the
+    /// buckets, numbered; by bucket, its profile's number (a pupil row
+    /// has its own, `PupilRows.Row.profile`). The commit thread then
+    /// turns each into the table's profile id once (`PupilProfiles`),
+    /// not once per bucket and row.
+    let profiles: [ProfileKey]
+    let profileOfBucket: [Int32]
 
     /// Builds a batch file by file.
     public struct Builder {
@@ -235,10 +242,13 @@ public struct PreparedBatch: Sendable {
             entries = keys.map { entries[Int($0.index)] }
             let buckets = order.map(\.bucket)
             let bucketHours = order.map { Int($0.hour) }
-            let rows = Self.pupilRows(&entries, buckets: buckets, days: bucketHours.map { dayOfHour[$0] },
-                                      dayRanks: bucketHours.map { dayRank[$0] }, dayCount: days)
-            return PreparedBatch(files: files, entries: entries, buckets: buckets,
-                                 values: ordered, sources: sources.keys, pupilRows: rows)
+            var profiles = Numbering<ProfileKey>()
+            let profileOfBucket = buckets.map { profiles.number(ProfileKey($0)).number }
+            let rows = Self.pupilRows(&entries, buckets: buckets, profiles: profiles.keys, profileOfBucket: profileOfBucket,
+                                      days: bucketHours.map { dayOfHour[$0] }, dayRanks: bucketHours.map { dayRank[$0] },
+                                      dayCount: days)
+            return PreparedBatch(files: files, entries: entries, buckets: buckets, values: ordered, sources: sources.keys,
+                                 pupilRows: rows, profiles: profiles.keys, profileOfBucket: profileOfBucket)
         }
 
         /// Numbers the distinct pupil rows of `entries` in key order and
@@ -257,15 +267,12 @@ public struct PreparedBatch: Sendable {
         /// before count in the same windows, so no migration is needed. A
         /// changed `[schedule] timezone` places earlier rows by the old
         /// zone's days, as it already places their pupil keys' weeks.
-        private static func pupilRows(_ entries: inout [Entry], buckets: [Bucket], days: [Int64],
-                                      dayRanks: [Int32], dayCount: Int) -> [PupilRows.Row] {
-            // Each bucket's profile (category, site, cohort, channel),
-            // ranked in the table's order: a row's key is then (day rank,
-            // profile rank) in one word and the pupil in another, two words
-            // to compare instead of the row's six fields.
-            var numbered = Numbering<ProfileKey>()
-            let profileOfBucket = buckets.map { numbered.number(ProfileKey($0)).number }
-            let profiles = numbered.keys
+        private static func pupilRows(_ entries: inout [Entry], buckets: [Bucket], profiles: [ProfileKey],
+                                      profileOfBucket: [Int32], days: [Int64], dayRanks: [Int32],
+                                      dayCount: Int) -> [PupilRows.Row] {
+            // Each bucket's profile ranked in the table's order: a row's key
+            // is then (day rank, profile rank) in one word and the pupil in
+            // another, two words to compare instead of the row's six fields.
             let profileOrder = profiles.indices.sorted { a, b in
                 let x = profiles[a], y = profiles[b]
                 return (x.category, x.site, x.cohort, x.channel) < (y.category, y.site, y.cohort, y.channel)
@@ -290,7 +297,8 @@ public struct PreparedBatch: Sendable {
                     let bucket = Int(entries[i].bucket)
                     let b = buckets[bucket]
                     rows.append(PupilRows.Row(hour: days[bucket], category: b.category, site: b.site, cohort: b.cohort,
-                                              channel: b.channel, pupil: entries[i].pupil!, week: entries[i].week))
+                                              channel: b.channel, profile: profileOfBucket[bucket], pupil: entries[i].pupil!,
+                                              week: entries[i].week))
                     last = (key.group, key.pupil)
                 }
                 entries[i].row = Int32(rows.count - 1)

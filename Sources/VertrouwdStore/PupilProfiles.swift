@@ -17,13 +17,6 @@ struct ProfileKey: Hashable {
     var cohort: UInt32
     var channel: UInt32
 
-    init(_ row: PupilRows.Row) {
-        category = row.category
-        site = row.site
-        cohort = row.cohort
-        channel = row.channel
-    }
-
     init(_ bucket: PreparedBatch.Bucket) {
         category = bucket.category
         site = bucket.site
@@ -51,22 +44,23 @@ struct ProfileText: Hashable {
 }
 
 enum PupilProfiles {
-    /// The profile number of each of `keys`, adding the profiles the
-    /// table does not hold yet (in the caller's transaction: a rolled-back
-    /// batch leaves none behind).
-    static func ids(of keys: some Sequence<ProfileKey>, in batch: PreparedBatch, db: Database) throws -> [ProfileKey: Int64] {
+    /// By batch profile number (`PreparedBatch.profiles`), the table's
+    /// id of each profile marked `used` (0 for the others), adding the
+    /// profiles the table does not hold yet (in the caller's transaction:
+    /// a rolled-back batch leaves none behind).
+    static func ids(of used: [Bool], in batch: PreparedBatch, db: Database) throws -> [Int64] {
         let find = try db.cachedStatement(sql: "SELECT id FROM profiles WHERE category = ? AND site = ? AND cohort = ? AND channel = ?")
         let add = try db.cachedStatement(sql: "INSERT INTO profiles(category, site, cohort, channel) VALUES (?, ?, ?, ?)")
         let text = { (d: PreparedBatch.Dimension, n: UInt32) in batch.values[d.rawValue][Int(n)] }
-        var ids: [ProfileKey: Int64] = [:]
-        for key in keys where ids[key] == nil {
+        var ids = [Int64](repeating: 0, count: batch.profiles.count)
+        for (n, key) in batch.profiles.enumerated() where used[n] {
             let arguments: StatementArguments = [text(.category, key.category), text(.site, key.site),
                                                  text(.cohort, key.cohort), text(.channel, key.channel)]
             if let id = try Int64.fetchOne(find, arguments: arguments) {
-                ids[key] = id
+                ids[n] = id
             } else {
                 try add.execute(arguments: arguments)
-                ids[key] = db.lastInsertedRowID
+                ids[n] = db.lastInsertedRowID
             }
         }
         return ids

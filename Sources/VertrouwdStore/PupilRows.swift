@@ -14,6 +14,8 @@ struct PupilRows {
         var site: UInt32
         var cohort: UInt32
         var channel: UInt32
+        /// Its profile's number in the batch (`PreparedBatch.profiles`).
+        var profile: Int32
         var pupil: PupilID
         var week: Int64
 
@@ -56,12 +58,13 @@ struct PupilRows {
     /// pragmas, 2026-12-03).
     ///
     /// - Parameters:
-    ///   - profiles: each row's profile number (`PupilProfiles.ids`).
+    ///   - profiles: by batch profile number, the table's profile id
+    ///     (`PupilProfiles.ids`).
     ///   - inserted: whether the last step added a row.
-    func insert(_ batch: PreparedBatch, profiles: [ProfileKey: Int64], with statement: OpaquePointer,
+    func insert(_ batch: PreparedBatch, profiles: [Int64], with statement: OpaquePointer,
                 inserted: () -> Bool) throws -> [BucketCount] {
         let counted = all.indices.filter { used[$0] }
-        let profile = valuesByRun(counted.lazy.map { ProfileKey(all[$0]) }) { profiles[$0]! }
+        let profile = counted.map { profiles[Int(all[$0].profile)] }
         // Rows come in (hour, texts, pupil) order: each hour's rows are
         // put in (profile, pupil) order, the table's, as small keys.
         var order = counted.indices.map { i in
@@ -92,7 +95,7 @@ struct PupilRows {
         }
         for (i, r) in counted.enumerated() where new[i] {
             let row = all[r]
-            if let open = current, open.row.hour == row.hour, ProfileKey(open.row) == ProfileKey(row) {
+            if let open = current, open.row.hour == row.hour, open.row.profile == row.profile {
                 current?.pupils.append(row.pupil)
             } else {
                 flush()
@@ -103,19 +106,10 @@ struct PupilRows {
         return added
     }
 
-    /// The profiles of the counted signals' rows.
-    var profileKeys: Set<ProfileKey> {
-        // Rows are in key order: a profile's rows mostly follow each other.
-        var keys = Set<ProfileKey>()
-        var last: ProfileKey?
-        for i in all.indices where used[i] {
-            let key = ProfileKey(all[i])
-            if key != last {
-                keys.insert(key)
-                last = key
-            }
-        }
-        return keys
+    /// Marks, by batch profile number, the profiles of the counted
+    /// signals' rows.
+    func markProfiles(_ used: inout [Bool]) {
+        for i in all.indices where self.used[i] { used[Int(all[i].profile)] = true }
     }
 }
 

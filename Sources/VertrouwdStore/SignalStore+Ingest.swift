@@ -92,9 +92,10 @@ extension SignalStore {
         }
 
         // Profile numbers (v5, v6) of the buckets and pupil rows counted.
-        var profileKeys = pupils.profileKeys
-        for (bucket, n) in zip(batch.buckets, bucketCounts) where n > 0 { profileKeys.insert(ProfileKey(bucket)) }
-        let profiles = try PupilProfiles.ids(of: profileKeys, in: batch, db: db)
+        var usedProfiles = [Bool](repeating: false, count: batch.profiles.count)
+        for (b, n) in bucketCounts.enumerated() where n > 0 { usedProfiles[Int(batch.profileOfBucket[b])] = true }
+        pupils.markProfiles(&usedProfiles)
+        let profiles = try PupilProfiles.ids(of: usedProfiles, in: batch, db: db)
 
         // One upsert per bucket, in key order, whatever the number of signals.
         try Self.upsert(batch, counts: bucketCounts, profiles: profiles, in: db)
@@ -196,13 +197,13 @@ extension SignalStore {
     /// The bucket upserts of a batch, bound straight through SQLite's C
     /// API like the inserts above, in the table's key order (hour, profile,
     /// severity): severities are numbered in text order by `finish`.
-    private static func upsert(_ batch: PreparedBatch, counts: [Int], profiles: [ProfileKey: Int64], in db: Database) throws {
-        // Buckets come in (hour, texts, severity) order: a profile's
-        // buckets mostly follow each other, and each hour's are put in
-        // (profile, severity) order as small keys.
+    private static func upsert(_ batch: PreparedBatch, counts: [Int], profiles: [Int64], in db: Database) throws {
+        // Buckets come in (hour, texts, severity) order; each hour's are
+        // put in (profile, severity) order as small keys.
         let counted = counts.indices.filter { counts[$0] > 0 }
-        let ids = valuesByRun(counted.lazy.map { ProfileKey(batch.buckets[$0]) }) { profiles[$0]! }
-        var rows = zip(counted, ids).map { i, id in (profile: id, severity: batch.buckets[i].severity, bucket: Int32(i)) }
+        var rows = counted.map { i in
+            (profile: profiles[Int(batch.profileOfBucket[i])], severity: batch.buckets[i].severity, bucket: Int32(i))
+        }
         sortWithinRuns(&rows, run: { batch.buckets[Int($0.bucket)].hour },
                        by: { a, b in (a.profile, a.severity) < (b.profile, b.severity) })
         // `rowsPerInsert` rows a statement, the rest one by one.
