@@ -67,13 +67,19 @@ public final class SignalStore: StateStore {
                 // on a 1,000,000-signal backlog and cost 16 MiB of RSS
                 // (Benchmarks/RESULTS.md).
                 try db.execute(sql: "PRAGMA cache_size = -16384")
-                // A checkpoint after every 4,000 pages written (16 MiB)
+                // A checkpoint after every 16,000 pages written (64 MiB)
                 // rather than SQLite's 1,000: an ingest batch spread over
-                // weeks rewrites thousands of pages, and with the default
-                // every commit was followed by a checkpoint copying them all
-                // back at once; a page rewritten by several commits is now
-                // copied once (`make bench` 8, Benchmarks/RESULTS.md).
-                try db.execute(sql: "PRAGMA wal_autocheckpoint = 4000")
+                // weeks rewrites thousands of pages (about 7,000 for the
+                // 70,000 signals of a 16 MiB batch over three weeks), and a
+                // checkpoint copies each page once however many commits
+                // rewrote it. At 4,000 every such commit was followed by a
+                // checkpoint; at 16,000 every second or third is, and a
+                // 1,000,000-signal backlog made 339,000 → 288,000 page
+                // writes and 191,000 → 140,000 page reads (`make bench` 8,
+                // Benchmarks/RESULTS.md). The price is disk: the WAL file
+                // grows to about 100 MB in such a backlog and keeps that
+                // size while the daemon runs (it is reused, not appended).
+                try db.execute(sql: "PRAGMA wal_autocheckpoint = 16000")
             }
             queue = try DatabaseQueue(path: path, configuration: config)
             let migrator = StoreSchema.migrator(now: now)
