@@ -134,7 +134,7 @@ public final class MemoryStore: StateStore {
             var accepted = [Int](repeating: 0, count: batch.sources.count)
             var duplicates = [Int](repeating: 0, count: batch.sources.count)
             for entry in batch.entries where counted[Int(entry.file)] {
-                guard s.seen.insert(SeenKey(hour: entry.hour, key: entry.key)).inserted else {
+                guard s.seen.insert(SeenKey(hour: batch.hour(of: entry), key: entry.key)).inserted else {
                     outcomes[Int(entry.file)].duplicates += 1
                     duplicates[Int(entry.source)] += 1
                     continue

@@ -13,24 +13,24 @@ import VertrouwdCore
 
 /// A batch of files ready for `StateStore.commitCounting(_:rejectedFiles:now:day:)`.
 public struct PreparedBatch: Sendable {
+    /// One signal: 56 bytes (its hour and week are its hour number's,
+    /// `PreparedBatch.hour(of:)`, not stored in each of the batch's
+    /// ~100,000 entries: 80 bytes before, and two batches are in memory at
+    /// once).
     struct Entry: Sendable {
-        var hour: Int64
         var key: DedupKey
         var file: Int32
-        var signal: Int32
         /// The signal's bucket: a position in `buckets`.
         var bucket: Int32
         /// The signal's source: a position in `sources`.
         var source: Int32
         var count: Int32
-        /// Its hour's number in the builder's `hours` (in its padding).
+        /// Its hour's number in the builder's `hours` (`PreparedBatch.hours`).
         var hourNumber: UInt32
-        /// The pupil the signal counts as, or nil (its week is shredded).
-        var pupil: PupilID?
-        /// Its week (`PupilWeek` ordinal), kept with its pupil row.
-        var week: Int64
         /// Its pupil row: a position in `pupilRows`, -1 when it has none.
         var row: Int32 = -1
+        /// The pupil the signal counts as, or nil (its week is shredded).
+        var pupil: PupilID?
     }
 
     /// A bucket's primary key, its text values numbered per dimension.
@@ -52,6 +52,12 @@ public struct PreparedBatch: Sendable {
     let files: [IngestFile]
     /// In (hour, key) order; the same key twice in file order.
     let entries: [Entry]
+    /// By hour number (`Entry.hourNumber`): the UTC hour.
+    let hours: [Int64]
+
+    /// The UTC hour of an entry's signal.
+    @inline(__always)
+    func hour(of entry: Entry) -> Int64 { hours[Int(entry.hourNumber)] }
     /// The distinct buckets, in the table's key order.
     let buckets: [Bucket]
     /// By dimension, by number: the text value.
@@ -109,7 +115,7 @@ public struct PreparedBatch: Sendable {
             file.text.withUnsafeBytes { text in
                 // Grown as arrays grow (doubling): reserving each file's
                 // exact size copied all entries so far once per file.
-                for (s, signal) in file.packed.enumerated() {
+                for signal in file.packed {
                     let hour = SignalStore.hour(of: signal.timestamp)
                     let b = buckets.number(Bucket(
                         hour: hour, category: number(.category, signal.category), site: number(.site, signal.site),
@@ -126,8 +132,8 @@ public struct PreparedBatch: Sendable {
                         (dedup.key(source: sourceBytes, id: signal.id(in: text), hour: hour),
                          pupils.pupil(subject: signal.subject(in: text), source: sourceBytes, sourceNumber: source, week: week))
                     }
-                    entries.append(Entry(hour: hour, key: key, file: f, signal: Int32(s), bucket: b, source: source,
-                                         count: signal.count, hourNumber: UInt32(h), pupil: pupil, week: week))
+                    entries.append(Entry(key: key, file: f, bucket: b, source: source, count: signal.count,
+                                         hourNumber: UInt32(h), pupil: pupil))
                 }
             }
         }
@@ -245,10 +251,11 @@ public struct PreparedBatch: Sendable {
             var profiles = Numbering<ProfileKey>()
             let profileOfBucket = buckets.map { profiles.number(ProfileKey($0)).number }
             let rows = Self.pupilRows(&entries, buckets: buckets, profiles: profiles.keys, profileOfBucket: profileOfBucket,
+                                      weekOfHour: weekOfHour,
                                       days: bucketHours.map { dayOfHour[$0] }, dayRanks: bucketHours.map { dayRank[$0] },
                                       dayCount: days)
-            return PreparedBatch(files: files, entries: entries, buckets: buckets, values: ordered, sources: sources.keys,
-                                 pupilRows: rows, profiles: profiles.keys, profileOfBucket: profileOfBucket)
+            return PreparedBatch(files: files, entries: entries, hours: hourKeys, buckets: buckets, values: ordered,
+                                 sources: sources.keys, pupilRows: rows, profiles: profiles.keys, profileOfBucket: profileOfBucket)
         }
 
         /// Numbers the distinct pupil rows of `entries` in key order and
@@ -268,7 +275,7 @@ public struct PreparedBatch: Sendable {
         /// changed `[schedule] timezone` places earlier rows by the old
         /// zone's days, as it already places their pupil keys' weeks.
         private static func pupilRows(_ entries: inout [Entry], buckets: [Bucket], profiles: [ProfileKey],
-                                      profileOfBucket: [Int32], days: [Int64], dayRanks: [Int32],
+                                      profileOfBucket: [Int32], weekOfHour: [Int64], days: [Int64], dayRanks: [Int32],
                                       dayCount: Int) -> [PupilRows.Row] {
             // Each bucket's profile ranked in the table's order: a row's key
             // is then (day rank, profile rank) in one word and the pupil in
@@ -298,7 +305,7 @@ public struct PreparedBatch: Sendable {
                     let b = buckets[bucket]
                     rows.append(PupilRows.Row(hour: days[bucket], category: b.category, site: b.site, cohort: b.cohort,
                                               channel: b.channel, profile: profileOfBucket[bucket], pupil: entries[i].pupil!,
-                                              week: entries[i].week))
+                                              week: weekOfHour[Int(entries[i].hourNumber)]))
                     last = (key.group, key.pupil)
                 }
                 entries[i].row = Int32(rows.count - 1)

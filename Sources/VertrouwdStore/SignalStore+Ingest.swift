@@ -146,8 +146,9 @@ extension SignalStore {
         fresh.reserveCapacity(batch.entries.count)
         var last: (hour: Int64, key: DedupKey)?
         for (i, entry) in batch.entries.enumerated() where counted[Int(entry.file)] {
-            if let last, last.hour == entry.hour, last.key == entry.key { continue }
-            last = (entry.hour, entry.key)
+            let hour = batch.hour(of: entry)
+            if let last, last.hour == hour, last.key == entry.key { continue }
+            last = (hour, entry.key)
             fresh.append(i)
         }
         let insert = "INSERT OR IGNORE INTO seen_signals(hour, key) VALUES "
@@ -161,7 +162,7 @@ extension SignalStore {
                 var bound = true
                 for j in 0..<keysPerInsert {
                     let entry = batch.entries[fresh[start + j]]
-                    bound = bound && Self.bind(many, at: Int32(2 * j + 1), hour: entry.hour, key: entry.key)
+                    bound = bound && Self.bind(many, at: Int32(2 * j + 1), hour: batch.hour(of: entry), key: entry.key)
                 }
                 try Self.step(many, bound: bound)
                 guard sqlite3_changes(handle) == Int32(keysPerInsert) else { throw KnownKey() }
@@ -172,7 +173,8 @@ extension SignalStore {
         // One by one: the rest, or every key when one was known before.
         for i in fresh[start...] {
             sqlite3_reset(one)
-            try Self.step(one, bound: Self.bind(one, at: 1, hour: batch.entries[i].hour, key: batch.entries[i].key))
+            let entry = batch.entries[i]
+            try Self.step(one, bound: Self.bind(one, at: 1, hour: batch.hour(of: entry), key: entry.key))
             isNew[i] = sqlite3_changes(handle) == 1
         }
         return isNew

@@ -44,6 +44,13 @@ import VertrouwdCore
         #expect(keyLength == 16)
     }
 
+    /// Two batches of ~100,000 entries are in memory at once (one
+    /// gathered, one committing): an entry keeps its hour and week as its
+    /// hour's number, not as two more words (`PreparedBatch.Entry`).
+    @Test func aBatchEntryTakes56Bytes() {
+        #expect(MemoryLayout<PreparedBatch.Entry>.stride == 56)
+    }
+
     @Test func hoursAreFlooredAlsoBeforeTheEpoch() {
         #expect(SignalStore.hour(of: 7_199) == 1)
         #expect(SignalStore.hour(of: 7_200) == 2)
