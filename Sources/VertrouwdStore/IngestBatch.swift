@@ -34,6 +34,14 @@ public struct IngestFile: Sendable {
 
     /// The accepted signals.
     public var signals: [Signal] { packed.map { vocabulary.signal($0, text: text) } }
+
+    /// The file without its signals (what a prepared batch keeps of it).
+    func withoutSignals() -> IngestFile {
+        var file = self
+        file.packed = []
+        file.text = []
+        return file
+    }
 }
 
 /// What the store did with one file.

@@ -165,8 +165,9 @@ public final class MemoryStore: StateStore {
             for reason in rejectedFiles { s.health[HealthRow(day: day, source: "", reason: "file_" + reason), default: 0] += 1 }
             var newPupils: [PupilKey] = []
             for row in pupils.rows {
-                let k = PupilKey(hour: row.hour, category: text(.category, row.category), site: text(.site, row.site),
-                                 cohort: text(.cohort, row.cohort), channel: text(.channel, row.channel), pupil: row.pupil)
+                let profile = batch.texts(ofProfile: row.profile)
+                let k = PupilKey(hour: row.hour, category: profile.category, site: profile.site,
+                                 cohort: profile.cohort, channel: profile.channel, pupil: row.pupil)
                 guard s.pupils[k] == nil else { continue }
                 s.pupils[k] = row.week
                 newPupils.append(k)

@@ -55,6 +55,14 @@ public struct PreparedBatch: Sendable {
     /// By hour number (`Entry.hourNumber`): the UTC hour.
     let hours: [Int64]
 
+    /// The text values of batch profile `n`.
+    func texts(ofProfile n: Int32) -> ProfileText {
+        let p = profiles[Int(n)]
+        let text = { (d: Dimension, n: UInt32) in values[d.rawValue][Int(n)] }
+        return ProfileText(category: text(.category, p.category), site: text(.site, p.site),
+                           cohort: text(.cohort, p.cohort), channel: text(.channel, p.channel))
+    }
+
     /// The UTC hour of an entry's signal.
     @inline(__always)
     func hour(of entry: Entry) -> Int64 { hours[Int(entry.hourNumber)] }
@@ -109,7 +117,7 @@ public struct PreparedBatch: Sendable {
 
         public mutating func add(_ file: IngestFile) {
             let f = Int32(files.count)
-            files.append(IngestFile(digest: file.digest, signals: [], rejections: file.rejections))
+            files.append(file.withoutSignals())
             if file.vocabulary !== vocabulary { renumber(file.vocabulary) }
             let vocabulary = file.vocabulary
             file.text.withUnsafeBytes { text in
@@ -302,9 +310,7 @@ public struct PreparedBatch: Sendable {
                 let i = Int(key.entry)
                 if last == nil || last! != (key.group, key.pupil) {
                     let bucket = Int(entries[i].bucket)
-                    let b = buckets[bucket]
-                    rows.append(PupilRows.Row(hour: days[bucket], category: b.category, site: b.site, cohort: b.cohort,
-                                              channel: b.channel, profile: profileOfBucket[bucket], pupil: entries[i].pupil!,
+                    rows.append(PupilRows.Row(hour: days[bucket], profile: profileOfBucket[bucket], pupil: entries[i].pupil!,
                                               week: weekOfHour[Int(entries[i].hourNumber)]))
                     last = (key.group, key.pupil)
                 }

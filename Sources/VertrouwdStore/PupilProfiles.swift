@@ -51,11 +51,10 @@ enum PupilProfiles {
     static func ids(of used: [Bool], in batch: PreparedBatch, db: Database) throws -> [Int64] {
         let find = try db.cachedStatement(sql: "SELECT id FROM profiles WHERE category = ? AND site = ? AND cohort = ? AND channel = ?")
         let add = try db.cachedStatement(sql: "INSERT INTO profiles(category, site, cohort, channel) VALUES (?, ?, ?, ?)")
-        let text = { (d: PreparedBatch.Dimension, n: UInt32) in batch.values[d.rawValue][Int(n)] }
         var ids = [Int64](repeating: 0, count: batch.profiles.count)
-        for (n, key) in batch.profiles.enumerated() where used[n] {
-            let arguments: StatementArguments = [text(.category, key.category), text(.site, key.site),
-                                                 text(.cohort, key.cohort), text(.channel, key.channel)]
+        for n in batch.profiles.indices where used[n] {
+            let text = batch.texts(ofProfile: Int32(n))
+            let arguments: StatementArguments = [text.category, text.site, text.cohort, text.channel]
             if let id = try Int64.fetchOne(find, arguments: arguments) {
                 ids[n] = id
             } else {

@@ -10,19 +10,11 @@ import VertrouwdCore
 struct PupilRows {
     struct Row: Hashable {
         var hour: Int64
-        var category: UInt32
-        var site: UInt32
-        var cohort: UInt32
-        var channel: UInt32
-        /// Its profile's number in the batch (`PreparedBatch.profiles`).
+        /// Its profile's number in the batch: its category, site, cohort
+        /// and channel are `PreparedBatch.profiles[profile]`.
         var profile: Int32
         var pupil: PupilID
         var week: Int64
-
-        func precedes(_ other: Row) -> Bool {
-            (hour, category, site, cohort, channel, Int64(bitPattern: pupil))
-                < (other.hour, other.category, other.site, other.cohort, other.channel, Int64(bitPattern: other.pupil))
-        }
     }
 
     /// The batch's rows (`PreparedBatch.pupilRows`, in key order), and
@@ -89,9 +81,9 @@ struct PupilRows {
         var current: (row: Row, pupils: [PupilID])?
         func flush() {
             guard let (row, pupils) = current else { return }
-            let text = { (d: PreparedBatch.Dimension, n: UInt32) in batch.values[d.rawValue][Int(n)] }
-            added.append(BucketCount(hour: row.hour, category: text(.category, row.category), site: text(.site, row.site),
-                                     cohort: text(.cohort, row.cohort), channel: text(.channel, row.channel), pupils: pupils))
+            let text = batch.texts(ofProfile: row.profile)
+            added.append(BucketCount(hour: row.hour, category: text.category, site: text.site,
+                                     cohort: text.cohort, channel: text.channel, pupils: pupils))
         }
         for (i, r) in counted.enumerated() where new[i] {
             let row = all[r]
