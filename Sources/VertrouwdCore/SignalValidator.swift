@@ -29,9 +29,6 @@ import Darwin
 public struct SignalValidator: Sendable {
     public let taxonomy: Taxonomy
     public let sources: [String]
-    /// The sources whose signals must carry a `subject`
-    /// (`[[source]] subjects = "required"`).
-    public let subjectRequired: Set<String>
     public let ingest: IngestSettings
     /// Lines longer than this (without the newline) are rejected unread.
     public let maxLineBytes: Int
@@ -39,7 +36,9 @@ public struct SignalValidator: Sendable {
     /// The default `maxLineBytes`: far above any real signal (~250 bytes).
     public static let defaultMaxLineBytes = 8_192
 
-    /// The numbers a packed signal's values have (`validate(line:now:text:)`).
+    /// The numbers a packed signal's values have (`validate(line:now:text:)`),
+    /// and which sources must send a `subject` (`[[source]] subjects =
+    /// "required"`, the initialiser's `subjectRequired`).
     public let vocabulary: SignalVocabulary
 
     private let sourceTable: ByteVocabulary
@@ -52,7 +51,6 @@ public struct SignalValidator: Sendable {
                 subjectRequired: Set<String> = []) {
         self.taxonomy = taxonomy
         self.sources = sources
-        self.subjectRequired = subjectRequired
         self.ingest = ingest
         self.maxLineBytes = maxLineBytes
         sourceTable = ByteVocabulary(sources)

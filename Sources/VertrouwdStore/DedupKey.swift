@@ -57,13 +57,6 @@ struct DedupHashing: @unchecked Sendable {
         }
     }
 
-    /// The key of `signal` in its hour.
-    func key(_ signal: Signal, hour: Int64) -> DedupKey {
-        Array(signal.source.utf8).withUnsafeBytes { source in
-            Array(signal.id.utf8).withUnsafeBytes { key(source: source, id: $0, hour: hour) }
-        }
-    }
-
     private func key(_ message: UnsafeRawBufferPointer, hour: Int64) -> DedupKey {
         if hour >= sipFromHour {
             let tag = sip.tag(message)

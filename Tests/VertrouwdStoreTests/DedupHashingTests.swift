@@ -117,3 +117,13 @@ import VertrouwdCore
         return withUnsafeBytes(of: &key) { Array($0) }
     }
 }
+
+extension DedupHashing {
+    /// The key of `signal` in its hour, as ingest works it out from the
+    /// packed signal's bytes.
+    func key(_ signal: Signal, hour: Int64) -> DedupKey {
+        Array(signal.source.utf8).withUnsafeBytes { source in
+            Array(signal.id.utf8).withUnsafeBytes { key(source: source, id: $0, hour: hour) }
+        }
+    }
+}
