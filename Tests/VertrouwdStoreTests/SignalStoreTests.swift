@@ -19,6 +19,10 @@ import VertrouwdCore
         #expect(journal == "wal")
         let sync = try store.queue.read { try Int.fetchOne($0, sql: "PRAGMA synchronous") }
         #expect(sync == 2, "2 is FULL")
+        // A checkpoint every 16,000 pages: a batch over weeks rewrites
+        // ~7,000, and a checkpoint copies a page once (SignalStore.init).
+        let checkpoint = try store.queue.read { try Int.fetchOne($0, sql: "PRAGMA wal_autocheckpoint") }
+        #expect(checkpoint == 16_000)
     }
 
     @Test func theKeyTheCountsAndTheCreationTimeSurviveReopening() throws {
